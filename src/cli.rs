@@ -1,0 +1,378 @@
+//! Command-line definitions (clap) and their validation into configs.
+//!
+//! Every subcommand's options live here so that the man pages and shell
+//! completions, generated from these definitions, cover the whole tool.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Inspect, convert and lint SIP (RFC 3261) and MSRP (RFC 4975) messages.
+#[derive(Debug, Parser)]
+#[command(name = "sipmsrp", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// When to colour human output: auto (only on a terminal, and not with NO_COLOR), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Parse SIP and MSRP messages (text dumps, pcap, pcapng) into a readable view or JSON.
+    Parse(ParseArgs),
+    /// Turn a stored deferred message into the pushed MSRP SEND of the OMA IM CR.
+    Encap(EncapArgs),
+    /// Check messages against the deferred-message CR and the RFC grammars.
+    Lint(LintArgs),
+    /// Escape and unescape retrieval URIs, and build retrieval requests.
+    Uri(UriArgs),
+    /// Build or normalise RFC 3842 message-summary bodies and NOTIFY requests.
+    Summary(SummaryArgs),
+    /// Write the man pages and shell completions (for packagers and the drift test).
+    #[command(hide = true)]
+    GenerateAssets(GenerateArgs),
+}
+
+/// Output format of parse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ParseFormat {
+    Human,
+    Jsonl,
+    Json,
+}
+
+/// Protocol filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProtocolFilter {
+    Sip,
+    Msrp,
+}
+
+#[derive(Debug, Args)]
+pub struct ParseArgs {
+    /// Input files; `-` or nothing reads standard input.
+    #[arg(value_name = "FILE")]
+    pub inputs: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ParseFormat::Human)]
+    pub format: ParseFormat,
+    /// Only messages of this protocol.
+    #[arg(long, value_enum)]
+    pub protocol: Option<ProtocolFilter>,
+    /// Only SIP requests of this method, MSRP requests of this method, or
+    /// responses whose CSeq names it (case-sensitive, repeatable).
+    #[arg(long, value_name = "METHOD")]
+    pub method: Vec<String>,
+    /// Only messages with this Call-ID (SIP) or Message-ID (MSRP), repeatable.
+    #[arg(long, value_name = "ID")]
+    pub call_id: Vec<String>,
+    /// One line per message instead of the full view.
+    #[arg(long)]
+    pub summary: bool,
+    /// Join the chunks of each MSRP message into one message (captures and text).
+    #[arg(long)]
+    pub reassemble: bool,
+    /// Decode this UDP/TCP port as SIP/MSRP even when the content does not look like it (repeatable).
+    #[arg(long, value_name = "PORT")]
+    pub port: Vec<u16>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// Resource limits: every one the input controls.
+#[derive(Debug, Clone, Args)]
+pub struct LimitArgs {
+    /// Largest message accepted, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024, help_heading = "Limits")]
+    pub max_message: usize,
+    /// Most headers in one message.
+    #[arg(long, value_name = "N", default_value_t = 1000, help_heading = "Limits")]
+    pub max_headers: usize,
+    /// Longest header line, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024, help_heading = "Limits")]
+    pub max_header_line: usize,
+    /// Deepest nesting of multipart and message/* bodies.
+    #[arg(long, value_name = "N", default_value_t = 32, help_heading = "Limits")]
+    pub max_depth: usize,
+    /// Most parts in one multipart body.
+    #[arg(long, value_name = "N", default_value_t = 1000, help_heading = "Limits")]
+    pub max_parts: usize,
+    /// TCP reassembly bytes buffered per flow.
+    #[arg(long, value_name = "BYTES", default_value_t = 32 * 1024 * 1024, help_heading = "Limits")]
+    pub max_flow_bytes: usize,
+    /// TCP reassembly bytes buffered over all flows.
+    #[arg(long, value_name = "BYTES", default_value_t = 256 * 1024 * 1024, help_heading = "Limits")]
+    pub max_total_flow_bytes: usize,
+    /// IP fragment bytes buffered over all incomplete datagrams.
+    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024, help_heading = "Limits")]
+    pub max_fragment_bytes: usize,
+    /// Most chunks in one reassembled MSRP message.
+    #[arg(long, value_name = "N", default_value_t = 100_000, help_heading = "Limits")]
+    pub max_chunks: usize,
+}
+
+impl LimitArgs {
+    pub fn to_limits(&self) -> sipmsrp::limits::Limits {
+        sipmsrp::limits::Limits {
+            max_message: self.max_message,
+            max_headers: self.max_headers,
+            max_header_line: self.max_header_line,
+            max_depth: self.max_depth,
+            max_parts: self.max_parts,
+            max_flow_bytes: self.max_flow_bytes,
+            max_total_flow_bytes: self.max_total_flow_bytes,
+            max_fragment_bytes: self.max_fragment_bytes,
+            max_chunks: self.max_chunks,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct EncapArgs {
+    /// Input files holding stored deferred messages; `-` or nothing reads standard input.
+    #[arg(value_name = "FILE")]
+    pub inputs: Vec<PathBuf>,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Only the deferred message with this Call-ID.
+    #[arg(long, value_name = "ID")]
+    pub call_id: Option<String>,
+    /// Carry a pager-mode MESSAGE as message/sipfrag instead of message/sip.
+    #[arg(long)]
+    pub sipfrag: bool,
+    /// Keep this header although the CR's list would remove it (repeatable).
+    #[arg(long, value_name = "NAME")]
+    pub keep: Vec<String>,
+    /// Remove this header too (repeatable).
+    #[arg(long, value_name = "NAME")]
+    pub strip: Vec<String>,
+    /// Date to add where a message has none (RFC 1123 form, e.g. "Thu, 21 Feb 2002 13:02:03 GMT").
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// To-Path of the pushed SEND.
+    #[arg(long, value_name = "URI", default_value = "msrp://client.invalid:2855/deferred;tcp")]
+    pub to_path: String,
+    /// From-Path of the pushed SEND.
+    #[arg(long, value_name = "URI", default_value = "msrp://imserver.invalid:2855/deferred;tcp")]
+    pub from_path: String,
+    /// Transaction id of the (first) pushed SEND; generated when absent.
+    #[arg(long, value_name = "ID")]
+    pub transaction_id: Option<String>,
+    /// Message-ID of the pushed SEND; generated when absent.
+    #[arg(long, value_name = "ID")]
+    pub message_id: Option<String>,
+    /// Multipart boundary; one that cannot occur in the content is generated when absent.
+    #[arg(long, value_name = "BOUNDARY")]
+    pub boundary: Option<String>,
+    /// Split each pushed body over SENDs of at most this many bytes.
+    #[arg(long, value_name = "BYTES")]
+    pub chunk_size: Option<usize>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// Output format of lint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    Human,
+    Json,
+    Github,
+    Sarif,
+}
+
+/// Opt-in rule profiles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LintProfile {
+    /// The OMA SIMPLE IM header rules (Accept-Contact +g.oma.sip-im, User-Agent, timer, pager size).
+    OmaIm,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Input files; `-` or nothing reads standard input.
+    #[arg(value_name = "FILE")]
+    pub inputs: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = LintFormat::Human)]
+    pub format: LintFormat,
+    /// Make this rule an error (`warnings` makes every warning an error; repeatable).
+    #[arg(long, value_name = "RULE")]
+    pub deny: Vec<String>,
+    /// Make this rule a warning (repeatable).
+    #[arg(long, value_name = "RULE")]
+    pub warn: Vec<String>,
+    /// Silence this rule (repeatable).
+    #[arg(long, value_name = "RULE")]
+    pub allow: Vec<String>,
+    /// Enable an opt-in profile.
+    #[arg(long, value_enum)]
+    pub profile: Vec<LintProfile>,
+    /// List every rule with its default severity and exit.
+    #[arg(long)]
+    pub list_rules: bool,
+    /// Explain a rule, citing its clause, and exit.
+    #[arg(long, value_name = "RULE")]
+    pub explain: Option<String>,
+    /// Rewrite non-conformant pushed SENDs into conformant ones (through encap).
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix: write here (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE", requires = "fix")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct UriArgs {
+    #[command(subcommand)]
+    pub command: UriCommand,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UriScheme {
+    Sip,
+    Sips,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UriFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UriCommand {
+    /// Escape Message-IDs into retrieval-URI user parts (RFC 3261 `user` rule).
+    Escape {
+        /// Print the whole URI with this message-store host.
+        #[arg(long, value_name = "HOST")]
+        host: Option<String>,
+        /// URI scheme when --host is given.
+        #[arg(long, value_enum, default_value_t = UriScheme::Sip)]
+        scheme: UriScheme,
+        /// Message-IDs; none reads one per line from standard input.
+        #[arg(value_name = "MESSAGE-ID")]
+        ids: Vec<String>,
+    },
+    /// Unescape retrieval URIs (or bare user parts) back into Message-IDs.
+    Unescape {
+        /// Print the host as well.
+        #[arg(long)]
+        host: bool,
+        /// Write the raw unescaped bytes even when they are not UTF-8.
+        #[arg(long)]
+        bytes: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = UriFormat::Text)]
+        format: UriFormat,
+        /// URIs; none reads one per line from standard input.
+        #[arg(value_name = "URI")]
+        uris: Vec<String>,
+    },
+    /// Build the retrieval INVITE for one or more Message-IDs.
+    Request {
+        /// The retrieving user's URI (From).
+        #[arg(long, value_name = "URI")]
+        from: String,
+        /// The message-store host.
+        #[arg(long, value_name = "HOST")]
+        host: String,
+        /// Call-ID (generated when absent).
+        #[arg(long, value_name = "ID")]
+        call_id: Option<String>,
+        /// From tag (generated when absent).
+        #[arg(long, value_name = "TAG")]
+        tag: Option<String>,
+        /// Via branch (generated when absent).
+        #[arg(long, value_name = "BRANCH")]
+        branch: Option<String>,
+        /// Message-IDs to retrieve.
+        #[arg(value_name = "MESSAGE-ID", required = true)]
+        ids: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SummaryFormat {
+    Body,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct SummaryArgs {
+    /// Stored deferred messages (text or capture), or a JSON document with --json-input; `-` or nothing reads standard input.
+    #[arg(value_name = "FILE")]
+    pub inputs: Vec<PathBuf>,
+    /// Read the input as the JSON summary document instead of stored messages.
+    #[arg(long)]
+    pub json_input: bool,
+    /// Read an existing message-summary body or NOTIFY and re-emit it canonically.
+    #[arg(long, value_name = "FILE", conflicts_with = "json_input")]
+    pub from_body: Option<PathBuf>,
+    /// Message-Account URI.
+    #[arg(long, value_name = "URI")]
+    pub account: Option<String>,
+    /// Message-context class of the stored messages.
+    #[arg(long, value_name = "CLASS", default_value = "text-message")]
+    pub class: String,
+    /// Mark this Message-ID as already seen (old); repeatable.
+    #[arg(long, value_name = "MESSAGE-ID")]
+    pub old: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = SummaryFormat::Body)]
+    pub format: SummaryFormat,
+    /// Emit a whole NOTIFY request instead of the bare body.
+    #[arg(long)]
+    pub notify: bool,
+    /// NOTIFY Request-URI (defaults to the To URI).
+    #[arg(long, value_name = "URI")]
+    pub request_uri: Option<String>,
+    /// NOTIFY To URI (the subscriber).
+    #[arg(long, value_name = "URI")]
+    pub to: Option<String>,
+    /// NOTIFY To tag.
+    #[arg(long, value_name = "TAG")]
+    pub to_tag: Option<String>,
+    /// NOTIFY From URI (the message store).
+    #[arg(long, value_name = "URI")]
+    pub from: Option<String>,
+    /// NOTIFY From tag.
+    #[arg(long, value_name = "TAG")]
+    pub from_tag: Option<String>,
+    /// NOTIFY Call-ID.
+    #[arg(long, value_name = "ID")]
+    pub call_id: Option<String>,
+    /// NOTIFY CSeq number.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub cseq: u32,
+    /// NOTIFY Via branch.
+    #[arg(long, value_name = "BRANCH")]
+    pub branch: Option<String>,
+    /// Date to add where a stored message has none (RFC 1123 form).
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Directory that receives man/ and completions/.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub out_dir: PathBuf,
+}

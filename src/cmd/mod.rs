@@ -1,0 +1,135 @@
+//! One module per subcommand, plus what they share: exit codes, input
+//! loading, colour choice and atomic output.
+
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+
+use crate::cli::{Cli, ColorChoice, Command};
+
+pub mod encap;
+pub mod generate;
+pub mod lint;
+pub mod parse;
+pub mod summary;
+pub mod uri;
+
+/// Exit code 0: nothing to report.
+pub const EXIT_CLEAN: u8 = 0;
+/// Exit code 1: findings (or bad items in a batch).
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit code 2: usage or input error.
+pub const EXIT_ERROR: u8 = 2;
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let color = cli.color;
+    match cli.command {
+        Command::Parse(args) => parse::run(args, color),
+        Command::Encap(args) => encap::run(args),
+        Command::Lint(args) => lint::run(args, color),
+        Command::Uri(args) => uri::run(args),
+        Command::Summary(args) => summary::run(args),
+        Command::GenerateAssets(args) => generate::run(args),
+    }
+}
+
+/// True when the error (anywhere in its chain) is a write to a closed pipe.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Whether to colour output written to stdout.
+pub fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && io::stdout().is_terminal()
+        }
+    }
+}
+
+/// One input: its display name and its bytes.
+pub struct Input {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Read every input named (`-` or none: stdin). Errors name the file.
+pub fn read_inputs(paths: &[PathBuf]) -> Result<Vec<Input>> {
+    if paths.is_empty() {
+        return Ok(vec![read_input(Path::new("-"))?]);
+    }
+    paths.iter().map(|p| read_input(p)).collect()
+}
+
+pub fn read_input(path: &Path) -> Result<Input> {
+    if path == Path::new("-") {
+        let mut bytes = Vec::new();
+        io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .context("reading standard input")?;
+        return Ok(Input {
+            name: "<stdin>".into(),
+            bytes,
+        });
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    Ok(Input {
+        name: path.display().to_string(),
+        bytes,
+    })
+}
+
+/// Write `bytes` to `path` atomically: a temporary file in the same directory,
+/// flushed and synced, then renamed over the target. On any failure the
+/// temporary file is removed and the target is left as it was.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let file_name = path
+        .file_name()
+        .with_context(|| format!("{}: not a file path", path.display()))?;
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        file_name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = (|| -> Result<()> {
+        let mut f = std::fs::File::create(&tmp)
+            .with_context(|| format!("{}: cannot create", tmp.display()))?;
+        f.write_all(bytes)
+            .with_context(|| format!("{}: cannot write", tmp.display()))?;
+        f.sync_all()
+            .with_context(|| format!("{}: cannot sync", tmp.display()))?;
+        std::fs::rename(&tmp, path)
+            .with_context(|| format!("{}: cannot replace", path.display()))?;
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Write the whole output either to `-o FILE` (atomically) or to stdout.
+pub fn emit(output: Option<&Path>, bytes: &[u8]) -> Result<()> {
+    match output {
+        Some(path) => write_atomic(path, bytes),
+        None => {
+            let mut out = io::stdout().lock();
+            out.write_all(bytes)?;
+            out.flush()?;
+            Ok(())
+        }
+    }
+}

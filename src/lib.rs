@@ -1,0 +1,11 @@
+//! sipmsrp: the protocol core. SIP (RFC 3261) and MSRP (RFC 4975) framing and
+//! parsing, the bodies they carry (multipart, message/sip, message/sipfrag,
+//! message/msrpfrag, message-summary), captures, and the deferred-message
+//! features built on them (encap, lint).
+//!
+//! Parsed views borrow the input bytes; every deviation is a [`finding::Finding`]
+//! with a stable code and a byte offset. This crate does no printing and
+//! knows nothing of the command line.
+
+pub mod finding;
+pub mod limits;
