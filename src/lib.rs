@@ -10,3 +10,4 @@
 pub mod finding;
 pub mod limits;
 pub mod chars;
+pub mod framing;
