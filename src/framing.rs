@@ -142,9 +142,7 @@ fn sip_start_line(line: &[u8], next_line: Option<&[u8]>) -> bool {
                 .iter()
                 .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
     });
-    let upper = line[..sp]
-        .iter()
-        .all(|&b| !b.is_ascii_lowercase());
+    let upper = line[..sp].iter().all(|&b| !b.is_ascii_lowercase());
     has_scheme && upper && next_line.is_some_and(looks_like_header)
 }
 
@@ -263,7 +261,12 @@ enum ContentLength {
 }
 
 /// Find Content-Length (or its compact form `l`) in a header block.
-fn content_length(buf: &[u8], from: usize, to: usize, findings: &mut Vec<Finding>) -> ContentLength {
+fn content_length(
+    buf: &[u8],
+    from: usize,
+    to: usize,
+    findings: &mut Vec<Finding>,
+) -> ContentLength {
     let mut found = ContentLength::Absent;
     let mut pos = from;
     while pos < to {
@@ -341,7 +344,10 @@ fn frame_sip(buf: &[u8], at_eof: bool, opts: &FrameOptions) -> Step {
         findings.push(Finding::error(
             "message-too-large",
             0,
-            format!("header section exceeds the message limit of {} bytes", opts.max_message),
+            format!(
+                "header section exceeds the message limit of {} bytes",
+                opts.max_message
+            ),
         ));
     }
     let available = buf.len() - body_start;
@@ -352,7 +358,10 @@ fn frame_sip(buf: &[u8], at_eof: bool, opts: &FrameOptions) -> Step {
                 findings.push(Finding::error(
                     "message-too-large",
                     voff,
-                    format!("Content-Length {cl} exceeds the message limit of {} bytes", opts.max_message),
+                    format!(
+                        "Content-Length {cl} exceeds the message limit of {} bytes",
+                        opts.max_message
+                    ),
                 ));
             }
             if (cl as u128) <= available as u128 && cl <= max_body {
@@ -512,7 +521,10 @@ fn frame_msrp(buf: &[u8], at_eof: bool, opts: &FrameOptions) -> Step {
         findings.push(Finding::error(
             "message-too-large",
             0,
-            format!("MSRP message exceeds the message limit of {} bytes", opts.max_message),
+            format!(
+                "MSRP message exceeds the message limit of {} bytes",
+                opts.max_message
+            ),
         ));
         limit
     } else {
@@ -583,7 +595,10 @@ pub fn find_end_line(
 pub enum Item {
     Message(Frame),
     /// Bytes `start..end` that are not a message.
-    Junk { start: usize, end: usize },
+    Junk {
+        start: usize,
+        end: usize,
+    },
 }
 
 /// Frames a whole buffer (a text file): every item with absolute offsets.
@@ -648,7 +663,8 @@ mod tests {
     }
 
     const SIP: &[u8] = b"MESSAGE sip:a@b SIP/2.0\r\nContent-Length: 5\r\n\r\nhello";
-    const MSRP: &[u8] = b"MSRP abcd SEND\r\nTo-Path: msrp://a:1/x;tcp\r\n\r\nhi\r\n-------abcd$\r\n";
+    const MSRP: &[u8] =
+        b"MSRP abcd SEND\r\nTo-Path: msrp://a:1/x;tcp\r\n\r\nhi\r\n-------abcd$\r\n";
 
     #[test]
     fn frames_sip_by_content_length_and_msrp_by_end_line() {
@@ -659,7 +675,10 @@ mod tests {
         let items = frames(&input);
         assert_eq!(items.len(), 3);
         let f = msg(&items[0]);
-        assert_eq!((f.protocol, f.start, f.end), (Protocol::Sip, 4, 4 + SIP.len()));
+        assert_eq!(
+            (f.protocol, f.start, f.end),
+            (Protocol::Sip, 4, 4 + SIP.len())
+        );
         let f = msg(&items[1]);
         assert_eq!(f.protocol, Protocol::Msrp);
         assert_eq!(&input[f.start..f.end], MSRP);
@@ -731,7 +750,8 @@ mod tests {
 
     #[test]
     fn bare_lf_messages_frame() {
-        let input = b"MESSAGE sip:a@b SIP/2.0\nContent-Length: 2\n\nhiOPTIONS sip:x SIP/2.0\nl: 0\n\n";
+        let input =
+            b"MESSAGE sip:a@b SIP/2.0\nContent-Length: 2\n\nhiOPTIONS sip:x SIP/2.0\nl: 0\n\n";
         let items = frames(input);
         assert_eq!(items.len(), 2);
         assert_eq!(msg(&items[0]).end, 45);
@@ -746,7 +766,8 @@ mod tests {
 
     #[test]
     fn missing_content_length_in_text_runs_to_next_message() {
-        let input = b"INVITE sip:a@b SIP/2.0\r\nCall-ID: x\r\n\r\nv=0\r\nSIP/2.0 200 OK\r\nl: 0\r\n\r\n";
+        let input =
+            b"INVITE sip:a@b SIP/2.0\r\nCall-ID: x\r\n\r\nv=0\r\nSIP/2.0 200 OK\r\nl: 0\r\n\r\n";
         let items = frames(input);
         assert_eq!(items.len(), 2);
         assert_eq!(msg(&items[0]).end, 43);

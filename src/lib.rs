@@ -7,7 +7,8 @@
 //! with a stable code and a byte offset. This crate does no printing and
 //! knows nothing of the command line.
 
-pub mod finding;
-pub mod limits;
 pub mod chars;
+pub mod finding;
 pub mod framing;
+pub mod header;
+pub mod limits;
