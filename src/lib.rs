@@ -12,3 +12,5 @@ pub mod finding;
 pub mod framing;
 pub mod header;
 pub mod limits;
+pub mod mediatype;
+pub mod sip;
