@@ -13,4 +13,5 @@ pub mod framing;
 pub mod header;
 pub mod limits;
 pub mod mediatype;
+pub mod msrp;
 pub mod sip;
