@@ -153,7 +153,7 @@ fn looks_like_header(line: &[u8]) -> bool {
 }
 
 /// Classify the line at `buf[from..]` as a start line.
-fn classify(buf: &[u8], from: usize) -> Option<Protocol> {
+pub fn classify(buf: &[u8], from: usize) -> Option<Protocol> {
     let (le, next) = line_end(buf, from);
     let line = chomp(&buf[from..le]);
     if msrp_transaction_id(line).is_some() {
