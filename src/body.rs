@@ -411,13 +411,28 @@ fn parse_multipart<'a>(
     }
     // After close delimiters misused as separators, content after the last
     // one that begins with a header line is a part too, and nothing closed.
-    let misused = delims.iter().take(delims.len() - 1).any(|d| d.close);
-    let tail = &raw[delims[delims.len() - 1].next.min(raw.len())..];
-    let tail_is_part = misused && {
+    // (`Content-Type=` counts: it is the typo of a part header).
+    let last = &delims[delims.len() - 1];
+    let tail = &raw[last.next.min(raw.len())..];
+    let tail_is_part = last.close && {
         let t = tail.trim_ascii_start();
         let n = t.iter().take_while(|&&b| crate::chars::is_token(b)).count();
-        n > 0 && t[n..].trim_ascii_start().first() == Some(&b':')
+        n > 0 && matches!(t[n..].trim_ascii_start().first(), Some(b':' | b'='))
     };
+    if tail_is_part {
+        ctx.findings.push(
+            Finding::error(
+                "multipart-close-as-separator",
+                offset_in(ctx.base, &raw[last.at..]),
+                format!(
+                    "close delimiter `--{}--` is followed by another part: it was used as a separator",
+                    String::from_utf8_lossy(&boundary)
+                ),
+            )
+            .with_len(boundary.len() + 4)
+            .with_path(path),
+        );
+    }
     let closed = last_close == Some(delims.len() - 1) && !tail_is_part;
     if !closed {
         ctx.findings.push(

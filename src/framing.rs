@@ -559,15 +559,24 @@ pub fn find_end_line(
     while let Some(i) = finder.find(&hay[pos..]) {
         let at = pos + i + 1;
         let id_start = at + 7;
-        let id_len = hay[id_start..]
-            .iter()
-            .take_while(|&&b| is_ident_char(b))
-            .count();
-        let id = &hay[id_start..id_start + id_len];
-        let flag_at = id_start + id_len;
-        let ok_id = match tid {
-            Some(t) => id == t,
-            None => id_len > 0,
+        // `+` is both an ident character and a flag: with a known id, match
+        // it exactly; otherwise a trailing `+` of the run is the flag.
+        let (ok_id, flag_at) = match tid {
+            Some(t) => (hay[id_start..].starts_with(t), id_start + t.len()),
+            None => {
+                let run = hay[id_start..]
+                    .iter()
+                    .take_while(|&&b| is_ident_char(b))
+                    .count();
+                let next = hay.get(id_start + run).copied();
+                if matches!(next, Some(b'$' | b'#')) {
+                    (run > 0, id_start + run)
+                } else if run > 1 && hay[id_start + run - 1] == b'+' {
+                    (true, id_start + run - 1)
+                } else {
+                    (false, id_start + run)
+                }
+            }
         };
         if ok_id && flag_at < hay.len() && matches!(hay[flag_at], b'$' | b'+' | b'#') {
             let after = flag_at + 1;
@@ -737,6 +746,18 @@ mod tests {
         let items = frames(input);
         assert_eq!(items.len(), 1);
         assert_eq!(msg(&items[0]).end, input.len());
+    }
+
+    #[test]
+    fn plus_flag_is_not_part_of_the_transaction_id() {
+        let input = b"MSRP abcd SEND\r\n\r\nx\r\n-------abcd+\r\nMSRP abce SEND\r\n\r\ny\r\n-------abce$\r\n";
+        let items = frames(input);
+        assert_eq!(items.len(), 2);
+        assert!(msg(&items[0]).findings.is_empty());
+        let input = b"MSRP abcd SEND\r\n\r\nx\r\n-------zzzz+\r\n";
+        let f = msg(&frames(input)[0]).clone();
+        assert_eq!(f.findings[0].code, "msrp-end-line-mismatch");
+        assert_eq!(f.end, input.len());
     }
 
     #[test]

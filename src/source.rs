@@ -46,10 +46,16 @@ impl Prepared<'_> {
     }
 }
 
+/// Leading blanks in bytes: SP, HT, and U+00A0 (documents indent with it).
 fn indent_of(line: &[u8]) -> usize {
-    line.iter()
-        .take_while(|&&b| b == b' ' || b == b'\t')
-        .count()
+    let mut i = 0;
+    loop {
+        match line.get(i..) {
+            Some([b' ' | b'\t', ..]) => i += 1,
+            Some([0xC2, 0xA0, ..]) => i += 2,
+            _ => return i,
+        }
+    }
 }
 
 /// Remove the indentation of messages pasted from documents: when a start
@@ -136,6 +142,13 @@ mod tests {
         // "Call-ID" starts at 24 in prepared, 30 in the original.
         assert_eq!(p.original_offset(24), 30);
         assert_eq!(p.original_offset(26), 32);
+    }
+
+    #[test]
+    fn non_breaking_space_indentation_counts() {
+        let input = "\u{a0}\u{a0} MESSAGE sip:a@b SIP/2.0\n\u{a0}\u{a0} l: 0\n\n".as_bytes();
+        let p = prepare(input, true);
+        assert_eq!(&*p.bytes, b"MESSAGE sip:a@b SIP/2.0\nl: 0\n\n");
     }
 
     #[test]
