@@ -63,8 +63,8 @@ const fn build() -> [u16; 256] {
             _ => {}
         }
         match b {
-            b'(' | b')' | b'<' | b'>' | b':' | b'\\' | b'"' | b'/' | b'[' | b']' | b'?'
-            | b'{' | b'}' => f |= WORD_EXTRA,
+            b'(' | b')' | b'<' | b'>' | b':' | b'\\' | b'"' | b'/' | b'[' | b']' | b'?' | b'{'
+            | b'}' => f |= WORD_EXTRA,
             _ => {}
         }
         match b {
@@ -147,6 +147,12 @@ pub fn is_word(b: u8) -> bool {
 #[inline]
 pub fn is_hex(b: u8) -> bool {
     has(b, HEX)
+}
+
+/// RFC 3261 (RFC 2396) `scheme` character after the first: ALPHA / DIGIT / "+" / "-" / ".".
+#[inline]
+pub fn is_scheme_char(b: u8) -> bool {
+    has(b, ALPHA | DIGIT) || matches!(b, b'+' | b'-' | b'.')
 }
 
 /// True when every byte is a token character and there is at least one.
