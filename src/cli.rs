@@ -96,7 +96,12 @@ pub struct LimitArgs {
     #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024, help_heading = "Limits")]
     pub max_message: usize,
     /// Most headers in one message.
-    #[arg(long, value_name = "N", default_value_t = 1000, help_heading = "Limits")]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 1000,
+        help_heading = "Limits"
+    )]
     pub max_headers: usize,
     /// Longest header line, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024, help_heading = "Limits")]
@@ -105,7 +110,12 @@ pub struct LimitArgs {
     #[arg(long, value_name = "N", default_value_t = 32, help_heading = "Limits")]
     pub max_depth: usize,
     /// Most parts in one multipart body.
-    #[arg(long, value_name = "N", default_value_t = 1000, help_heading = "Limits")]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 1000,
+        help_heading = "Limits"
+    )]
     pub max_parts: usize,
     /// TCP reassembly bytes buffered per flow.
     #[arg(long, value_name = "BYTES", default_value_t = 32 * 1024 * 1024, help_heading = "Limits")]
@@ -117,7 +127,12 @@ pub struct LimitArgs {
     #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024, help_heading = "Limits")]
     pub max_fragment_bytes: usize,
     /// Most chunks in one reassembled MSRP message.
-    #[arg(long, value_name = "N", default_value_t = 100_000, help_heading = "Limits")]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 100_000,
+        help_heading = "Limits"
+    )]
     pub max_chunks: usize,
 }
 
@@ -161,10 +176,18 @@ pub struct EncapArgs {
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
     /// To-Path of the pushed SEND.
-    #[arg(long, value_name = "URI", default_value = "msrp://client.invalid:2855/deferred;tcp")]
+    #[arg(
+        long,
+        value_name = "URI",
+        default_value = "msrp://client.invalid:2855/deferred;tcp"
+    )]
     pub to_path: String,
     /// From-Path of the pushed SEND.
-    #[arg(long, value_name = "URI", default_value = "msrp://imserver.invalid:2855/deferred;tcp")]
+    #[arg(
+        long,
+        value_name = "URI",
+        default_value = "msrp://imserver.invalid:2855/deferred;tcp"
+    )]
     pub from_path: String,
     /// Transaction id of the (first) pushed SEND; generated when absent.
     #[arg(long, value_name = "ID")]
@@ -262,22 +285,22 @@ pub enum UriCommand {
         /// URI scheme when --host is given.
         #[arg(long, value_enum, default_value_t = UriScheme::Sip)]
         scheme: UriScheme,
-        /// Message-IDs; none reads one per line from standard input.
+        /// Message-IDs; none reads one per line from standard input (a CR before the LF is dropped).
         #[arg(value_name = "MESSAGE-ID")]
         ids: Vec<String>,
     },
     /// Unescape retrieval URIs (or bare user parts) back into Message-IDs.
     Unescape {
-        /// Print the host as well.
+        /// Print the host as well (text: after a tab).
         #[arg(long)]
         host: bool,
-        /// Write the raw unescaped bytes even when they are not UTF-8.
+        /// Write the raw unescaped bytes (also when they are not UTF-8; JSON: base64).
         #[arg(long)]
         bytes: bool,
-        /// Output format.
+        /// Output format: text (control characters shown as U+2400 pictures, e.g. %00 as ␀) or json (one object per line).
         #[arg(long, value_enum, default_value_t = UriFormat::Text)]
         format: UriFormat,
-        /// URIs; none reads one per line from standard input.
+        /// URIs or bare user parts; none reads one per line from standard input.
         #[arg(value_name = "URI")]
         uris: Vec<String>,
     },
@@ -286,9 +309,15 @@ pub enum UriCommand {
         /// The retrieving user's URI (From).
         #[arg(long, value_name = "URI")]
         from: String,
-        /// The message-store host.
+        /// The message-store host (`host[:port]`).
         #[arg(long, value_name = "HOST")]
         host: String,
+        /// URI scheme of the retrieval URIs and Contact (`sips` also means TLS transports).
+        #[arg(long, value_enum, default_value_t = UriScheme::Sip)]
+        scheme: UriScheme,
+        /// This client's host, used in Via, Contact, the SDP offer and the MSRP path.
+        #[arg(long, value_name = "HOST", default_value = "client.invalid")]
+        local_host: String,
         /// Call-ID (generated when absent).
         #[arg(long, value_name = "ID")]
         call_id: Option<String>,
@@ -298,7 +327,7 @@ pub enum UriCommand {
         /// Via branch (generated when absent).
         #[arg(long, value_name = "BRANCH")]
         branch: Option<String>,
-        /// Message-IDs to retrieve.
+        /// Message-IDs to retrieve; several give one URI-list INVITE to the store (RFC 5366).
         #[arg(value_name = "MESSAGE-ID", required = true)]
         ids: Vec<String>,
     },
