@@ -1299,6 +1299,50 @@ mod tests {
     }
 
     #[test]
+    fn rfc4475_and_rfc5118_uris() {
+        for ok in [
+            "sip:vivekg@chair-dnrc.example.com;unknownparam",
+            "sip:%61lice@atlanta.com;transport=TCP",
+            "sip:sips%3Auser%40example.com@example.net",
+            "sip:user;par=u%40example.net@example.com",
+            "sip:1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*:&it+has=1,weird!*pas$wo~d_too.(doesn't-it)@example.com",
+            "sip:null-%00-null@example.com",
+            "sip:[2001:db8::10]:5070",
+            "sip:[2001:db8::9:255.255.255.255]",
+            "sip:user@[2001:db8::10];maddr=[2001:db8::20]",
+            "sip:example.com?Route=%3Csip:sip.example.com%3E",
+            "sip:+1-212-555-1212:1234@gateway.com;user=phone",
+        ] {
+            parse_sip_uri(ok.as_bytes()).expect(ok);
+        }
+        let wacky = parse_sip_uri(
+            b"sip:1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*:&it+has=1,weird!*pas$wo~d_too.(doesn't-it)@example.com",
+        )
+        .unwrap();
+        assert_eq!(
+            wacky.user,
+            Some(&b"1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*"[..])
+        );
+        assert_eq!(
+            wacky.password,
+            Some(&b"&it+has=1,weird!*pas$wo~d_too.(doesn't-it)"[..])
+        );
+        let null = parse_sip_uri(b"sip:null-%00-null@example.com").unwrap();
+        assert_eq!(null.user_unescaped().unwrap(), b"null-\0-null");
+        for bad in [
+            "sip:user@example.com:5060:5060",
+            "sip:[2001:db8::10:5070",
+            "sip:2001:db8::10",
+            "sip:user@192.0.2.1 ",
+            "sip:<user@example.com>",
+            "sip:user@example.com;lr;",
+            "sip:user@example.com#frag",
+        ] {
+            assert!(parse_sip_uri(bad.as_bytes()).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn other_schemes() {
         match parse_uri(b"tel:+1-201-555-0123;phone-context=example.com").unwrap() {
             Uri::Absolute(a) => assert_eq!(a.scheme, "tel"),
