@@ -18,3 +18,4 @@ pub mod message;
 pub mod msrp;
 pub mod sip;
 pub mod source;
+pub mod uri;
