@@ -63,8 +63,8 @@ const fn build() -> [u16; 256] {
             _ => {}
         }
         match b {
-            b'(' | b')' | b'<' | b'>' | b':' | b'\\' | b'"' | b'/' | b'[' | b']' | b'?'
-            | b'{' | b'}' => f |= WORD_EXTRA,
+            b'(' | b')' | b'<' | b'>' | b':' | b'\\' | b'"' | b'/' | b'[' | b']' | b'?' | b'{'
+            | b'}' => f |= WORD_EXTRA,
             _ => {}
         }
         match b {

@@ -96,7 +96,12 @@ pub struct LimitArgs {
     #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024, help_heading = "Limits")]
     pub max_message: usize,
     /// Most headers in one message.
-    #[arg(long, value_name = "N", default_value_t = 1000, help_heading = "Limits")]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 1000,
+        help_heading = "Limits"
+    )]
     pub max_headers: usize,
     /// Longest header line, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024, help_heading = "Limits")]
@@ -105,7 +110,12 @@ pub struct LimitArgs {
     #[arg(long, value_name = "N", default_value_t = 32, help_heading = "Limits")]
     pub max_depth: usize,
     /// Most parts in one multipart body.
-    #[arg(long, value_name = "N", default_value_t = 1000, help_heading = "Limits")]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 1000,
+        help_heading = "Limits"
+    )]
     pub max_parts: usize,
     /// TCP reassembly bytes buffered per flow.
     #[arg(long, value_name = "BYTES", default_value_t = 32 * 1024 * 1024, help_heading = "Limits")]
@@ -117,7 +127,12 @@ pub struct LimitArgs {
     #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024, help_heading = "Limits")]
     pub max_fragment_bytes: usize,
     /// Most chunks in one reassembled MSRP message.
-    #[arg(long, value_name = "N", default_value_t = 100_000, help_heading = "Limits")]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 100_000,
+        help_heading = "Limits"
+    )]
     pub max_chunks: usize,
 }
 
@@ -161,10 +176,18 @@ pub struct EncapArgs {
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
     /// To-Path of the pushed SEND.
-    #[arg(long, value_name = "URI", default_value = "msrp://client.invalid:2855/deferred;tcp")]
+    #[arg(
+        long,
+        value_name = "URI",
+        default_value = "msrp://client.invalid:2855/deferred;tcp"
+    )]
     pub to_path: String,
     /// From-Path of the pushed SEND.
-    #[arg(long, value_name = "URI", default_value = "msrp://imserver.invalid:2855/deferred;tcp")]
+    #[arg(
+        long,
+        value_name = "URI",
+        default_value = "msrp://imserver.invalid:2855/deferred;tcp"
+    )]
     pub from_path: String,
     /// Transaction id of the (first) pushed SEND; generated when absent.
     #[arg(long, value_name = "ID")]

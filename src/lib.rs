@@ -7,6 +7,7 @@
 //! with a stable code and a byte offset. This crate does no printing and
 //! knows nothing of the command line.
 
+pub mod chars;
 pub mod finding;
 pub mod limits;
-pub mod chars;
+pub mod summary;
