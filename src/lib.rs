@@ -7,7 +7,15 @@
 //! with a stable code and a byte offset. This crate does no printing and
 //! knows nothing of the command line.
 
+pub mod body;
 pub mod chars;
 pub mod finding;
+pub mod framing;
+pub mod header;
 pub mod limits;
+pub mod mediatype;
+pub mod message;
+pub mod msrp;
+pub mod sip;
+pub mod source;
 pub mod summary;

@@ -1,0 +1,277 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'sipmsrp' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'sipmsrp'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'sipmsrp' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour human output: auto (only on a terminal, and not with NO_COLOR), always, never')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('parse', 'parse', [CompletionResultType]::ParameterValue, 'Parse SIP and MSRP messages (text dumps, pcap, pcapng) into a readable view or JSON')
+            [CompletionResult]::new('encap', 'encap', [CompletionResultType]::ParameterValue, 'Turn a stored deferred message into the pushed MSRP SEND of the OMA IM CR')
+            [CompletionResult]::new('lint', 'lint', [CompletionResultType]::ParameterValue, 'Check messages against the deferred-message CR and the RFC grammars')
+            [CompletionResult]::new('uri', 'uri', [CompletionResultType]::ParameterValue, 'Escape and unescape retrieval URIs, and build retrieval requests')
+            [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'Build or normalise RFC 3842 message-summary bodies and NOTIFY requests')
+            [CompletionResult]::new('generate-assets', 'generate-assets', [CompletionResultType]::ParameterValue, 'Write the man pages and shell completions (for packagers and the drift test)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'sipmsrp;parse' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--protocol', '--protocol', [CompletionResultType]::ParameterName, 'Only messages of this protocol')
+            [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'Only SIP requests of this method, MSRP requests of this method, or responses whose CSeq names it (case-sensitive, repeatable)')
+            [CompletionResult]::new('--call-id', '--call-id', [CompletionResultType]::ParameterName, 'Only messages with this Call-ID (SIP) or Message-ID (MSRP), repeatable')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Decode this UDP/TCP port as SIP/MSRP even when the content does not look like it (repeatable)')
+            [CompletionResult]::new('--max-message', '--max-message', [CompletionResultType]::ParameterName, 'Largest message accepted, in bytes')
+            [CompletionResult]::new('--max-headers', '--max-headers', [CompletionResultType]::ParameterName, 'Most headers in one message')
+            [CompletionResult]::new('--max-header-line', '--max-header-line', [CompletionResultType]::ParameterName, 'Longest header line, in bytes')
+            [CompletionResult]::new('--max-depth', '--max-depth', [CompletionResultType]::ParameterName, 'Deepest nesting of multipart and message/* bodies')
+            [CompletionResult]::new('--max-parts', '--max-parts', [CompletionResultType]::ParameterName, 'Most parts in one multipart body')
+            [CompletionResult]::new('--max-flow-bytes', '--max-flow-bytes', [CompletionResultType]::ParameterName, 'TCP reassembly bytes buffered per flow')
+            [CompletionResult]::new('--max-total-flow-bytes', '--max-total-flow-bytes', [CompletionResultType]::ParameterName, 'TCP reassembly bytes buffered over all flows')
+            [CompletionResult]::new('--max-fragment-bytes', '--max-fragment-bytes', [CompletionResultType]::ParameterName, 'IP fragment bytes buffered over all incomplete datagrams')
+            [CompletionResult]::new('--max-chunks', '--max-chunks', [CompletionResultType]::ParameterName, 'Most chunks in one reassembled MSRP message')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour human output: auto (only on a terminal, and not with NO_COLOR), always, never')
+            [CompletionResult]::new('--summary', '--summary', [CompletionResultType]::ParameterName, 'One line per message instead of the full view')
+            [CompletionResult]::new('--reassemble', '--reassemble', [CompletionResultType]::ParameterName, 'Join the chunks of each MSRP message into one message (captures and text)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'sipmsrp;encap' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to this file (atomically) instead of standard output')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to this file (atomically) instead of standard output')
+            [CompletionResult]::new('--call-id', '--call-id', [CompletionResultType]::ParameterName, 'Only the deferred message with this Call-ID')
+            [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Keep this header although the CR''s list would remove it (repeatable)')
+            [CompletionResult]::new('--strip', '--strip', [CompletionResultType]::ParameterName, 'Remove this header too (repeatable)')
+            [CompletionResult]::new('--date', '--date', [CompletionResultType]::ParameterName, 'Date to add where a message has none (RFC 1123 form, e.g. "Thu, 21 Feb 2002 13:02:03 GMT")')
+            [CompletionResult]::new('--to-path', '--to-path', [CompletionResultType]::ParameterName, 'To-Path of the pushed SEND')
+            [CompletionResult]::new('--from-path', '--from-path', [CompletionResultType]::ParameterName, 'From-Path of the pushed SEND')
+            [CompletionResult]::new('--transaction-id', '--transaction-id', [CompletionResultType]::ParameterName, 'Transaction id of the (first) pushed SEND; generated when absent')
+            [CompletionResult]::new('--message-id', '--message-id', [CompletionResultType]::ParameterName, 'Message-ID of the pushed SEND; generated when absent')
+            [CompletionResult]::new('--boundary', '--boundary', [CompletionResultType]::ParameterName, 'Multipart boundary; one that cannot occur in the content is generated when absent')
+            [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Split each pushed body over SENDs of at most this many bytes')
+            [CompletionResult]::new('--max-message', '--max-message', [CompletionResultType]::ParameterName, 'Largest message accepted, in bytes')
+            [CompletionResult]::new('--max-headers', '--max-headers', [CompletionResultType]::ParameterName, 'Most headers in one message')
+            [CompletionResult]::new('--max-header-line', '--max-header-line', [CompletionResultType]::ParameterName, 'Longest header line, in bytes')
+            [CompletionResult]::new('--max-depth', '--max-depth', [CompletionResultType]::ParameterName, 'Deepest nesting of multipart and message/* bodies')
+            [CompletionResult]::new('--max-parts', '--max-parts', [CompletionResultType]::ParameterName, 'Most parts in one multipart body')
+            [CompletionResult]::new('--max-flow-bytes', '--max-flow-bytes', [CompletionResultType]::ParameterName, 'TCP reassembly bytes buffered per flow')
+            [CompletionResult]::new('--max-total-flow-bytes', '--max-total-flow-bytes', [CompletionResultType]::ParameterName, 'TCP reassembly bytes buffered over all flows')
+            [CompletionResult]::new('--max-fragment-bytes', '--max-fragment-bytes', [CompletionResultType]::ParameterName, 'IP fragment bytes buffered over all incomplete datagrams')
+            [CompletionResult]::new('--max-chunks', '--max-chunks', [CompletionResultType]::ParameterName, 'Most chunks in one reassembled MSRP message')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour human output: auto (only on a terminal, and not with NO_COLOR), always, never')
+            [CompletionResult]::new('--sipfrag', '--sipfrag', [CompletionResultType]::ParameterName, 'Carry a pager-mode MESSAGE as message/sipfrag instead of message/sip')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'sipmsrp;lint' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--deny', '--deny', [CompletionResultType]::ParameterName, 'Make this rule an error (`warnings` makes every warning an error; repeatable)')
+            [CompletionResult]::new('--warn', '--warn', [CompletionResultType]::ParameterName, 'Make this rule a warning (repeatable)')
+            [CompletionResult]::new('--allow', '--allow', [CompletionResultType]::ParameterName, 'Silence this rule (repeatable)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Enable an opt-in profile')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Explain a rule, citing its clause, and exit')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'With --fix: write here (atomically) instead of standard output')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'With --fix: write here (atomically) instead of standard output')
+            [CompletionResult]::new('--max-message', '--max-message', [CompletionResultType]::ParameterName, 'Largest message accepted, in bytes')
+            [CompletionResult]::new('--max-headers', '--max-headers', [CompletionResultType]::ParameterName, 'Most headers in one message')
+            [CompletionResult]::new('--max-header-line', '--max-header-line', [CompletionResultType]::ParameterName, 'Longest header line, in bytes')
+            [CompletionResult]::new('--max-depth', '--max-depth', [CompletionResultType]::ParameterName, 'Deepest nesting of multipart and message/* bodies')
+            [CompletionResult]::new('--max-parts', '--max-parts', [CompletionResultType]::ParameterName, 'Most parts in one multipart body')
+            [CompletionResult]::new('--max-flow-bytes', '--max-flow-bytes', [CompletionResultType]::ParameterName, 'TCP reassembly bytes buffered per flow')
+            [CompletionResult]::new('--max-total-flow-bytes', '--max-total-flow-bytes', [CompletionResultType]::ParameterName, 'TCP reassembly bytes buffered over all flows')
+            [CompletionResult]::new('--max-fragment-bytes', '--max-fragment-bytes', [CompletionResultType]::ParameterName, 'IP fragment bytes buffered over all incomplete datagrams')
+            [CompletionResult]::new('--max-chunks', '--max-chunks', [CompletionResultType]::ParameterName, 'Most chunks in one reassembled MSRP message')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour human output: auto (only on a terminal, and not with NO_COLOR), always, never')
+            [CompletionResult]::new('--list-rules', '--list-rules', [CompletionResultType]::ParameterName, 'List every rule with its default severity and exit')
+            [CompletionResult]::new('--fix', '--fix', [CompletionResultType]::ParameterName, 'Rewrite non-conformant pushed SENDs into conformant ones (through encap)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'sipmsrp;uri' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour human output: auto (only on a terminal, and not with NO_COLOR), always, never')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('escape', 'escape', [CompletionResultType]::ParameterValue, 'Escape Message-IDs into retrieval-URI user parts (RFC 3261 `user` rule)')
+            [CompletionResult]::new('unescape', 'unescape', [CompletionResultType]::ParameterValue, 'Unescape retrieval URIs (or bare user parts) back into Message-IDs')
+            [CompletionResult]::new('request', 'request', [CompletionResultType]::ParameterValue, 'Build the retrieval INVITE for one or more Message-IDs')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'sipmsrp;uri;escape' {
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Print the whole URI with this message-store host')
+            [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'URI scheme when --host is given')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour human output: auto (only on a terminal, and not with NO_COLOR), always, never')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'sipmsrp;uri;unescape' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour human output: auto (only on a terminal, and not with NO_COLOR), always, never')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Print the host as well')
+            [CompletionResult]::new('--bytes', '--bytes', [CompletionResultType]::ParameterName, 'Write the raw unescaped bytes even when they are not UTF-8')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'sipmsrp;uri;request' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'The retrieving user''s URI (From)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'The message-store host')
+            [CompletionResult]::new('--call-id', '--call-id', [CompletionResultType]::ParameterName, 'Call-ID (generated when absent)')
+            [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'From tag (generated when absent)')
+            [CompletionResult]::new('--branch', '--branch', [CompletionResultType]::ParameterName, 'Via branch (generated when absent)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour human output: auto (only on a terminal, and not with NO_COLOR), always, never')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'sipmsrp;uri;help' {
+            [CompletionResult]::new('escape', 'escape', [CompletionResultType]::ParameterValue, 'Escape Message-IDs into retrieval-URI user parts (RFC 3261 `user` rule)')
+            [CompletionResult]::new('unescape', 'unescape', [CompletionResultType]::ParameterValue, 'Unescape retrieval URIs (or bare user parts) back into Message-IDs')
+            [CompletionResult]::new('request', 'request', [CompletionResultType]::ParameterValue, 'Build the retrieval INVITE for one or more Message-IDs')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'sipmsrp;uri;help;escape' {
+            break
+        }
+        'sipmsrp;uri;help;unescape' {
+            break
+        }
+        'sipmsrp;uri;help;request' {
+            break
+        }
+        'sipmsrp;uri;help;help' {
+            break
+        }
+        'sipmsrp;summary' {
+            [CompletionResult]::new('--from-body', '--from-body', [CompletionResultType]::ParameterName, 'Read an existing message-summary body or NOTIFY and re-emit it canonically')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'Message-Account URI')
+            [CompletionResult]::new('--class', '--class', [CompletionResultType]::ParameterName, 'Message-context class of the stored messages')
+            [CompletionResult]::new('--old', '--old', [CompletionResultType]::ParameterName, 'Mark this Message-ID as already seen (old); repeatable')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--request-uri', '--request-uri', [CompletionResultType]::ParameterName, 'NOTIFY Request-URI (defaults to the To URI)')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'NOTIFY To URI (the subscriber)')
+            [CompletionResult]::new('--to-tag', '--to-tag', [CompletionResultType]::ParameterName, 'NOTIFY To tag')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'NOTIFY From URI (the message store)')
+            [CompletionResult]::new('--from-tag', '--from-tag', [CompletionResultType]::ParameterName, 'NOTIFY From tag')
+            [CompletionResult]::new('--call-id', '--call-id', [CompletionResultType]::ParameterName, 'NOTIFY Call-ID')
+            [CompletionResult]::new('--cseq', '--cseq', [CompletionResultType]::ParameterName, 'NOTIFY CSeq number')
+            [CompletionResult]::new('--branch', '--branch', [CompletionResultType]::ParameterName, 'NOTIFY Via branch')
+            [CompletionResult]::new('--date', '--date', [CompletionResultType]::ParameterName, 'Date to add where a stored message has none (RFC 1123 form)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to this file (atomically) instead of standard output')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to this file (atomically) instead of standard output')
+            [CompletionResult]::new('--max-message', '--max-message', [CompletionResultType]::ParameterName, 'Largest message accepted, in bytes')
+            [CompletionResult]::new('--max-headers', '--max-headers', [CompletionResultType]::ParameterName, 'Most headers in one message')
+            [CompletionResult]::new('--max-header-line', '--max-header-line', [CompletionResultType]::ParameterName, 'Longest header line, in bytes')
+            [CompletionResult]::new('--max-depth', '--max-depth', [CompletionResultType]::ParameterName, 'Deepest nesting of multipart and message/* bodies')
+            [CompletionResult]::new('--max-parts', '--max-parts', [CompletionResultType]::ParameterName, 'Most parts in one multipart body')
+            [CompletionResult]::new('--max-flow-bytes', '--max-flow-bytes', [CompletionResultType]::ParameterName, 'TCP reassembly bytes buffered per flow')
+            [CompletionResult]::new('--max-total-flow-bytes', '--max-total-flow-bytes', [CompletionResultType]::ParameterName, 'TCP reassembly bytes buffered over all flows')
+            [CompletionResult]::new('--max-fragment-bytes', '--max-fragment-bytes', [CompletionResultType]::ParameterName, 'IP fragment bytes buffered over all incomplete datagrams')
+            [CompletionResult]::new('--max-chunks', '--max-chunks', [CompletionResultType]::ParameterName, 'Most chunks in one reassembled MSRP message')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour human output: auto (only on a terminal, and not with NO_COLOR), always, never')
+            [CompletionResult]::new('--json-input', '--json-input', [CompletionResultType]::ParameterName, 'Read the input as the JSON summary document instead of stored messages')
+            [CompletionResult]::new('--notify', '--notify', [CompletionResultType]::ParameterName, 'Emit a whole NOTIFY request instead of the bare body')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'sipmsrp;generate-assets' {
+            [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Directory that receives man/ and completions/')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour human output: auto (only on a terminal, and not with NO_COLOR), always, never')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'sipmsrp;help' {
+            [CompletionResult]::new('parse', 'parse', [CompletionResultType]::ParameterValue, 'Parse SIP and MSRP messages (text dumps, pcap, pcapng) into a readable view or JSON')
+            [CompletionResult]::new('encap', 'encap', [CompletionResultType]::ParameterValue, 'Turn a stored deferred message into the pushed MSRP SEND of the OMA IM CR')
+            [CompletionResult]::new('lint', 'lint', [CompletionResultType]::ParameterValue, 'Check messages against the deferred-message CR and the RFC grammars')
+            [CompletionResult]::new('uri', 'uri', [CompletionResultType]::ParameterValue, 'Escape and unescape retrieval URIs, and build retrieval requests')
+            [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'Build or normalise RFC 3842 message-summary bodies and NOTIFY requests')
+            [CompletionResult]::new('generate-assets', 'generate-assets', [CompletionResultType]::ParameterValue, 'Write the man pages and shell completions (for packagers and the drift test)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'sipmsrp;help;parse' {
+            break
+        }
+        'sipmsrp;help;encap' {
+            break
+        }
+        'sipmsrp;help;lint' {
+            break
+        }
+        'sipmsrp;help;uri' {
+            [CompletionResult]::new('escape', 'escape', [CompletionResultType]::ParameterValue, 'Escape Message-IDs into retrieval-URI user parts (RFC 3261 `user` rule)')
+            [CompletionResult]::new('unescape', 'unescape', [CompletionResultType]::ParameterValue, 'Unescape retrieval URIs (or bare user parts) back into Message-IDs')
+            [CompletionResult]::new('request', 'request', [CompletionResultType]::ParameterValue, 'Build the retrieval INVITE for one or more Message-IDs')
+            break
+        }
+        'sipmsrp;help;uri;escape' {
+            break
+        }
+        'sipmsrp;help;uri;unescape' {
+            break
+        }
+        'sipmsrp;help;uri;request' {
+            break
+        }
+        'sipmsrp;help;summary' {
+            break
+        }
+        'sipmsrp;help;generate-assets' {
+            break
+        }
+        'sipmsrp;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,246 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[sipmsrp] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'sipmsrp'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'sipmsrp'= {
+            cand --color 'When to colour human output: auto (only on a terminal, and not with NO_COLOR), always, never'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand parse 'Parse SIP and MSRP messages (text dumps, pcap, pcapng) into a readable view or JSON'
+            cand encap 'Turn a stored deferred message into the pushed MSRP SEND of the OMA IM CR'
+            cand lint 'Check messages against the deferred-message CR and the RFC grammars'
+            cand uri 'Escape and unescape retrieval URIs, and build retrieval requests'
+            cand summary 'Build or normalise RFC 3842 message-summary bodies and NOTIFY requests'
+            cand generate-assets 'Write the man pages and shell completions (for packagers and the drift test)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'sipmsrp;parse'= {
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand --protocol 'Only messages of this protocol'
+            cand --method 'Only SIP requests of this method, MSRP requests of this method, or responses whose CSeq names it (case-sensitive, repeatable)'
+            cand --call-id 'Only messages with this Call-ID (SIP) or Message-ID (MSRP), repeatable'
+            cand --port 'Decode this UDP/TCP port as SIP/MSRP even when the content does not look like it (repeatable)'
+            cand --max-message 'Largest message accepted, in bytes'
+            cand --max-headers 'Most headers in one message'
+            cand --max-header-line 'Longest header line, in bytes'
+            cand --max-depth 'Deepest nesting of multipart and message/* bodies'
+            cand --max-parts 'Most parts in one multipart body'
+            cand --max-flow-bytes 'TCP reassembly bytes buffered per flow'
+            cand --max-total-flow-bytes 'TCP reassembly bytes buffered over all flows'
+            cand --max-fragment-bytes 'IP fragment bytes buffered over all incomplete datagrams'
+            cand --max-chunks 'Most chunks in one reassembled MSRP message'
+            cand --color 'When to colour human output: auto (only on a terminal, and not with NO_COLOR), always, never'
+            cand --summary 'One line per message instead of the full view'
+            cand --reassemble 'Join the chunks of each MSRP message into one message (captures and text)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'sipmsrp;encap'= {
+            cand -o 'Write to this file (atomically) instead of standard output'
+            cand --output 'Write to this file (atomically) instead of standard output'
+            cand --call-id 'Only the deferred message with this Call-ID'
+            cand --keep 'Keep this header although the CR''s list would remove it (repeatable)'
+            cand --strip 'Remove this header too (repeatable)'
+            cand --date 'Date to add where a message has none (RFC 1123 form, e.g. "Thu, 21 Feb 2002 13:02:03 GMT")'
+            cand --to-path 'To-Path of the pushed SEND'
+            cand --from-path 'From-Path of the pushed SEND'
+            cand --transaction-id 'Transaction id of the (first) pushed SEND; generated when absent'
+            cand --message-id 'Message-ID of the pushed SEND; generated when absent'
+            cand --boundary 'Multipart boundary; one that cannot occur in the content is generated when absent'
+            cand --chunk-size 'Split each pushed body over SENDs of at most this many bytes'
+            cand --max-message 'Largest message accepted, in bytes'
+            cand --max-headers 'Most headers in one message'
+            cand --max-header-line 'Longest header line, in bytes'
+            cand --max-depth 'Deepest nesting of multipart and message/* bodies'
+            cand --max-parts 'Most parts in one multipart body'
+            cand --max-flow-bytes 'TCP reassembly bytes buffered per flow'
+            cand --max-total-flow-bytes 'TCP reassembly bytes buffered over all flows'
+            cand --max-fragment-bytes 'IP fragment bytes buffered over all incomplete datagrams'
+            cand --max-chunks 'Most chunks in one reassembled MSRP message'
+            cand --color 'When to colour human output: auto (only on a terminal, and not with NO_COLOR), always, never'
+            cand --sipfrag 'Carry a pager-mode MESSAGE as message/sipfrag instead of message/sip'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'sipmsrp;lint'= {
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand --deny 'Make this rule an error (`warnings` makes every warning an error; repeatable)'
+            cand --warn 'Make this rule a warning (repeatable)'
+            cand --allow 'Silence this rule (repeatable)'
+            cand --profile 'Enable an opt-in profile'
+            cand --explain 'Explain a rule, citing its clause, and exit'
+            cand -o 'With --fix: write here (atomically) instead of standard output'
+            cand --output 'With --fix: write here (atomically) instead of standard output'
+            cand --max-message 'Largest message accepted, in bytes'
+            cand --max-headers 'Most headers in one message'
+            cand --max-header-line 'Longest header line, in bytes'
+            cand --max-depth 'Deepest nesting of multipart and message/* bodies'
+            cand --max-parts 'Most parts in one multipart body'
+            cand --max-flow-bytes 'TCP reassembly bytes buffered per flow'
+            cand --max-total-flow-bytes 'TCP reassembly bytes buffered over all flows'
+            cand --max-fragment-bytes 'IP fragment bytes buffered over all incomplete datagrams'
+            cand --max-chunks 'Most chunks in one reassembled MSRP message'
+            cand --color 'When to colour human output: auto (only on a terminal, and not with NO_COLOR), always, never'
+            cand --list-rules 'List every rule with its default severity and exit'
+            cand --fix 'Rewrite non-conformant pushed SENDs into conformant ones (through encap)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'sipmsrp;uri'= {
+            cand --color 'When to colour human output: auto (only on a terminal, and not with NO_COLOR), always, never'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand escape 'Escape Message-IDs into retrieval-URI user parts (RFC 3261 `user` rule)'
+            cand unescape 'Unescape retrieval URIs (or bare user parts) back into Message-IDs'
+            cand request 'Build the retrieval INVITE for one or more Message-IDs'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'sipmsrp;uri;escape'= {
+            cand --host 'Print the whole URI with this message-store host'
+            cand --scheme 'URI scheme when --host is given'
+            cand --color 'When to colour human output: auto (only on a terminal, and not with NO_COLOR), always, never'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'sipmsrp;uri;unescape'= {
+            cand --format 'Output format'
+            cand --color 'When to colour human output: auto (only on a terminal, and not with NO_COLOR), always, never'
+            cand --host 'Print the host as well'
+            cand --bytes 'Write the raw unescaped bytes even when they are not UTF-8'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'sipmsrp;uri;request'= {
+            cand --from 'The retrieving user''s URI (From)'
+            cand --host 'The message-store host'
+            cand --call-id 'Call-ID (generated when absent)'
+            cand --tag 'From tag (generated when absent)'
+            cand --branch 'Via branch (generated when absent)'
+            cand --color 'When to colour human output: auto (only on a terminal, and not with NO_COLOR), always, never'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'sipmsrp;uri;help'= {
+            cand escape 'Escape Message-IDs into retrieval-URI user parts (RFC 3261 `user` rule)'
+            cand unescape 'Unescape retrieval URIs (or bare user parts) back into Message-IDs'
+            cand request 'Build the retrieval INVITE for one or more Message-IDs'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'sipmsrp;uri;help;escape'= {
+        }
+        &'sipmsrp;uri;help;unescape'= {
+        }
+        &'sipmsrp;uri;help;request'= {
+        }
+        &'sipmsrp;uri;help;help'= {
+        }
+        &'sipmsrp;summary'= {
+            cand --from-body 'Read an existing message-summary body or NOTIFY and re-emit it canonically'
+            cand --account 'Message-Account URI'
+            cand --class 'Message-context class of the stored messages'
+            cand --old 'Mark this Message-ID as already seen (old); repeatable'
+            cand --format 'Output format'
+            cand --request-uri 'NOTIFY Request-URI (defaults to the To URI)'
+            cand --to 'NOTIFY To URI (the subscriber)'
+            cand --to-tag 'NOTIFY To tag'
+            cand --from 'NOTIFY From URI (the message store)'
+            cand --from-tag 'NOTIFY From tag'
+            cand --call-id 'NOTIFY Call-ID'
+            cand --cseq 'NOTIFY CSeq number'
+            cand --branch 'NOTIFY Via branch'
+            cand --date 'Date to add where a stored message has none (RFC 1123 form)'
+            cand -o 'Write to this file (atomically) instead of standard output'
+            cand --output 'Write to this file (atomically) instead of standard output'
+            cand --max-message 'Largest message accepted, in bytes'
+            cand --max-headers 'Most headers in one message'
+            cand --max-header-line 'Longest header line, in bytes'
+            cand --max-depth 'Deepest nesting of multipart and message/* bodies'
+            cand --max-parts 'Most parts in one multipart body'
+            cand --max-flow-bytes 'TCP reassembly bytes buffered per flow'
+            cand --max-total-flow-bytes 'TCP reassembly bytes buffered over all flows'
+            cand --max-fragment-bytes 'IP fragment bytes buffered over all incomplete datagrams'
+            cand --max-chunks 'Most chunks in one reassembled MSRP message'
+            cand --color 'When to colour human output: auto (only on a terminal, and not with NO_COLOR), always, never'
+            cand --json-input 'Read the input as the JSON summary document instead of stored messages'
+            cand --notify 'Emit a whole NOTIFY request instead of the bare body'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'sipmsrp;generate-assets'= {
+            cand --out-dir 'Directory that receives man/ and completions/'
+            cand --color 'When to colour human output: auto (only on a terminal, and not with NO_COLOR), always, never'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'sipmsrp;help'= {
+            cand parse 'Parse SIP and MSRP messages (text dumps, pcap, pcapng) into a readable view or JSON'
+            cand encap 'Turn a stored deferred message into the pushed MSRP SEND of the OMA IM CR'
+            cand lint 'Check messages against the deferred-message CR and the RFC grammars'
+            cand uri 'Escape and unescape retrieval URIs, and build retrieval requests'
+            cand summary 'Build or normalise RFC 3842 message-summary bodies and NOTIFY requests'
+            cand generate-assets 'Write the man pages and shell completions (for packagers and the drift test)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'sipmsrp;help;parse'= {
+        }
+        &'sipmsrp;help;encap'= {
+        }
+        &'sipmsrp;help;lint'= {
+        }
+        &'sipmsrp;help;uri'= {
+            cand escape 'Escape Message-IDs into retrieval-URI user parts (RFC 3261 `user` rule)'
+            cand unescape 'Unescape retrieval URIs (or bare user parts) back into Message-IDs'
+            cand request 'Build the retrieval INVITE for one or more Message-IDs'
+        }
+        &'sipmsrp;help;uri;escape'= {
+        }
+        &'sipmsrp;help;uri;unescape'= {
+        }
+        &'sipmsrp;help;uri;request'= {
+        }
+        &'sipmsrp;help;summary'= {
+        }
+        &'sipmsrp;help;generate-assets'= {
+        }
+        &'sipmsrp;help;help'= {
+        }
+    ]
+    $completions[$command]
+}
