@@ -888,6 +888,14 @@ fn summary_line<'a>(
             });
             None
         }
+        (None, Err(_)) if s.status.is_none() => {
+            // No status line yet: not a summary part at all; the missing
+            // status is the finding, not the missing empty line.
+            Some(Block {
+                offset: field.offset,
+                headers: vec![field],
+            })
+        }
         (None, Err(_)) => {
             let f = Finding::error(
                 codes::MISSING_BLANK_LINE,
@@ -1148,6 +1156,10 @@ Message-ID: d0982dkjs@Joemobile.example.net\r\n";
         assert_eq!(codes_of(&f), [codes::MISSING_STATUS]);
         assert!(!s.is_complete());
         let (s, f) = parse(b"");
+        assert_eq!(codes_of(&f), [codes::MISSING_STATUS]);
+        assert!(!s.is_complete());
+        // Not a summary at all: the missing status says it, not a missing empty line.
+        let (s, f) = parse(b"Hello: world\r\nMessage-ID: x\r\n");
         assert_eq!(codes_of(&f), [codes::MISSING_STATUS]);
         assert!(!s.is_complete());
         let (s, f) = parse(b"Messages-Waiting: maybe\r\n");
