@@ -5,14 +5,14 @@
 //! warning was found; 1 when it was written but the input had error-level
 //! findings (listed on stderr); 2 when nothing could be emitted.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, Hasher};
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, anyhow, bail};
-use sipmsrp::finding::{Finding, LineIndex, Severity};
+use sipmsrp::finding::{Finding, Severity};
 use sipmsrp::framing::{FrameOptions, Framer, Item, Protocol};
 use sipmsrp::limits::Limits;
 use sipmsrp::message::{self, Message};
@@ -45,7 +45,7 @@ impl Report {
         if findings.is_empty() {
             return;
         }
-        let index = buf.map(LineIndex::new);
+        let positions = buf.map(|b| line_cols(b, findings.iter().map(|f| f.offset)));
         let mut err = std::io::stderr().lock();
         for f in findings {
             self.worst = self.worst.max(Some(f.severity));
@@ -54,9 +54,9 @@ impl Report {
             } else {
                 format!(" ({})", f.path)
             };
-            let _ = match &index {
-                Some(idx) => {
-                    let (line, col) = idx.line_col(f.offset);
+            let _ = match &positions {
+                Some(pos) => {
+                    let (line, col) = pos.get(&f.offset).copied().unwrap_or((1, 1));
                     writeln!(
                         err,
                         "{name}:{line}:{col}: {}[{}]: {}{path}",
@@ -79,6 +79,35 @@ impl Report {
             ExitCode::from(EXIT_CLEAN)
         }
     }
+}
+
+/// 1-based (line, column) of each offset, in one pass over `buf` (no index
+/// of every line start: a body can have millions of lines).
+fn line_cols(buf: &[u8], offsets: impl Iterator<Item = usize>) -> HashMap<usize, (usize, usize)> {
+    let mut wanted: Vec<usize> = offsets.collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut out = HashMap::with_capacity(wanted.len());
+    let (mut line, mut line_start, mut from) = (1usize, 0usize, 0usize);
+    for off in wanted {
+        let upto = off.min(buf.len());
+        if upto > from {
+            for nl in memchr::memchr_iter(b'\n', &buf[from..upto]) {
+                line += 1;
+                line_start = from + nl + 1;
+            }
+            from = upto;
+        }
+        out.insert(off, (line, off - line_start + 1));
+    }
+    out
+}
+
+fn line_col(buf: &[u8], offset: usize) -> (usize, usize) {
+    line_cols(buf, std::iter::once(offset))
+        .get(&offset)
+        .copied()
+        .unwrap_or((1, 1))
 }
 
 /// NOTIFY fields read from an input NOTIFY, used when the options leave them out.
@@ -197,7 +226,7 @@ fn from_body(
     let (view, findings) = summary::parse_with(buf, body, limits);
     report.print(&input.name, Some(buf), &findings);
     let doc = view.to_doc().map_err(|f| {
-        let (line, col) = LineIndex::new(buf).line_col(f.offset);
+        let (line, col) = line_col(buf, f.offset);
         anyhow!(
             "{}:{line}:{col}: cannot re-emit the body: {} [{}]",
             input.name,
@@ -213,7 +242,7 @@ fn from_body(
         });
         return Err(match seen {
             Some(f) => {
-                let (line, col) = LineIndex::new(buf).line_col(f.offset);
+                let (line, col) = line_col(buf, f.offset);
                 anyhow!(
                     "{}:{line}:{col}: cannot re-emit the body: {} [{}]",
                     input.name,
@@ -555,5 +584,47 @@ fn notify_params(args: &SummaryArgs, d: NotifyDefaults) -> NotifyParams {
             .unwrap_or_else(|| "active".to_string()),
         to,
         from,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_cols_match_a_line_index() {
+        let buf = b"ab\r\ncd\nef\n\nx";
+        let idx = sipmsrp::finding::LineIndex::new(buf);
+        let offsets = [9, 0, 3, 4, 8, 10, 11, 12, 4];
+        let got = line_cols(buf, offsets.iter().copied());
+        for o in offsets {
+            assert_eq!(got[&o], idx.line_col(o), "offset {o}");
+        }
+        assert_eq!(line_col(buf, 7), (3, 1));
+    }
+
+    #[test]
+    fn without_tag_keeps_display_name_and_other_params() {
+        assert_eq!(
+            without_tag("\"Bob\" <sip:bob@example.com>;tag=b0b;x=1"),
+            "\"Bob\" <sip:bob@example.com>;x=1"
+        );
+        assert_eq!(
+            without_tag("sip:bob@example.com;tag=1"),
+            "<sip:bob@example.com>"
+        );
+    }
+
+    #[test]
+    fn captures_are_recognised() {
+        assert!(is_capture(&[0xd4, 0xc3, 0xb2, 0xa1, 2, 0]));
+        assert!(is_capture(&[0x0a, 0x0d, 0x0d, 0x0a]));
+        assert!(!is_capture(b"MESSAGE sip:a@b SIP/2.0\r\n"));
+    }
+
+    #[test]
+    fn random_hex_has_the_length_asked() {
+        assert_eq!(random_hex(24).len(), 24);
+        assert!(random_hex(40).bytes().all(|b| b.is_ascii_hexdigit()));
     }
 }

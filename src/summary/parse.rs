@@ -439,11 +439,17 @@ fn name_hcolon(i: &[u8]) -> IResult<&[u8], &[u8], NomErr<'_>> {
     Ok((i, name))
 }
 
+/// Most findings of one code listed for one body; the rest are summed up in
+/// one more finding of that code, so a hostile body cannot make millions.
+pub const MAX_FINDINGS_PER_CODE: usize = 100;
+
 struct Ctx<'a, 'f> {
     body: &'a [u8],
     base_off: usize,
     findings: &'f mut Vec<Finding>,
     fatal: Option<Finding>,
+    /// (code, findings seen, first suppressed).
+    seen: Vec<(&'static str, usize, Option<Finding>)>,
 }
 
 impl<'a> Ctx<'a, '_> {
@@ -452,14 +458,48 @@ impl<'a> Ctx<'a, '_> {
     }
 
     fn push(&mut self, f: Finding) {
-        self.findings.push(f);
+        let code = f.code;
+        self.push_lazy(code, || f);
+    }
+
+    /// Count a finding of `code`, building it only when it is listed (hot
+    /// loops over millions of lines call this).
+    fn push_lazy(&mut self, code: &'static str, make: impl FnOnce() -> Finding) {
+        let i = match self.seen.iter().position(|e| e.0 == code) {
+            Some(i) => i,
+            None => {
+                self.seen.push((code, 0, None));
+                self.seen.len() - 1
+            }
+        };
+        let entry = &mut self.seen[i];
+        entry.1 += 1;
+        if entry.1 <= MAX_FINDINGS_PER_CODE {
+            self.findings.push(make());
+        } else if entry.2.is_none() {
+            entry.2 = Some(make());
+        }
     }
 
     fn push_fatal(&mut self, f: Finding) {
         if self.fatal.is_none() {
             self.fatal = Some(f.clone());
         }
-        self.findings.push(f);
+        self.push(f);
+    }
+
+    /// Add one finding per code that went over the cap.
+    fn finish(&mut self) {
+        for (_, n, first) in self.seen.drain(..) {
+            if let Some(first) = first {
+                let more = n - MAX_FINDINGS_PER_CODE;
+                let msg = format!("{more} more like this from here on, not listed");
+                self.findings.push(Finding {
+                    message: msg,
+                    ..first
+                });
+            }
+        }
     }
 }
 
@@ -500,87 +540,137 @@ pub fn parse_with<'a>(
         base_off: offset_in(base, body),
         findings: &mut findings,
         fatal: None,
+        seen: Vec::new(),
     };
-    let logical = scan_lines(&mut p);
-    let mut summary = build(&mut p, &logical, limits);
+    let mut scanner = Scanner::new(body);
+    let mut summary = build(&mut p, &mut scanner, limits);
+    scanner.finish(&mut p);
+    p.finish();
     summary.fatal = p.fatal.take();
+    // Findings in body order (stable: same-offset findings keep their order).
+    findings.sort_by_key(|f| f.offset);
     (summary, findings)
 }
 
-/// Split into logical lines, reporting line-end and character problems.
-fn scan_lines(p: &mut Ctx<'_, '_>) -> Vec<Logical> {
-    let body = p.body;
-    let mut out: Vec<Logical> = Vec::new();
-    let mut bare_lf: Option<(usize, usize)> = None; // (first offset, count)
-    let mut bad_char: Option<(usize, usize, u8)> = None;
-    let mut last_ending = Ending::CrLf;
-    for ph in physical_lines(body) {
-        last_ending = ph.ending;
+/// Splits a body into logical lines lazily (nothing is collected), noting
+/// line-end and character problems on the way; [`Scanner::finish`] reports them.
+struct Scanner<'a> {
+    body: &'a [u8],
+    pos: usize,
+    peeked: Option<Phys>,
+    bare_lf: Option<(usize, usize)>, // (first offset, count)
+    bad_char: Option<(usize, usize, u8)>,
+    last_ending: Ending,
+}
+
+impl<'a> Scanner<'a> {
+    fn new(body: &'a [u8]) -> Self {
+        Scanner {
+            body,
+            pos: 0,
+            peeked: None,
+            bare_lf: None,
+            bad_char: None,
+            last_ending: Ending::CrLf,
+        }
+    }
+
+    fn fetch(&mut self) -> Option<Phys> {
+        let body = self.body;
+        let ph = physical_lines(&body[self.pos..]).next()?;
+        let ph = Phys {
+            start: ph.start + self.pos,
+            end: ph.end + self.pos,
+            ending: ph.ending,
+        };
+        self.pos = match ph.ending {
+            Ending::CrLf => ph.end + 2,
+            Ending::Lf => ph.end + 1,
+            Ending::None => ph.end,
+        };
+        self.last_ending = ph.ending;
         if ph.ending == Ending::Lf {
-            let e = bare_lf.get_or_insert((ph.end, 0));
+            let e = self.bare_lf.get_or_insert((ph.end, 0));
             e.1 += 1;
         }
         for (k, &b) in body[ph.start..ph.end].iter().enumerate() {
             if (b < 0x20 && b != b'\t') || b == 0x7f {
-                let e = bad_char.get_or_insert((ph.start + k, 0, b));
+                let e = self.bad_char.get_or_insert((ph.start + k, 0, b));
                 e.1 += 1;
             }
         }
-        let text = &body[ph.start..ph.end];
-        if text.is_empty() {
-            out.push(Logical::Blank { start: ph.start });
-        } else if text[0] == b' ' || text[0] == b'\t' {
-            match out.last_mut() {
-                Some(Logical::Line { end, folded, .. }) => {
-                    *end = ph.end;
-                    *folded = true;
-                }
-                Some(Logical::Orphan { end, .. }) => *end = ph.end,
-                _ => out.push(Logical::Orphan {
-                    start: ph.start,
-                    end: ph.end,
-                }),
+        Some(ph)
+    }
+
+    fn next_logical(&mut self) -> Option<Logical> {
+        let ph = match self.peeked.take() {
+            Some(ph) => ph,
+            None => self.fetch()?,
+        };
+        let body = self.body;
+        let is_wsp = |b: u8| b == b' ' || b == b'\t';
+        if ph.start == ph.end {
+            return Some(Logical::Blank { start: ph.start });
+        }
+        let mut end = ph.end;
+        let mut folded = false;
+        while let Some(next) = self.fetch() {
+            if next.end > next.start && is_wsp(body[next.start]) {
+                end = next.end;
+                folded = true;
+            } else {
+                self.peeked = Some(next);
+                break;
+            }
+        }
+        Some(if is_wsp(body[ph.start]) {
+            Logical::Orphan {
+                start: ph.start,
+                end,
             }
         } else {
-            out.push(Logical::Line {
+            Logical::Line {
                 start: ph.start,
-                end: ph.end,
-                folded: false,
-            });
+                end,
+                folded,
+            }
+        })
+    }
+
+    fn finish(self, p: &mut Ctx<'_, '_>) {
+        let body = self.body;
+        if let Some((off, n)) = self.bare_lf {
+            let msg = if n == 1 {
+                "line ends in a bare LF instead of CRLF".to_string()
+            } else {
+                format!("line ends in a bare LF instead of CRLF ({n} lines do)")
+            };
+            let f = Finding::error(codes::BARE_LF, p.abs(off), msg).with_len(1);
+            p.push(f);
+        }
+        if !body.is_empty() && self.last_ending == Ending::None && self.pos == body.len() {
+            let f = Finding::error(
+                codes::MISSING_FINAL_CRLF,
+                p.abs(body.len()),
+                "the last line does not end in CRLF",
+            );
+            p.push(f);
+        }
+        if let Some((off, n, b)) = self.bad_char {
+            let what = if b == b'\r' {
+                "a CR that does not end a line".to_string()
+            } else {
+                format!("control character 0x{b:02X}")
+            };
+            let msg = if n == 1 {
+                format!("{what} in a line")
+            } else {
+                format!("{what} in a line ({n} control characters in all)")
+            };
+            let f = Finding::error(codes::BAD_CHAR, p.abs(off), msg).with_len(1);
+            p.push_fatal(f);
         }
     }
-    if let Some((off, n)) = bare_lf {
-        let msg = if n == 1 {
-            "line ends in a bare LF instead of CRLF".to_string()
-        } else {
-            format!("line ends in a bare LF instead of CRLF ({n} lines do)")
-        };
-        let f = Finding::error(codes::BARE_LF, p.abs(off), msg).with_len(1);
-        p.push(f);
-    }
-    if !body.is_empty() && last_ending == Ending::None {
-        let f = Finding::error(
-            codes::MISSING_FINAL_CRLF,
-            p.abs(body.len()),
-            "the last line does not end in CRLF",
-        );
-        p.push(f);
-    }
-    if let Some((off, n, b)) = bad_char {
-        let what = if b == b'\r' {
-            "a CR that does not end a line".to_string()
-        } else {
-            format!("control character 0x{b:02X}")
-        };
-        let msg = if n == 1 {
-            format!("{what} in a line")
-        } else {
-            format!("{what} in a line ({n} control characters in all)")
-        };
-        let f = Finding::error(codes::BAD_CHAR, p.abs(off), msg).with_len(1);
-        p.push_fatal(f);
-    }
-    out
 }
 
 #[derive(PartialEq, Eq)]
@@ -589,7 +679,7 @@ enum Section {
     Blocks,
 }
 
-fn build<'a>(p: &mut Ctx<'a, '_>, logical: &[Logical], limits: &Limits) -> Summary<'a> {
+fn build<'a>(p: &mut Ctx<'a, '_>, sc: &mut Scanner<'a>, limits: &Limits) -> Summary<'a> {
     let body = p.body;
     let mut s = Summary::default();
     let mut section = Section::Summary;
@@ -599,8 +689,8 @@ fn build<'a>(p: &mut Ctx<'a, '_>, logical: &[Logical], limits: &Limits) -> Summa
     let mut cur: Option<Block<'a>> = None;
     let mut pending_blank: Option<usize> = None;
 
-    for item in logical {
-        match *item {
+    while let Some(item) = sc.next_logical() {
+        match item {
             Logical::Blank { start } => {
                 if section == Section::Summary {
                     if s.status.is_none() && summary_lines == 0 {
@@ -614,12 +704,14 @@ fn build<'a>(p: &mut Ctx<'a, '_>, logical: &[Logical], limits: &Limits) -> Summa
                     if let Some(b) = cur.take() {
                         s.blocks.push(b);
                     } else if let Some(prev) = pending_blank {
-                        let f = Finding::warning(
-                            codes::EMPTY_BLOCK,
-                            p.abs(prev),
-                            "empty line not followed by a message header (doubled empty line)",
-                        );
-                        p.push(f);
+                        let at = p.abs(prev);
+                        p.push_lazy(codes::EMPTY_BLOCK, || {
+                            Finding::warning(
+                                codes::EMPTY_BLOCK,
+                                at,
+                                "empty line not followed by a message header (doubled empty line)",
+                            )
+                        });
                     }
                     pending_blank = Some(start);
                 }
@@ -669,12 +761,10 @@ fn build<'a>(p: &mut Ctx<'a, '_>, logical: &[Logical], limits: &Limits) -> Summa
                     p.push_fatal(f);
                 }
                 if folded {
-                    let f = Finding::note(
-                        codes::FOLDED_LINE,
-                        p.abs(start),
-                        "line is folded onto the next one",
-                    );
-                    p.push(f);
+                    let at = p.abs(start);
+                    p.push_lazy(codes::FOLDED_LINE, || {
+                        Finding::note(codes::FOLDED_LINE, at, "line is folded onto the next one")
+                    });
                 }
                 let field = Field {
                     // A token is ASCII, so this never falls back.
@@ -1323,6 +1413,21 @@ Message-ID: d0982dkjs@Joemobile.example.net\r\n";
         assert_eq!(codes_of(&f), [codes::NOT_UTF8]);
         assert_eq!(f[0].offset, 34);
         assert!(!s.is_complete());
+    }
+
+    #[test]
+    fn findings_per_code_are_capped() {
+        let mut body = b"Messages-Waiting: yes\r\n".to_vec();
+        for _ in 0..10_000 {
+            body.extend_from_slice(b"no colon\r\n");
+        }
+        let (s, f) = parse(&body);
+        assert!(!s.is_complete());
+        assert_eq!(f.len(), MAX_FINDINGS_PER_CODE + 1);
+        let last = f.last().unwrap();
+        assert_eq!(last.code, codes::BAD_LINE);
+        assert_eq!(last.offset, 23 + 10 * MAX_FINDINGS_PER_CODE);
+        assert!(last.message.starts_with("9900 more"));
     }
 
     #[test]
