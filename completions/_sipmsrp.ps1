@@ -141,10 +141,10 @@ Register-ArgumentCompleter -Native -CommandName 'sipmsrp' -ScriptBlock {
             break
         }
         'sipmsrp;uri;unescape' {
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: text (control characters shown as U+2400 pictures, e.g. %00 as ␀) or json (one object per line)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour human output: auto (only on a terminal, and not with NO_COLOR), always, never')
-            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Print the host as well')
-            [CompletionResult]::new('--bytes', '--bytes', [CompletionResultType]::ParameterName, 'Write the raw unescaped bytes even when they are not UTF-8')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Print the host as well (text: after a tab)')
+            [CompletionResult]::new('--bytes', '--bytes', [CompletionResultType]::ParameterName, 'Write the raw unescaped bytes (also when they are not UTF-8; JSON: base64)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -153,7 +153,9 @@ Register-ArgumentCompleter -Native -CommandName 'sipmsrp' -ScriptBlock {
         }
         'sipmsrp;uri;request' {
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'The retrieving user''s URI (From)')
-            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'The message-store host')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'The message-store host (`host[:port]`)')
+            [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'URI scheme of the retrieval URIs and Contact (`sips` also means TLS transports)')
+            [CompletionResult]::new('--local-host', '--local-host', [CompletionResultType]::ParameterName, 'This client''s host, used in Via, Contact, the SDP offer and the MSRP path')
             [CompletionResult]::new('--call-id', '--call-id', [CompletionResultType]::ParameterName, 'Call-ID (generated when absent)')
             [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'From tag (generated when absent)')
             [CompletionResult]::new('--branch', '--branch', [CompletionResultType]::ParameterName, 'Via branch (generated when absent)')

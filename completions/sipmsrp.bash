@@ -806,7 +806,7 @@ _sipmsrp() {
             return 0
             ;;
         sipmsrp__subcmd__uri__subcmd__request)
-            opts="-h -V --from --host --call-id --tag --branch --color --help --version"
+            opts="-h -V --from --host --scheme --local-host --call-id --tag --branch --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -817,6 +817,14 @@ _sipmsrp() {
                     return 0
                     ;;
                 --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scheme)
+                    COMPREPLY=($(compgen -W "sip sips" -- "${cur}"))
+                    return 0
+                    ;;
+                --local-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

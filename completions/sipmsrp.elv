@@ -132,10 +132,10 @@ set edit:completion:arg-completer[sipmsrp] = {|@words|
             cand --version 'Print version'
         }
         &'sipmsrp;uri;unescape'= {
-            cand --format 'Output format'
+            cand --format 'Output format: text (control characters shown as U+2400 pictures, e.g. %00 as ␀) or json (one object per line)'
             cand --color 'When to colour human output: auto (only on a terminal, and not with NO_COLOR), always, never'
-            cand --host 'Print the host as well'
-            cand --bytes 'Write the raw unescaped bytes even when they are not UTF-8'
+            cand --host 'Print the host as well (text: after a tab)'
+            cand --bytes 'Write the raw unescaped bytes (also when they are not UTF-8; JSON: base64)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -143,7 +143,9 @@ set edit:completion:arg-completer[sipmsrp] = {|@words|
         }
         &'sipmsrp;uri;request'= {
             cand --from 'The retrieving user''s URI (From)'
-            cand --host 'The message-store host'
+            cand --host 'The message-store host (`host[:port]`)'
+            cand --scheme 'URI scheme of the retrieval URIs and Contact (`sips` also means TLS transports)'
+            cand --local-host 'This client''s host, used in Via, Contact, the SDP offer and the MSRP path'
             cand --call-id 'Call-ID (generated when absent)'
             cand --tag 'From tag (generated when absent)'
             cand --branch 'Via branch (generated when absent)'

@@ -129,17 +129,20 @@ always\t''
 never\t''"
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from escape" -s h -l help -d 'Print help'
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from escape" -s V -l version -d 'Print version'
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from unescape" -l format -d 'Output format' -r -f -a "text\t''
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from unescape" -l format -d 'Output format: text (control characters shown as U+2400 pictures, e.g. %00 as ␀) or json (one object per line)' -r -f -a "text\t''
 json\t''"
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from unescape" -l color -d 'When to colour human output: auto (only on a terminal, and not with NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from unescape" -l host -d 'Print the host as well'
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from unescape" -l bytes -d 'Write the raw unescaped bytes even when they are not UTF-8'
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from unescape" -l host -d 'Print the host as well (text: after a tab)'
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from unescape" -l bytes -d 'Write the raw unescaped bytes (also when they are not UTF-8; JSON: base64)'
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from unescape" -s h -l help -d 'Print help'
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from unescape" -s V -l version -d 'Print version'
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from request" -l from -d 'The retrieving user\'s URI (From)' -r
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from request" -l host -d 'The message-store host' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from request" -l host -d 'The message-store host (`host[:port]`)' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from request" -l scheme -d 'URI scheme of the retrieval URIs and Contact (`sips` also means TLS transports)' -r -f -a "sip\t''
+sips\t''"
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from request" -l local-host -d 'This client\'s host, used in Via, Contact, the SDP offer and the MSRP path' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from request" -l call-id -d 'Call-ID (generated when absent)' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from request" -l tag -d 'From tag (generated when absent)' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from request" -l branch -d 'Via branch (generated when absent)' -r

@@ -285,22 +285,22 @@ pub enum UriCommand {
         /// URI scheme when --host is given.
         #[arg(long, value_enum, default_value_t = UriScheme::Sip)]
         scheme: UriScheme,
-        /// Message-IDs; none reads one per line from standard input.
+        /// Message-IDs; none reads one per line from standard input (a CR before the LF is dropped).
         #[arg(value_name = "MESSAGE-ID")]
         ids: Vec<String>,
     },
     /// Unescape retrieval URIs (or bare user parts) back into Message-IDs.
     Unescape {
-        /// Print the host as well.
+        /// Print the host as well (text: after a tab).
         #[arg(long)]
         host: bool,
-        /// Write the raw unescaped bytes even when they are not UTF-8.
+        /// Write the raw unescaped bytes (also when they are not UTF-8; JSON: base64).
         #[arg(long)]
         bytes: bool,
-        /// Output format.
+        /// Output format: text (control characters shown as U+2400 pictures, e.g. %00 as ␀) or json (one object per line).
         #[arg(long, value_enum, default_value_t = UriFormat::Text)]
         format: UriFormat,
-        /// URIs; none reads one per line from standard input.
+        /// URIs or bare user parts; none reads one per line from standard input.
         #[arg(value_name = "URI")]
         uris: Vec<String>,
     },
@@ -309,9 +309,15 @@ pub enum UriCommand {
         /// The retrieving user's URI (From).
         #[arg(long, value_name = "URI")]
         from: String,
-        /// The message-store host.
+        /// The message-store host (`host[:port]`).
         #[arg(long, value_name = "HOST")]
         host: String,
+        /// URI scheme of the retrieval URIs and Contact (`sips` also means TLS transports).
+        #[arg(long, value_enum, default_value_t = UriScheme::Sip)]
+        scheme: UriScheme,
+        /// This client's host, used in Via, Contact, the SDP offer and the MSRP path.
+        #[arg(long, value_name = "HOST", default_value = "client.invalid")]
+        local_host: String,
         /// Call-ID (generated when absent).
         #[arg(long, value_name = "ID")]
         call_id: Option<String>,
@@ -321,7 +327,7 @@ pub enum UriCommand {
         /// Via branch (generated when absent).
         #[arg(long, value_name = "BRANCH")]
         branch: Option<String>,
-        /// Message-IDs to retrieve.
+        /// Message-IDs to retrieve; several give one URI-list INVITE to the store (RFC 5366).
         #[arg(value_name = "MESSAGE-ID", required = true)]
         ids: Vec<String>,
     },

@@ -19,3 +19,4 @@ pub mod msrp;
 pub mod sip;
 pub mod source;
 pub mod summary;
+pub mod uri;
