@@ -333,9 +333,12 @@ pub enum UriCommand {
     },
 }
 
+/// Output format of summary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SummaryFormat {
+    /// The RFC 3842 body (or the whole NOTIFY with --notify).
     Body,
+    /// The summary document (docs/summary-schema.md), as --json-input reads it.
     Json,
 }
 
@@ -347,49 +350,55 @@ pub struct SummaryArgs {
     /// Read the input as the JSON summary document instead of stored messages.
     #[arg(long)]
     pub json_input: bool,
-    /// Read an existing message-summary body or NOTIFY and re-emit it canonically.
+    /// Read an existing message-summary body or NOTIFY (`-`: standard input) and re-emit it canonically.
     #[arg(long, value_name = "FILE", conflicts_with = "json_input")]
     pub from_body: Option<PathBuf>,
-    /// Message-Account URI.
+    /// Message-Account URI (replaces the one of a JSON document or body).
     #[arg(long, value_name = "URI")]
     pub account: Option<String>,
-    /// Message-context class of the stored messages.
-    #[arg(long, value_name = "CLASS", default_value = "text-message")]
-    pub class: String,
-    /// Mark this Message-ID as already seen (old); repeatable.
+    /// Message-context class of the stored messages [default: text-message].
+    #[arg(long, value_name = "CLASS")]
+    pub class: Option<String>,
+    /// Mark the stored message with this Message-ID (its Call-ID) as already seen (old); repeatable.
     #[arg(long, value_name = "MESSAGE-ID")]
     pub old: Vec<String>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = SummaryFormat::Body)]
+    #[arg(long, short = 'f', value_enum, default_value_t = SummaryFormat::Body)]
     pub format: SummaryFormat,
     /// Emit a whole NOTIFY request instead of the bare body.
     #[arg(long)]
     pub notify: bool,
-    /// NOTIFY Request-URI (defaults to the To URI).
-    #[arg(long, value_name = "URI")]
+    /// NOTIFY Request-URI [default: the To URI].
+    #[arg(long, value_name = "URI", help_heading = "NOTIFY")]
     pub request_uri: Option<String>,
-    /// NOTIFY To URI (the subscriber).
-    #[arg(long, value_name = "URI")]
+    /// NOTIFY To URI, the subscriber, without angle brackets [default: sip:subscriber.invalid].
+    #[arg(long, value_name = "URI", help_heading = "NOTIFY")]
     pub to: Option<String>,
-    /// NOTIFY To tag.
-    #[arg(long, value_name = "TAG")]
+    /// NOTIFY To tag [default: generated].
+    #[arg(long, value_name = "TAG", help_heading = "NOTIFY")]
     pub to_tag: Option<String>,
-    /// NOTIFY From URI (the message store).
-    #[arg(long, value_name = "URI")]
+    /// NOTIFY From URI, the message store [default: sip:message-store.invalid].
+    #[arg(long, value_name = "URI", help_heading = "NOTIFY")]
     pub from: Option<String>,
-    /// NOTIFY From tag.
-    #[arg(long, value_name = "TAG")]
+    /// NOTIFY From tag [default: generated].
+    #[arg(long, value_name = "TAG", help_heading = "NOTIFY")]
     pub from_tag: Option<String>,
-    /// NOTIFY Call-ID.
-    #[arg(long, value_name = "ID")]
+    /// NOTIFY Call-ID [default: generated].
+    #[arg(long, value_name = "ID", help_heading = "NOTIFY")]
     pub call_id: Option<String>,
-    /// NOTIFY CSeq number.
-    #[arg(long, value_name = "N", default_value_t = 1)]
-    pub cseq: u32,
-    /// NOTIFY Via branch.
-    #[arg(long, value_name = "BRANCH")]
+    /// NOTIFY CSeq number [default: 1].
+    #[arg(long, value_name = "N", help_heading = "NOTIFY")]
+    pub cseq: Option<u32>,
+    /// NOTIFY Via branch, starting with z9hG4bK [default: generated].
+    #[arg(long, value_name = "BRANCH", help_heading = "NOTIFY")]
     pub branch: Option<String>,
-    /// Date to add where a stored message has none (RFC 1123 form).
+    /// NOTIFY Contact URI [default: the From URI].
+    #[arg(long, value_name = "URI", help_heading = "NOTIFY")]
+    pub contact: Option<String>,
+    /// NOTIFY Subscription-State value, e.g. "active;expires=3600" [default: active].
+    #[arg(long, value_name = "STATE", help_heading = "NOTIFY")]
+    pub subscription_state: Option<String>,
+    /// Date to add where a stored message has none (RFC 1123 form, e.g. "Thu, 21 Feb 2002 13:02:03 GMT").
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
     /// Write to this file (atomically) instead of standard output.

@@ -18,4 +18,5 @@ pub mod message;
 pub mod msrp;
 pub mod sip;
 pub mod source;
+pub mod summary;
 pub mod uri;
