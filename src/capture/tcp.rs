@@ -112,6 +112,8 @@ struct Flow {
     skipped: u64,
     first_skip_frame: Option<u64>,
     resync: bool,
+    /// A line was partly skipped: skip the rest of it before looking again.
+    mid_line: bool,
     deferred: Vec<Event>,
     last_frame: u64,
     last_ts: i64,
@@ -142,6 +144,7 @@ impl Flow {
             skipped: 0,
             first_skip_frame: None,
             resync: false,
+            mid_line: false,
             deferred: Vec::new(),
             last_frame: 0,
             last_ts: 0,
@@ -395,10 +398,18 @@ impl Flow {
                     switched = true;
                     break;
                 }
+                if self.mid_line {
+                    let n = memchr(b'\n', rest).map_or(rest.len(), |i| i + 1);
+                    self.mid_line = n == rest.len() && rest[n - 1] != b'\n';
+                    self.skip(n);
+                    pos += n;
+                    continue;
+                }
                 match plausible(rest, at_eof) {
                     Plausible::Yes => {}
                     Plausible::NeedMore => break,
                     Plausible::Skip(n) => {
+                        self.mid_line = rest[n - 1] != b'\n';
                         self.skip(n);
                         pos += n;
                         continue;
@@ -601,10 +612,13 @@ enum Plausible {
     Skip(usize),
 }
 
-/// While looking for a start line: can `rest` begin one? Lines that cannot
-/// are skipped without framing (binary, TLS, body lines).
+/// While looking for a start line (the first of a flow, or after a gap):
+/// can `rest` begin a message? Only a strict start line is accepted here
+/// (`Method SP URI SP SIP/x.y`, `SIP/x.y SP 3DIGIT`, `MSRP tid method`), so
+/// that header lines like `Via: SIP/2.0/TCP` or body lines are skipped
+/// without framing (binary, TLS and the like go line by line).
 fn plausible(rest: &[u8], at_eof: bool) -> Plausible {
-    if matches!(rest[0], b'\r' | b'\n' | b' ' | b'\t') {
+    if matches!(rest[0], b'\r' | b'\n') {
         return Plausible::Yes;
     }
     let n = rest
@@ -612,8 +626,8 @@ fn plausible(rest: &[u8], at_eof: bool) -> Plausible {
         .take(64)
         .take_while(|&&b| crate::chars::is_token(b))
         .count();
-    let ok = if n == rest.len() {
-        if !at_eof {
+    let prefix_ok = if n == rest.len() {
+        if !at_eof && n < 64 {
             return Plausible::NeedMore;
         }
         false
@@ -621,19 +635,48 @@ fn plausible(rest: &[u8], at_eof: bool) -> Plausible {
         (n > 0 && n < 64 && rest[n] == b' ')
             || (rest.len() >= 4 && rest[..4].eq_ignore_ascii_case(b"SIP/"))
     };
-    let window = &rest[..rest.len().min(MAX_START_LINE)];
-    if ok {
-        return match memchr(b'\n', window) {
-            Some(_) => Plausible::Yes,
-            None if at_eof => Plausible::Yes,
-            None if rest.len() < MAX_START_LINE => Plausible::NeedMore,
-            None => Plausible::Skip(window.len()),
-        };
-    }
-    match memchr(b'\n', rest) {
+    let next_line = |r: &[u8]| match memchr(b'\n', r) {
         Some(i) => Plausible::Skip(i + 1),
-        None => Plausible::Skip(rest.len()),
+        None => Plausible::Skip(r.len()),
+    };
+    if !prefix_ok {
+        return next_line(rest);
     }
+    let window = &rest[..rest.len().min(MAX_START_LINE)];
+    let line = match memchr(b'\n', window) {
+        Some(i) => &window[..i],
+        None if at_eof => window,
+        None if rest.len() < MAX_START_LINE => return Plausible::NeedMore,
+        None => return Plausible::Skip(window.len()),
+    };
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if strict_start_line(line) {
+        Plausible::Yes
+    } else {
+        next_line(rest)
+    }
+}
+
+fn is_version(v: &[u8]) -> bool {
+    v.len() >= 7
+        && v[..4].eq_ignore_ascii_case(b"SIP/")
+        && v[4..].iter().all(|b| b.is_ascii_digit() || *b == b'.')
+        && v[4..].contains(&b'.')
+}
+
+fn strict_start_line(line: &[u8]) -> bool {
+    if framing::msrp_transaction_id(line).is_some() {
+        return true;
+    }
+    let mut parts = line.split(|&b| b == b' ').filter(|p| !p.is_empty());
+    let (Some(a), Some(b)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    if is_version(a) {
+        return b.len() == 3 && b.iter().all(u8::is_ascii_digit);
+    }
+    let last = line.rsplit(|&b| b == b' ').next().unwrap_or(b"");
+    crate::chars::is_token_str(a) && b.contains(&b':') && is_version(last)
 }
 
 pub(crate) struct Cfg {
@@ -848,6 +891,7 @@ fn resolve_gaps(f: &mut Flow, cfg: &Cfg, out: &mut VecDeque<Event>) {
             f.mode = Mode::Stream;
         }
         f.resync = true;
+        f.mid_line = false;
         f.drain_ooo();
         f.run(false, cfg, out);
     }
