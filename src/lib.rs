@@ -11,6 +11,7 @@ pub mod body;
 pub mod chars;
 pub mod finding;
 pub mod framing;
+pub mod capture;
 pub mod header;
 pub mod limits;
 pub mod mediatype;
