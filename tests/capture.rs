@@ -428,7 +428,7 @@ fn lost_segment_is_a_gap_naming_both_frames() {
         "{}",
         gaps[0].1.message
     );
-    assert_eq!(gaps[0].1.message.contains("100 bytes missing"), true);
+    assert!(gaps[0].1.message.contains("100 bytes missing"));
     assert_eq!(m.first().unwrap().bytes, a);
     assert!(
         m.iter()
