@@ -376,3 +376,95 @@ fn pasted_document_text_is_accepted_with_leniency_findings() {
     // Positions point into the original file: the start line is line 3.
     assert_eq!(m["source"]["line"], 3);
 }
+
+/// A pcap with two SIP messages over UDP and one MSRP SEND split over two
+/// TCP segments, built with the crate's capture writer.
+fn generated_capture() -> Vec<u8> {
+    use sipmsrp::capture::writer::{self as w, PcapWriter, TcpFlow};
+    let sip = std::fs::read("samples/pager-message.sip").unwrap();
+    let send = b"MSRP a786hjs2 SEND\r\nTo-Path: msrp://b.example.com:8888/9di4ea;tcp\r\nFrom-Path: msrp://a.example.com:7777/iau39;tcp\r\nMessage-ID: 87652491\r\nByte-Range: 1-5/5\r\nContent-Type: text/plain\r\n\r\nhello\r\n-------a786hjs2$\r\n";
+    let mut pw = PcapWriter::new(Vec::new(), 1).unwrap();
+    let udp = w::ipv4(
+        [192, 0, 2, 1],
+        [192, 0, 2, 2],
+        17,
+        &w::udp(5060, 5060, &sip),
+    );
+    pw.write_packet(1_700_000_000, 0, &w::eth(&udp)).unwrap();
+    let flow = TcpFlow::new(
+        "192.0.2.1:40000".parse().unwrap(),
+        "192.0.2.2:2855".parse().unwrap(),
+    );
+    pw.write_packet(
+        1_700_000_001,
+        0,
+        &w::eth(&flow.segment(true, 0, &send[..40])),
+    )
+    .unwrap();
+    pw.write_packet(
+        1_700_000_002,
+        0,
+        &w::eth(&flow.segment(true, 40, &send[40..])),
+    )
+    .unwrap();
+    pw.write_packet(1_700_000_003, 0, &w::eth(&udp)).unwrap();
+    pw.into_inner()
+}
+
+#[test]
+fn captures_are_parsed_with_frame_time_and_addresses() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write_temp(dir.path(), "c.pcap", &generated_capture());
+    let (code, values) = jsonl(&p);
+    assert_eq!(code, 0, "{values:?}");
+    let msgs = messages(&values);
+    assert_eq!(msgs.len(), 3);
+    let frames: Vec<_> = msgs
+        .iter()
+        .map(|m| m["source"]["capture"]["frame"].as_u64().unwrap())
+        .collect();
+    assert_eq!(frames, [1, 3, 4]);
+    let msrp = msgs[1];
+    assert_eq!(msrp["protocol"], "msrp");
+    assert_eq!(
+        msrp["source"]["capture"]["frames"],
+        serde_json::json!([2, 3])
+    );
+    assert_eq!(msrp["source"]["capture"]["transport"], "tcp");
+    assert_eq!(msrp["source"]["capture"]["src"], "192.0.2.1:40000");
+    assert_eq!(msrp["body"]["text"], "hello");
+    assert_eq!(
+        msgs[0]["source"]["capture"]["timestamp"],
+        "2023-11-14T22:13:20Z"
+    );
+    // And from standard input, with the one-line summary.
+    sipmsrp()
+        .args(["parse", "--summary", "-"])
+        .write_stdin(generated_capture())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "3\t2023-11-14T22:13:22Z\t192.0.2.1:40000 → 192.0.2.2:2855\tmsrp\tMSRP a786hjs2 SEND\t87652491",
+        ));
+}
+
+#[test]
+fn capture_without_sip_exits_0_with_a_note() {
+    use sipmsrp::capture::writer::{self as w, PcapWriter};
+    let mut pw = PcapWriter::new(Vec::new(), 1).unwrap();
+    let udp = w::ipv4(
+        [192, 0, 2, 1],
+        [192, 0, 2, 2],
+        17,
+        &w::udp(53, 53, b"\x12\x34dns"),
+    );
+    pw.write_packet(0, 0, &w::eth(&udp)).unwrap();
+    sipmsrp()
+        .args(["parse", "-"])
+        .write_stdin(pw.into_inner())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "no SIP or MSRP message found in the capture",
+        ));
+}

@@ -27,6 +27,8 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// Where a message came from, for output.
 pub struct Origin<'i> {
     pub file: &'i str,
+    /// Where and when, for messages read from a capture.
+    pub capture: Option<&'i sipmsrp::capture::Meta>,
     /// Byte offset in the original input.
     pub offset: usize,
     pub line: usize,
@@ -57,8 +59,17 @@ pub fn run(args: ParseArgs, color: ColorChoice) -> Result<ExitCode> {
     }
     let mut messages = 0usize;
     let mut worst: Option<Severity> = None;
+    let mut captures_without_messages = Vec::new();
     for input in &inputs {
-        let (n, w) = parse_text(input, &args, &limits, &mut printer)?;
+        let (n, w) = if sipmsrp::capture::is_capture(&input.bytes) {
+            let (n, w) = parse_capture(input, &args, &limits, &mut printer)?;
+            if n == 0 {
+                captures_without_messages.push(input.name.as_str());
+            }
+            (n, w)
+        } else {
+            parse_text(input, &args, &limits, &mut printer)?
+        };
         messages += n;
         worst = worst.max(w);
     }
@@ -66,7 +77,10 @@ pub fn run(args: ParseArgs, color: ColorChoice) -> Result<ExitCode> {
         printer.out.write_all(b"]\n")?;
     }
     printer.out.flush()?;
-    if messages == 0 {
+    for name in &captures_without_messages {
+        eprintln!("sipmsrp: note: {name}: no SIP or MSRP message found in the capture");
+    }
+    if messages == 0 && captures_without_messages.len() < inputs.len() {
         bail!(
             "{}: no SIP or MSRP message found",
             inputs
@@ -103,6 +117,7 @@ fn parse_text<W: Write>(
         let (line, column) = index.line_col(orig);
         Origin {
             file: &input.name,
+            capture: None,
             offset: orig,
             line,
             column,
@@ -163,6 +178,7 @@ fn parse_text<W: Write>(
                         let (line, column) = index.line_col(o);
                         Origin {
                             file: &input.name,
+                            capture: None,
                             offset: o,
                             line,
                             column,
@@ -173,6 +189,83 @@ fn parse_text<W: Write>(
         }
     }
     Ok((count, worst))
+}
+
+/// Read one pcap/pcapng input and print its messages. Positions of
+/// findings are inside the message; the frame number says where it is.
+fn parse_capture<W: Write>(
+    input: &Input,
+    args: &ParseArgs,
+    limits: &Limits,
+    printer: &mut Printer<W>,
+) -> Result<(usize, Option<Severity>)> {
+    use sipmsrp::capture::{CaptureOptions, CaptureReader, Event};
+    let opts = CaptureOptions {
+        limits: limits.clone(),
+        force_ports: args.port.clone(),
+    };
+    let reader = CaptureReader::new(std::io::Cursor::new(&input.bytes[..]), opts)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", input.name))?;
+    let mut count = 0;
+    let mut worst = None;
+    for event in reader {
+        match event.map_err(|e| anyhow::anyhow!("{}: {e}", input.name))? {
+            Event::Finding { frame, finding } => {
+                worst = worst.max(Some(finding.severity));
+                printer.capture_finding(&input.name, frame, &finding)?;
+            }
+            Event::Message(m) => {
+                count += 1;
+                let mut parsed = message::parse_one(
+                    &m.bytes,
+                    m.protocol,
+                    m.truncated,
+                    m.findings.clone(),
+                    limits,
+                );
+                if !selected(&parsed, args) {
+                    continue;
+                }
+                for f in &parsed.findings {
+                    worst = worst.max(Some(f.severity));
+                }
+                let index = LineIndex::new(&m.bytes);
+                let origin = |o: usize| {
+                    let (line, column) = index.line_col(o);
+                    Origin {
+                        file: &input.name,
+                        capture: Some(&m.meta),
+                        offset: o,
+                        line,
+                        column,
+                    }
+                };
+                let all: Vec<(Finding, bool)> =
+                    parsed.findings.drain(..).map(|f| (f, false)).collect();
+                printer.message(&origin(0), &parsed, &m.bytes, &all, &origin, &origin)?;
+            }
+        }
+    }
+    Ok((count, worst))
+}
+
+/// RFC 3339 UTC timestamp of a capture time.
+fn rfc3339(secs: i64, nanos: u32) -> String {
+    match jiff::Timestamp::new(secs, nanos as i32) {
+        Ok(t) => t.to_string(),
+        Err(_) => format!("{secs}.{nanos:09}"),
+    }
+}
+
+fn capture_json(m: &sipmsrp::capture::Meta) -> Value {
+    json!({
+        "frame": m.frame,
+        "frames": m.frames,
+        "timestamp": rfc3339(m.ts_secs, m.ts_nanos),
+        "src": m.src.to_string(),
+        "dst": m.dst.to_string(),
+        "transport": m.transport.as_str(),
+    })
 }
 
 fn selected(p: &Parsed<'_>, args: &ParseArgs) -> bool {
@@ -242,6 +335,46 @@ impl<W: Write> Printer<W> {
         Ok(())
     }
 
+    fn capture_finding(&mut self, file: &str, frame: Option<u64>, f: &Finding) -> Result<()> {
+        if self.summary {
+            writeln!(
+                self.out,
+                "{}\tfinding\t{}[{}]: {}",
+                frame.map_or("-".to_string(), |n| n.to_string()),
+                f.severity,
+                f.code,
+                f.message
+            )?;
+            return Ok(());
+        }
+        match self.format {
+            ParseFormat::Human => writeln!(
+                self.out,
+                "{} {}{}: {}[{}]: {}",
+                "──".dimmed(),
+                file,
+                frame.map_or(String::new(), |n| format!(" frame {n}")),
+                f.severity,
+                f.code,
+                f.message
+            )?,
+            _ => {
+                let v = json!({
+                    "type": "finding",
+                    "schema_version": SCHEMA_VERSION,
+                    "code": f.code,
+                    "severity": f.severity.as_str(),
+                    "message": f.message,
+                    "file": file,
+                    "offset": f.offset,
+                    "frame": frame,
+                });
+                self.json_line(&v)?;
+            }
+        }
+        Ok(())
+    }
+
     fn junk(&mut self, at: &Origin<'_>, f: &Finding, origin: &OriginFn<'_, '_>) -> Result<()> {
         if self.summary {
             writeln!(
@@ -292,16 +425,29 @@ impl<W: Write> Printer<W> {
                 .correlation_id()
                 .map(lossy)
                 .unwrap_or_else(|| "-".into());
-            writeln!(
-                self.out,
-                "{}:{}:{}\t{}\t{}\t{}",
-                at.file,
-                at.line,
-                at.column,
-                p.message.protocol().as_str(),
-                lossy(p.message.start_line()),
-                id
-            )?;
+            match at.capture {
+                Some(c) => writeln!(
+                    self.out,
+                    "{}\t{}\t{} → {}\t{}\t{}\t{}",
+                    c.frame,
+                    rfc3339(c.ts_secs, c.ts_nanos),
+                    c.src,
+                    c.dst,
+                    p.message.protocol().as_str(),
+                    lossy(p.message.start_line()),
+                    id
+                )?,
+                None => writeln!(
+                    self.out,
+                    "{}:{}:{}\t{}\t{}\t{}",
+                    at.file,
+                    at.line,
+                    at.column,
+                    p.message.protocol().as_str(),
+                    lossy(p.message.start_line()),
+                    id
+                )?,
+            }
             return Ok(());
         }
         match self.format {
@@ -311,10 +457,11 @@ impl<W: Write> Printer<W> {
                 let obj = v.as_object_mut().expect("object");
                 obj.insert("type".into(), json!("message"));
                 obj.insert("schema_version".into(), json!(SCHEMA_VERSION));
-                obj.insert(
-                    "source".into(),
-                    json!({"file": at.file, "offset": at.offset, "line": at.line, "column": at.column, "length": p.message.raw().len()}),
-                );
+                let mut source = json!({"file": at.file, "offset": at.offset, "line": at.line, "column": at.column, "length": p.message.raw().len()});
+                if let Some(c) = at.capture {
+                    source["capture"] = capture_json(c);
+                }
+                obj.insert("source".into(), source);
                 obj.insert("truncated".into(), json!(p.truncated));
                 obj.insert(
                     "findings".into(),
@@ -362,6 +509,19 @@ impl<W: Write> Printer<W> {
             at.column,
             p.message.raw().len()
         );
+        if let Some(c) = at.capture {
+            title = format!(
+                "{} {} frame {}  {}  {} → {} {}  {} bytes",
+                proto,
+                at.file,
+                c.frame,
+                rfc3339(c.ts_secs, c.ts_nanos),
+                c.src,
+                c.dst,
+                c.transport,
+                p.message.raw().len()
+            );
+        }
         if p.truncated {
             title.push_str("  (truncated)");
         }
@@ -403,7 +563,9 @@ impl<W: Write> Printer<W> {
 
 fn finding_json(f: &Finding, origin: &OriginFn<'_, '_>, _already: bool) -> Value {
     let o = origin(f.offset);
+    let frame = o.capture.map(|c| c.frame);
     json!({
+        "frame": frame,
         "code": f.code,
         "severity": f.severity.as_str(),
         "message": f.message,
