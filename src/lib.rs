@@ -9,6 +9,8 @@
 
 pub mod body;
 pub mod chars;
+pub mod date;
+pub mod encap;
 pub mod finding;
 pub mod framing;
 pub mod header;
@@ -16,5 +18,6 @@ pub mod limits;
 pub mod mediatype;
 pub mod message;
 pub mod msrp;
+pub mod reassembly;
 pub mod sip;
 pub mod source;
