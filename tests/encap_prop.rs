@@ -272,3 +272,32 @@ proptest! {
         prop_assert_eq!(names, ["Message-ID", "Content-Type"]);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Damaged sessions and random bytes: an error or an output, never a panic.
+    #[test]
+    fn damaged_input_never_panics(
+        flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..8),
+        cut in any::<prop::sample::Index>(),
+        noise in prop::collection::vec(any::<u8>(), 0..200),
+        chunk in prop::option::of(1usize..50),
+    ) {
+        let mut input = std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/lmm-session.txt"),
+        )
+        .unwrap();
+        for (i, b) in &flips {
+            let at = i.index(input.len());
+            input[at] = *b;
+        }
+        input.truncate(cut.index(input.len() + 1));
+        input.extend(&noise);
+        let o = opts(1, true, chunk, false);
+        if let Ok(out) = encap_text(&[&input], None, &o, &Limits::default()) {
+            prop_assert!(!out.is_empty());
+        }
+        let _ = encap_text(&[&noise], None, &o, &Limits::default());
+    }
+}
