@@ -60,17 +60,17 @@ complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand parse" -l summary -d 'On
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand parse" -l reassemble -d 'Join the chunks of each MSRP message into one message (captures and text)'
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand parse" -s h -l help -d 'Print help'
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand parse" -s V -l version -d 'Print version'
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -s o -l output -d 'Write to this file (atomically) instead of standard output' -r -F
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -s o -l output -d 'Write to this file (atomically: on any error it is left as it was) instead of standard output' -r -F
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l call-id -d 'Only the deferred message with this Call-ID' -r
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l keep -d 'Keep this header although the CR\'s list would remove it (repeatable)' -r
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l strip -d 'Remove this header too (repeatable)' -r
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l date -d 'Date to add where a message has none (RFC 1123 form, e.g. "Thu, 21 Feb 2002 13:02:03 GMT")' -r
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l to-path -d 'To-Path of the pushed SEND' -r
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l from-path -d 'From-Path of the pushed SEND' -r
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l transaction-id -d 'Transaction id of the (first) pushed SEND; generated when absent' -r
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l message-id -d 'Message-ID of the pushed SEND; generated when absent' -r
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l boundary -d 'Multipart boundary; one that cannot occur in the content is generated when absent' -r
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l chunk-size -d 'Split each pushed body over SENDs of at most this many bytes' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l keep -d 'Keep this header although the CR\'s list removes it; in a Large Message Mode sipfrag, carry it after the relevant ones (repeatable; compact forms such as `v` accepted)' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l strip -d 'Remove this header too (repeatable; Call-ID, Date, Content-Type and Content-Length cannot be removed)' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l date -d 'Date to add where a message has none: RFC 1123 ("Thu, 21 Feb 2002 13:02:03 GMT", kept as written), or RFC 2822 / RFC 3339, converted to GMT. Default: the capture time, else now' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l to-path -d 'To-Path of the pushed SENDs (the IM Client; `.invalid` placeholder by default)' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l from-path -d 'From-Path of the pushed SENDs (the IM Server; `.invalid` placeholder by default)' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l transaction-id -d 'Transaction id of the first pushed SEND (later SENDs and chunks get ID-2, ID-3...); generated when absent. Refused if its end-line occurs in the body' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l message-id -d 'Message-ID of the first pushed message (later ones get ID-2, ID-3...); generated when absent' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l boundary -d 'Multipart boundary; refused if it occurs in the content. Generated (and checked against the content) when absent' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l chunk-size -d 'Split each pushed body over SENDs of at most this many body bytes (Byte-Range and `+`/`$` flags set; every chunk carries Content-Type)' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l max-message -d 'Largest message accepted, in bytes' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l max-headers -d 'Most headers in one message' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l max-header-line -d 'Longest header line, in bytes' -r
@@ -84,7 +84,7 @@ complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l color -d 'When
 always\t''
 never\t''"
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l sipfrag -d 'Carry a pager-mode MESSAGE as message/sipfrag instead of message/sip'
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -s h -l help -d 'Print help'
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -s V -l version -d 'Print version'
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -s f -l format -d 'Output format' -r -f -a "human\t''
 json\t''

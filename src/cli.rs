@@ -31,6 +31,23 @@ pub enum Command {
     /// Parse SIP and MSRP messages (text dumps, pcap, pcapng) into a readable view or JSON.
     Parse(ParseArgs),
     /// Turn a stored deferred message into the pushed MSRP SEND of the OMA IM CR.
+    ///
+    /// One pushed MSRP SEND (multipart/mixed) per stored deferred message, per
+    /// OMA IM CR 12.2.2.3/12.2.2.5: a pager-mode MESSAGE as message/sip (or
+    /// message/sipfrag); a Large Message Mode session (INVITE, SEND chunks, in
+    /// any order; 200 OK, ACK and BYE are never carried) as a message/sipfrag of
+    /// the INVITE's start line and relevant headers (To, From, Date, Subject,
+    /// Priority, Call-ID, P-Asserted-Identity, in that order) plus a
+    /// message/msrpfrag of the first SEND's start line, Message-ID,
+    /// Content-Type and the whole reassembled body.
+    ///
+    /// Via, Route, Record-Route, Path, Service-Route, Max-Forwards,
+    /// P-Charging-Vector and P-Charging-Function-Addresses are removed;
+    /// P-Asserted-Identity too when Privacy asks for id, header or user. Kept
+    /// header fields are copied byte for byte (line ends become CRLF). A
+    /// missing Date is added (in a MESSAGE after the last Call-ID, in a
+    /// sipfrag in its place in the list above); Call-ID, Message-ID, an
+    /// existing Date and the message body are never changed.
     Encap(EncapArgs),
     /// Check messages against the deferred-message CR and the RFC grammars.
     Lint(LintArgs),
@@ -152,12 +169,13 @@ impl LimitArgs {
     }
 }
 
+/// Options of `encap`.
 #[derive(Debug, Args)]
 pub struct EncapArgs {
     /// Input files holding stored deferred messages; `-` or nothing reads standard input.
     #[arg(value_name = "FILE")]
     pub inputs: Vec<PathBuf>,
-    /// Write to this file (atomically) instead of standard output.
+    /// Write to this file (atomically: on any error it is left as it was) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Only the deferred message with this Call-ID.
@@ -166,39 +184,39 @@ pub struct EncapArgs {
     /// Carry a pager-mode MESSAGE as message/sipfrag instead of message/sip.
     #[arg(long)]
     pub sipfrag: bool,
-    /// Keep this header although the CR's list would remove it (repeatable).
+    /// Keep this header although the CR's list removes it; in a Large Message Mode sipfrag, carry it after the relevant ones (repeatable; compact forms such as `v` accepted).
     #[arg(long, value_name = "NAME")]
     pub keep: Vec<String>,
-    /// Remove this header too (repeatable).
+    /// Remove this header too (repeatable; Call-ID, Date, Content-Type and Content-Length cannot be removed).
     #[arg(long, value_name = "NAME")]
     pub strip: Vec<String>,
-    /// Date to add where a message has none (RFC 1123 form, e.g. "Thu, 21 Feb 2002 13:02:03 GMT").
+    /// Date to add where a message has none: RFC 1123 ("Thu, 21 Feb 2002 13:02:03 GMT", kept as written), or RFC 2822 / RFC 3339, converted to GMT. Default: the capture time, else now.
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
-    /// To-Path of the pushed SEND.
+    /// To-Path of the pushed SENDs (the IM Client; `.invalid` placeholder by default).
     #[arg(
         long,
         value_name = "URI",
         default_value = "msrp://client.invalid:2855/deferred;tcp"
     )]
     pub to_path: String,
-    /// From-Path of the pushed SEND.
+    /// From-Path of the pushed SENDs (the IM Server; `.invalid` placeholder by default).
     #[arg(
         long,
         value_name = "URI",
         default_value = "msrp://imserver.invalid:2855/deferred;tcp"
     )]
     pub from_path: String,
-    /// Transaction id of the (first) pushed SEND; generated when absent.
+    /// Transaction id of the first pushed SEND (later SENDs and chunks get ID-2, ID-3...); generated when absent. Refused if its end-line occurs in the body.
     #[arg(long, value_name = "ID")]
     pub transaction_id: Option<String>,
-    /// Message-ID of the pushed SEND; generated when absent.
+    /// Message-ID of the first pushed message (later ones get ID-2, ID-3...); generated when absent.
     #[arg(long, value_name = "ID")]
     pub message_id: Option<String>,
-    /// Multipart boundary; one that cannot occur in the content is generated when absent.
+    /// Multipart boundary; refused if it occurs in the content. Generated (and checked against the content) when absent.
     #[arg(long, value_name = "BOUNDARY")]
     pub boundary: Option<String>,
-    /// Split each pushed body over SENDs of at most this many bytes.
+    /// Split each pushed body over SENDs of at most this many body bytes (Byte-Range and `+`/`$` flags set; every chunk carries Content-Type).
     #[arg(long, value_name = "BYTES")]
     pub chunk_size: Option<usize>,
     #[command(flatten)]

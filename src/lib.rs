@@ -10,6 +10,8 @@
 pub mod body;
 pub mod capture;
 pub mod chars;
+pub mod date;
+pub mod encap;
 pub mod finding;
 pub mod framing;
 pub mod header;
@@ -17,6 +19,7 @@ pub mod limits;
 pub mod mediatype;
 pub mod message;
 pub mod msrp;
+pub mod reassembly;
 pub mod sip;
 pub mod source;
 pub mod summary;
