@@ -562,7 +562,7 @@ _sipmsrp() {
             return 0
             ;;
         sipmsrp__subcmd__summary)
-            opts="-o -h -V --json-input --from-body --account --class --old --format --notify --request-uri --to --to-tag --from --from-tag --call-id --cseq --branch --date --output --max-message --max-headers --max-header-line --max-depth --max-parts --max-flow-bytes --max-total-flow-bytes --max-fragment-bytes --max-chunks --color --help --version"
+            opts="-f -o -h -V --json-input --from-body --account --class --old --format --notify --request-uri --to --to-tag --from --from-tag --call-id --cseq --branch --contact --subscription-state --date --output --max-message --max-headers --max-header-line --max-depth --max-parts --max-flow-bytes --max-total-flow-bytes --max-fragment-bytes --max-chunks --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -585,6 +585,10 @@ _sipmsrp() {
                     return 0
                     ;;
                 --format)
+                    COMPREPLY=($(compgen -W "body json" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
                     COMPREPLY=($(compgen -W "body json" -- "${cur}"))
                     return 0
                     ;;
@@ -617,6 +621,14 @@ _sipmsrp() {
                     return 0
                     ;;
                 --branch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --contact)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subscription-state)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -794,7 +806,7 @@ _sipmsrp() {
             return 0
             ;;
         sipmsrp__subcmd__uri__subcmd__request)
-            opts="-h -V --from --host --call-id --tag --branch --color --help --version"
+            opts="-h -V --from --host --scheme --local-host --call-id --tag --branch --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -805,6 +817,14 @@ _sipmsrp() {
                     return 0
                     ;;
                 --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scheme)
+                    COMPREPLY=($(compgen -W "sip sips" -- "${cur}"))
+                    return 0
+                    ;;
+                --local-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

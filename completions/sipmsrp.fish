@@ -129,17 +129,20 @@ always\t''
 never\t''"
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from escape" -s h -l help -d 'Print help'
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from escape" -s V -l version -d 'Print version'
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from unescape" -l format -d 'Output format' -r -f -a "text\t''
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from unescape" -l format -d 'Output format: text (control characters shown as U+2400 pictures, e.g. %00 as ␀) or json (one object per line)' -r -f -a "text\t''
 json\t''"
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from unescape" -l color -d 'When to colour human output: auto (only on a terminal, and not with NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from unescape" -l host -d 'Print the host as well'
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from unescape" -l bytes -d 'Write the raw unescaped bytes even when they are not UTF-8'
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from unescape" -l host -d 'Print the host as well (text: after a tab)'
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from unescape" -l bytes -d 'Write the raw unescaped bytes (also when they are not UTF-8; JSON: base64)'
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from unescape" -s h -l help -d 'Print help'
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from unescape" -s V -l version -d 'Print version'
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from request" -l from -d 'The retrieving user\'s URI (From)' -r
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from request" -l host -d 'The message-store host' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from request" -l host -d 'The message-store host (`host[:port]`)' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from request" -l scheme -d 'URI scheme of the retrieval URIs and Contact (`sips` also means TLS transports)' -r -f -a "sip\t''
+sips\t''"
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from request" -l local-host -d 'This client\'s host, used in Via, Contact, the SDP offer and the MSRP path' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from request" -l call-id -d 'Call-ID (generated when absent)' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from request" -l tag -d 'From tag (generated when absent)' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from request" -l branch -d 'Via branch (generated when absent)' -r
@@ -152,21 +155,23 @@ complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_sub
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from help" -f -a "unescape" -d 'Unescape retrieval URIs (or bare user parts) back into Message-IDs'
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from help" -f -a "request" -d 'Build the retrieval INVITE for one or more Message-IDs'
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l from-body -d 'Read an existing message-summary body or NOTIFY and re-emit it canonically' -r -F
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l account -d 'Message-Account URI' -r
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l class -d 'Message-context class of the stored messages' -r
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l old -d 'Mark this Message-ID as already seen (old); repeatable' -r
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l format -d 'Output format' -r -f -a "body\t''
-json\t''"
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l request-uri -d 'NOTIFY Request-URI (defaults to the To URI)' -r
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l to -d 'NOTIFY To URI (the subscriber)' -r
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l to-tag -d 'NOTIFY To tag' -r
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l from -d 'NOTIFY From URI (the message store)' -r
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l from-tag -d 'NOTIFY From tag' -r
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l call-id -d 'NOTIFY Call-ID' -r
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l cseq -d 'NOTIFY CSeq number' -r
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l branch -d 'NOTIFY Via branch' -r
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l date -d 'Date to add where a stored message has none (RFC 1123 form)' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l from-body -d 'Read an existing message-summary body or NOTIFY (`-`: standard input) and re-emit it canonically' -r -F
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l account -d 'Message-Account URI (replaces the one of a JSON document or body)' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l class -d 'Message-context class of the stored messages [default: text-message]' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l old -d 'Mark the stored message with this Message-ID (its Call-ID) as already seen (old); repeatable' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -s f -l format -d 'Output format' -r -f -a "body\t'The RFC 3842 body (or the whole NOTIFY with --notify)'
+json\t'The summary document (docs/summary-schema.md), as --json-input reads it'"
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l request-uri -d 'NOTIFY Request-URI [default: the To URI]' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l to -d 'NOTIFY To URI, the subscriber, without angle brackets [default: sip:subscriber.invalid]' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l to-tag -d 'NOTIFY To tag [default: generated]' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l from -d 'NOTIFY From URI, the message store [default: sip:message-store.invalid]' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l from-tag -d 'NOTIFY From tag [default: generated]' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l call-id -d 'NOTIFY Call-ID [default: generated]' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l cseq -d 'NOTIFY CSeq number [default: 1]' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l branch -d 'NOTIFY Via branch, starting with z9hG4bK [default: generated]' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l contact -d 'NOTIFY Contact URI [default: the From URI]' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l subscription-state -d 'NOTIFY Subscription-State value, e.g. "active;expires=3600" [default: active]' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l date -d 'Date to add where a stored message has none (RFC 1123 form, e.g. "Thu, 21 Feb 2002 13:02:03 GMT")' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -s o -l output -d 'Write to this file (atomically) instead of standard output' -r -F
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l max-message -d 'Largest message accepted, in bytes' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l max-headers -d 'Most headers in one message' -r
@@ -182,7 +187,7 @@ always\t''
 never\t''"
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l json-input -d 'Read the input as the JSON summary document instead of stored messages'
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l notify -d 'Emit a whole NOTIFY request instead of the bare body'
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -s h -l help -d 'Print help'
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -s V -l version -d 'Print version'
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand generate-assets" -l out-dir -d 'Directory that receives man/ and completions/' -r -F
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand generate-assets" -l color -d 'When to colour human output: auto (only on a terminal, and not with NO_COLOR), always, never' -r -f -a "auto\t''

@@ -149,6 +149,12 @@ pub fn is_hex(b: u8) -> bool {
     has(b, HEX)
 }
 
+/// RFC 3261 (RFC 2396) `scheme` character after the first: ALPHA / DIGIT / "+" / "-" / ".".
+#[inline]
+pub fn is_scheme_char(b: u8) -> bool {
+    has(b, ALPHA | DIGIT) || matches!(b, b'+' | b'-' | b'.')
+}
+
 /// True when every byte is a token character and there is at least one.
 pub fn is_token_str(s: &[u8]) -> bool {
     !s.is_empty() && s.iter().all(|&b| is_token(b))

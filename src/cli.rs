@@ -303,22 +303,22 @@ pub enum UriCommand {
         /// URI scheme when --host is given.
         #[arg(long, value_enum, default_value_t = UriScheme::Sip)]
         scheme: UriScheme,
-        /// Message-IDs; none reads one per line from standard input.
+        /// Message-IDs; none reads one per line from standard input (a CR before the LF is dropped).
         #[arg(value_name = "MESSAGE-ID")]
         ids: Vec<String>,
     },
     /// Unescape retrieval URIs (or bare user parts) back into Message-IDs.
     Unescape {
-        /// Print the host as well.
+        /// Print the host as well (text: after a tab).
         #[arg(long)]
         host: bool,
-        /// Write the raw unescaped bytes even when they are not UTF-8.
+        /// Write the raw unescaped bytes (also when they are not UTF-8; JSON: base64).
         #[arg(long)]
         bytes: bool,
-        /// Output format.
+        /// Output format: text (control characters shown as U+2400 pictures, e.g. %00 as ␀) or json (one object per line).
         #[arg(long, value_enum, default_value_t = UriFormat::Text)]
         format: UriFormat,
-        /// URIs; none reads one per line from standard input.
+        /// URIs or bare user parts; none reads one per line from standard input.
         #[arg(value_name = "URI")]
         uris: Vec<String>,
     },
@@ -327,9 +327,15 @@ pub enum UriCommand {
         /// The retrieving user's URI (From).
         #[arg(long, value_name = "URI")]
         from: String,
-        /// The message-store host.
+        /// The message-store host (`host[:port]`).
         #[arg(long, value_name = "HOST")]
         host: String,
+        /// URI scheme of the retrieval URIs and Contact (`sips` also means TLS transports).
+        #[arg(long, value_enum, default_value_t = UriScheme::Sip)]
+        scheme: UriScheme,
+        /// This client's host, used in Via, Contact, the SDP offer and the MSRP path.
+        #[arg(long, value_name = "HOST", default_value = "client.invalid")]
+        local_host: String,
         /// Call-ID (generated when absent).
         #[arg(long, value_name = "ID")]
         call_id: Option<String>,
@@ -339,15 +345,18 @@ pub enum UriCommand {
         /// Via branch (generated when absent).
         #[arg(long, value_name = "BRANCH")]
         branch: Option<String>,
-        /// Message-IDs to retrieve.
+        /// Message-IDs to retrieve; several give one URI-list INVITE to the store (RFC 5366).
         #[arg(value_name = "MESSAGE-ID", required = true)]
         ids: Vec<String>,
     },
 }
 
+/// Output format of summary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SummaryFormat {
+    /// The RFC 3842 body (or the whole NOTIFY with --notify).
     Body,
+    /// The summary document (docs/summary-schema.md), as --json-input reads it.
     Json,
 }
 
@@ -359,49 +368,55 @@ pub struct SummaryArgs {
     /// Read the input as the JSON summary document instead of stored messages.
     #[arg(long)]
     pub json_input: bool,
-    /// Read an existing message-summary body or NOTIFY and re-emit it canonically.
+    /// Read an existing message-summary body or NOTIFY (`-`: standard input) and re-emit it canonically.
     #[arg(long, value_name = "FILE", conflicts_with = "json_input")]
     pub from_body: Option<PathBuf>,
-    /// Message-Account URI.
+    /// Message-Account URI (replaces the one of a JSON document or body).
     #[arg(long, value_name = "URI")]
     pub account: Option<String>,
-    /// Message-context class of the stored messages.
-    #[arg(long, value_name = "CLASS", default_value = "text-message")]
-    pub class: String,
-    /// Mark this Message-ID as already seen (old); repeatable.
+    /// Message-context class of the stored messages [default: text-message].
+    #[arg(long, value_name = "CLASS")]
+    pub class: Option<String>,
+    /// Mark the stored message with this Message-ID (its Call-ID) as already seen (old); repeatable.
     #[arg(long, value_name = "MESSAGE-ID")]
     pub old: Vec<String>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = SummaryFormat::Body)]
+    #[arg(long, short = 'f', value_enum, default_value_t = SummaryFormat::Body)]
     pub format: SummaryFormat,
     /// Emit a whole NOTIFY request instead of the bare body.
     #[arg(long)]
     pub notify: bool,
-    /// NOTIFY Request-URI (defaults to the To URI).
-    #[arg(long, value_name = "URI")]
+    /// NOTIFY Request-URI [default: the To URI].
+    #[arg(long, value_name = "URI", help_heading = "NOTIFY")]
     pub request_uri: Option<String>,
-    /// NOTIFY To URI (the subscriber).
-    #[arg(long, value_name = "URI")]
+    /// NOTIFY To URI, the subscriber, without angle brackets [default: sip:subscriber.invalid].
+    #[arg(long, value_name = "URI", help_heading = "NOTIFY")]
     pub to: Option<String>,
-    /// NOTIFY To tag.
-    #[arg(long, value_name = "TAG")]
+    /// NOTIFY To tag [default: generated].
+    #[arg(long, value_name = "TAG", help_heading = "NOTIFY")]
     pub to_tag: Option<String>,
-    /// NOTIFY From URI (the message store).
-    #[arg(long, value_name = "URI")]
+    /// NOTIFY From URI, the message store [default: sip:message-store.invalid].
+    #[arg(long, value_name = "URI", help_heading = "NOTIFY")]
     pub from: Option<String>,
-    /// NOTIFY From tag.
-    #[arg(long, value_name = "TAG")]
+    /// NOTIFY From tag [default: generated].
+    #[arg(long, value_name = "TAG", help_heading = "NOTIFY")]
     pub from_tag: Option<String>,
-    /// NOTIFY Call-ID.
-    #[arg(long, value_name = "ID")]
+    /// NOTIFY Call-ID [default: generated].
+    #[arg(long, value_name = "ID", help_heading = "NOTIFY")]
     pub call_id: Option<String>,
-    /// NOTIFY CSeq number.
-    #[arg(long, value_name = "N", default_value_t = 1)]
-    pub cseq: u32,
-    /// NOTIFY Via branch.
-    #[arg(long, value_name = "BRANCH")]
+    /// NOTIFY CSeq number [default: 1].
+    #[arg(long, value_name = "N", help_heading = "NOTIFY")]
+    pub cseq: Option<u32>,
+    /// NOTIFY Via branch, starting with z9hG4bK [default: generated].
+    #[arg(long, value_name = "BRANCH", help_heading = "NOTIFY")]
     pub branch: Option<String>,
-    /// Date to add where a stored message has none (RFC 1123 form).
+    /// NOTIFY Contact URI [default: the From URI].
+    #[arg(long, value_name = "URI", help_heading = "NOTIFY")]
+    pub contact: Option<String>,
+    /// NOTIFY Subscription-State value, e.g. "active;expires=3600" [default: active].
+    #[arg(long, value_name = "STATE", help_heading = "NOTIFY")]
+    pub subscription_state: Option<String>,
+    /// Date to add where a stored message has none (RFC 1123 form, e.g. "Thu, 21 Feb 2002 13:02:03 GMT").
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
     /// Write to this file (atomically) instead of standard output.

@@ -96,13 +96,12 @@ fn chomp(line: &[u8]) -> &[u8] {
 
 /// The transaction id of an MSRP start line (`MSRP <tid> ...`), if it is one.
 pub fn msrp_transaction_id(line: &[u8]) -> Option<&[u8]> {
+    // A start line cut short after the id (`MSRP 1234`) still starts a
+    // message; the parser reports the missing method.
     let rest = line.strip_prefix(b"MSRP ")?;
-    let sp = memchr(b' ', rest)?;
+    let sp = memchr(b' ', rest).unwrap_or(rest.len());
     let tid = &rest[..sp];
     if tid.is_empty() || !tid.iter().all(|&b| is_ident_char(b)) {
-        return None;
-    }
-    if rest.len() <= sp + 1 {
         return None;
     }
     Some(tid)

@@ -120,6 +120,9 @@ pub fn parse_one<'a>(
 }
 
 fn dedup(findings: &mut Vec<Finding>) {
+    if findings.len() < 2 {
+        return;
+    }
     let mut seen = std::collections::HashSet::new();
     findings.retain(|f| seen.insert((f.code, f.offset, f.path.clone())));
     // The body-level mismatch repeats what framing said about the declared length.

@@ -1,0 +1,410 @@
+//! IPv4 and IPv6 (with extension headers) and fragment reassembly.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use crate::finding::Finding;
+
+/// A parsed IP packet (or the first step of one: a fragment).
+pub(crate) enum Parsed<'a> {
+    Whole {
+        src: IpAddr,
+        dst: IpAddr,
+        proto: u8,
+        payload: &'a [u8],
+    },
+    Fragment {
+        key: FragKey,
+        /// Byte offset of this fragment in the original payload.
+        offset: u32,
+        more: bool,
+        /// Protocol after the fragment header (IPv6: may be another extension header).
+        proto: u8,
+        data: &'a [u8],
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct FragKey {
+    pub src: IpAddr,
+    pub dst: IpAddr,
+    pub id: u32,
+    pub v6: bool,
+}
+
+pub(crate) fn parse_v4(d: &[u8]) -> Option<Parsed<'_>> {
+    if d.len() < 20 || d[0] >> 4 != 4 {
+        return None;
+    }
+    let ihl = usize::from(d[0] & 0x0f) * 4;
+    if ihl < 20 || ihl > d.len() {
+        return None;
+    }
+    let total = usize::from(u16::from_be_bytes([d[2], d[3]]));
+    // Zero total length: TCP segmentation offload; use what was captured.
+    let end = if total == 0 {
+        d.len()
+    } else {
+        total.min(d.len())
+    };
+    if end < ihl {
+        return None;
+    }
+    let src = IpAddr::V4(Ipv4Addr::new(d[12], d[13], d[14], d[15]));
+    let dst = IpAddr::V4(Ipv4Addr::new(d[16], d[17], d[18], d[19]));
+    let proto = d[9];
+    let ff = u16::from_be_bytes([d[6], d[7]]);
+    let more = ff & 0x2000 != 0;
+    let offset = u32::from(ff & 0x1fff) * 8;
+    let payload = &d[ihl..end];
+    if more || offset > 0 {
+        let id = u32::from(u16::from_be_bytes([d[4], d[5]])) | (u32::from(proto) << 16);
+        return Some(Parsed::Fragment {
+            key: FragKey {
+                src,
+                dst,
+                id,
+                v6: false,
+            },
+            offset,
+            more,
+            proto,
+            data: payload,
+        });
+    }
+    Some(Parsed::Whole {
+        src,
+        dst,
+        proto,
+        payload,
+    })
+}
+
+pub(crate) fn parse_v6(d: &[u8]) -> Option<Parsed<'_>> {
+    if d.len() < 40 || d[0] >> 4 != 6 {
+        return None;
+    }
+    let plen = usize::from(u16::from_be_bytes([d[4], d[5]]));
+    let end = if plen == 0 {
+        d.len()
+    } else {
+        (40 + plen).min(d.len())
+    };
+    let src = IpAddr::V6(Ipv6Addr::from(<[u8; 16]>::try_from(&d[8..24]).ok()?));
+    let dst = IpAddr::V6(Ipv6Addr::from(<[u8; 16]>::try_from(&d[24..40]).ok()?));
+    let mut next = d[6];
+    let mut rest = &d[40..end];
+    for _ in 0..16 {
+        match next {
+            // Hop-by-hop, routing, destination options, mobility, HIP, shim6.
+            0 | 43 | 60 | 135 | 139 | 140 => {
+                let h = rest.get(..2)?;
+                let len = (usize::from(h[1]) + 1) * 8;
+                next = h[0];
+                rest = rest.get(len..)?;
+            }
+            // Authentication header.
+            51 => {
+                let h = rest.get(..2)?;
+                let len = (usize::from(h[1]) + 2) * 4;
+                next = h[0];
+                rest = rest.get(len..)?;
+            }
+            44 => {
+                let h = rest.get(..8)?;
+                let fo = u16::from_be_bytes([h[2], h[3]]);
+                let id = u32::from_be_bytes([h[4], h[5], h[6], h[7]]);
+                return Some(Parsed::Fragment {
+                    key: FragKey {
+                        src,
+                        dst,
+                        id,
+                        v6: true,
+                    },
+                    offset: u32::from(fo & 0xfff8),
+                    more: fo & 1 != 0,
+                    proto: h[0],
+                    data: &rest[8..],
+                });
+            }
+            _ => {
+                return Some(Parsed::Whole {
+                    src,
+                    dst,
+                    proto: next,
+                    payload: rest,
+                });
+            }
+        }
+    }
+    None
+}
+
+/// Skip IPv6 extension headers that follow a fragment header in a reassembled payload.
+pub(crate) fn skip_v6_ext(mut next: u8, mut rest: &[u8]) -> Option<(u8, &[u8])> {
+    for _ in 0..16 {
+        match next {
+            0 | 43 | 60 | 135 | 139 | 140 => {
+                let h = rest.get(..2)?;
+                let len = (usize::from(h[1]) + 1) * 8;
+                next = h[0];
+                rest = rest.get(len..)?;
+            }
+            51 => {
+                let h = rest.get(..2)?;
+                let len = (usize::from(h[1]) + 2) * 4;
+                next = h[0];
+                rest = rest.get(len..)?;
+            }
+            _ => return Some((next, rest)),
+        }
+    }
+    None
+}
+
+/// Bytes charged per fragment beyond its data (bookkeeping), so that floods of
+/// tiny fragments are bounded too.
+const PIECE_OVERHEAD: usize = 64;
+/// Fragments older than this (capture time) are given up.
+const FRAG_TIMEOUT_SECS: i64 = 60;
+
+struct Pending {
+    pieces: Vec<(u32, Vec<u8>)>,
+    total: Option<u32>,
+    proto: u8,
+    frames: Vec<u64>,
+    first_ts: i64,
+    cost: usize,
+}
+
+/// A reassembled datagram.
+pub(crate) struct Reassembled {
+    pub src: IpAddr,
+    pub dst: IpAddr,
+    pub v6: bool,
+    pub proto: u8,
+    pub payload: Vec<u8>,
+    pub frames: Vec<u64>,
+}
+
+pub(crate) struct Defrag {
+    pending: HashMap<FragKey, Pending>,
+    bytes: usize,
+    max_bytes: usize,
+    last_sweep_ts: i64,
+}
+
+impl Defrag {
+    pub fn new(max_bytes: usize) -> Self {
+        Defrag {
+            pending: HashMap::new(),
+            bytes: 0,
+            max_bytes,
+            last_sweep_ts: i64::MIN,
+        }
+    }
+
+    fn incomplete(key: &FragKey, p: &Pending, why: &str) -> (Option<u64>, Finding) {
+        let frames: Vec<String> = p.frames.iter().map(u64::to_string).collect();
+        (
+            p.frames.last().copied(),
+            Finding::error(
+                "ip-fragments-incomplete",
+                0,
+                format!(
+                    "IP datagram {} → {} (id {:#x}) never completed {why}: fragments in frame{} {} dropped",
+                    key.src,
+                    key.dst,
+                    if key.v6 { key.id } else { key.id & 0xffff },
+                    if frames.len() == 1 { "" } else { "s" },
+                    frames.join(", ")
+                ),
+            ),
+        )
+    }
+
+    /// Add a fragment; returns the whole datagram when this completes it.
+    #[allow(clippy::too_many_arguments)]
+    pub fn insert(
+        &mut self,
+        key: FragKey,
+        offset: u32,
+        more: bool,
+        proto: u8,
+        data: &[u8],
+        frame: u64,
+        ts: i64,
+        findings: &mut Vec<(Option<u64>, Finding)>,
+    ) -> Option<Reassembled> {
+        if ts.saturating_sub(self.last_sweep_ts) >= 1 {
+            self.sweep(ts, findings);
+            self.last_sweep_ts = ts;
+        }
+        let cost = data.len() + PIECE_OVERHEAD;
+        // A datagram cannot exceed 64 KiB of payload (plus one fragment).
+        if u64::from(offset) + data.len() as u64 > 65_535 + 65_535 {
+            return None;
+        }
+        while self.bytes + cost > self.max_bytes && !self.pending.is_empty() {
+            // Evict the oldest datagram.
+            let (&k, _) = self
+                .pending
+                .iter()
+                .min_by_key(|(_, p)| p.frames.first().copied().unwrap_or(0))?;
+            if let Some(p) = self.pending.remove(&k) {
+                self.bytes -= p.cost;
+                findings.push(Self::incomplete(&k, &p, "(fragment memory limit reached)"));
+            }
+        }
+        if self.bytes + cost > self.max_bytes {
+            return None;
+        }
+        let p = self.pending.entry(key).or_insert_with(|| Pending {
+            pieces: Vec::new(),
+            total: None,
+            proto,
+            frames: Vec::new(),
+            first_ts: ts,
+            cost: 0,
+        });
+        if !more {
+            p.total = Some(offset + data.len() as u32);
+        }
+        if offset == 0 {
+            p.proto = proto;
+        }
+        p.pieces.push((offset, data.to_vec()));
+        p.cost += cost;
+        self.bytes += cost;
+        if p.frames.last() != Some(&frame) {
+            p.frames.push(frame);
+        }
+        let total = p.total?;
+        // Complete when the pieces cover 0..total.
+        p.pieces.sort_by_key(|(o, _)| *o);
+        let mut covered = 0u32;
+        for (o, d) in &p.pieces {
+            if *o > covered {
+                return None;
+            }
+            covered = covered.max(o + d.len() as u32);
+        }
+        if covered < total {
+            return None;
+        }
+        let p = self.pending.remove(&key)?;
+        self.bytes -= p.cost;
+        let mut payload = vec![0u8; total as usize];
+        for (o, d) in &p.pieces {
+            let o = *o as usize;
+            let end = (o + d.len()).min(payload.len());
+            if o < end {
+                payload[o..end].copy_from_slice(&d[..end - o]);
+            }
+        }
+        let mut frames = p.frames;
+        frames.sort_unstable();
+        frames.dedup();
+        Some(Reassembled {
+            src: key.src,
+            dst: key.dst,
+            v6: key.v6,
+            proto: p.proto,
+            payload,
+            frames,
+        })
+    }
+
+    fn sweep(&mut self, now: i64, findings: &mut Vec<(Option<u64>, Finding)>) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let old: Vec<FragKey> = self
+            .pending
+            .iter()
+            .filter(|(_, p)| now.saturating_sub(p.first_ts) > FRAG_TIMEOUT_SECS)
+            .map(|(k, _)| *k)
+            .collect();
+        for k in old {
+            if let Some(p) = self.pending.remove(&k) {
+                self.bytes -= p.cost;
+                findings.push(Self::incomplete(
+                    &k,
+                    &p,
+                    &format!("within {FRAG_TIMEOUT_SECS} s"),
+                ));
+            }
+        }
+    }
+
+    /// At the end of the capture: every datagram still incomplete.
+    pub fn finish(&mut self, findings: &mut Vec<(Option<u64>, Finding)>) {
+        let mut all: Vec<(FragKey, Pending)> = self.pending.drain().collect();
+        all.sort_by_key(|(_, p)| p.frames.first().copied().unwrap_or(0));
+        for (k, p) in &all {
+            findings.push(Self::incomplete(k, p, "by the end of the capture"));
+        }
+        self.bytes = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fragments_reassemble_in_any_order() {
+        let mut d = Defrag::new(1 << 20);
+        let key = FragKey {
+            src: "1.1.1.1".parse().unwrap(),
+            dst: "2.2.2.2".parse().unwrap(),
+            id: 7,
+            v6: false,
+        };
+        let mut f = Vec::new();
+        assert!(
+            d.insert(key, 8, false, 17, b"world!", 2, 0, &mut f)
+                .is_none()
+        );
+        let r = d
+            .insert(key, 0, true, 17, b"hello, w", 3, 0, &mut f)
+            .unwrap();
+        assert_eq!(r.payload, b"hello, wworld!");
+        assert_eq!(r.frames, vec![2, 3]);
+        assert!(f.is_empty());
+    }
+
+    #[test]
+    fn incomplete_fragments_are_reported_at_the_end() {
+        let mut d = Defrag::new(1 << 20);
+        let key = FragKey {
+            src: "1.1.1.1".parse().unwrap(),
+            dst: "2.2.2.2".parse().unwrap(),
+            id: 7,
+            v6: false,
+        };
+        let mut f = Vec::new();
+        d.insert(key, 0, true, 17, b"12345678", 5, 0, &mut f);
+        d.finish(&mut f);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].1.code, "ip-fragments-incomplete");
+        assert_eq!(f[0].0, Some(5));
+    }
+
+    #[test]
+    fn memory_limit_evicts() {
+        let mut d = Defrag::new(200);
+        let mut f = Vec::new();
+        for id in 0..5 {
+            let key = FragKey {
+                src: "1.1.1.1".parse().unwrap(),
+                dst: "2.2.2.2".parse().unwrap(),
+                id,
+                v6: false,
+            };
+            d.insert(key, 0, true, 17, &[0; 64], u64::from(id), 0, &mut f);
+        }
+        assert!(d.bytes <= 200);
+        assert!(!f.is_empty());
+    }
+}

@@ -1,0 +1,933 @@
+//! TCP reassembly per flow, and SIP/MSRP (or WebSocket) framing of each stream.
+//!
+//! Each direction of a connection is a flow keyed by (source, destination).
+//! Segments are placed by sequence number: retransmissions and overlaps are
+//! trimmed, out-of-order segments wait (capped) until the hole is filled. A
+//! hole that will never be filled (the peer acknowledged past it, the flow
+//! ended, too much waits behind it, or it is old) is a gap: what precedes it
+//! is flushed, a `tcp-gap` finding names the frames on both sides, and framing
+//! resynchronises at the next start line.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::net::SocketAddr;
+
+use memchr::memchr;
+
+use super::websocket as ws;
+use super::{CaptureOptions, CapturedMessage, Ctx, Event, Meta, Transport, frame_datagram};
+use crate::finding::Finding;
+use crate::framing::{self, FrameOptions, Step};
+
+/// A parsed TCP header.
+pub(crate) struct Segment<'a> {
+    pub sport: u16,
+    pub dport: u16,
+    pub seq: u32,
+    pub ack: Option<u32>,
+    pub syn: bool,
+    pub fin: bool,
+    pub rst: bool,
+    pub payload: &'a [u8],
+}
+
+pub(crate) fn parse(d: &[u8]) -> Option<Segment<'_>> {
+    let h = d.get(..20)?;
+    let off = usize::from(h[12] >> 4) * 4;
+    if off < 20 || off > d.len() {
+        return None;
+    }
+    let flags = h[13];
+    Some(Segment {
+        sport: u16::from_be_bytes([h[0], h[1]]),
+        dport: u16::from_be_bytes([h[2], h[3]]),
+        seq: u32::from_be_bytes([h[4], h[5], h[6], h[7]]),
+        ack: (flags & 0x10 != 0).then(|| u32::from_be_bytes([h[8], h[9], h[10], h[11]])),
+        syn: flags & 0x02 != 0,
+        fin: flags & 0x01 != 0,
+        rst: flags & 0x04 != 0,
+        payload: &d[off..],
+    })
+}
+
+/// Bytes of junk after which a flow that never carried SIP/MSRP is given up.
+const IGNORE_AFTER: u64 = 1024 * 1024;
+/// Seconds (capture time) an out-of-order segment waits for the hole before it.
+const GAP_SECS: i64 = 10;
+/// Seconds (capture time) after which an idle flow is flushed and forgotten.
+const IDLE_SECS: i64 = 300;
+/// Flows above which idle ones are forgotten sooner.
+const MANY_FLOWS: usize = 100_000;
+/// How often (in frames) flows are swept.
+const SWEEP_EVERY: u64 = 8192;
+/// Findings held for a flow until it proves to carry SIP/MSRP.
+const MAX_DEFERRED: usize = 8;
+/// Longest start line accepted while looking for one.
+const MAX_START_LINE: usize = 64 * 1024;
+
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    /// Stream offset just past this span's bytes.
+    end: u64,
+    frame: u64,
+    ts: (i64, u32),
+}
+
+struct OooSeg {
+    data: Vec<u8>,
+    frame: u64,
+    ts: (i64, u32),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// SIP/MSRP framing (also while looking for the first start line).
+    Stream,
+    /// WebSocket frames carrying SIP/MSRP.
+    Ws,
+    /// Not SIP/MSRP: segments are ignored.
+    Ignored,
+    /// Over a memory limit: segments are ignored.
+    Dropped,
+}
+
+struct Flow {
+    src: SocketAddr,
+    dst: SocketAddr,
+    /// Sequence number of the next in-order byte (at `base + buf.len()`).
+    next_seq: u32,
+    /// Stream offset of `buf[0]`.
+    base: u64,
+    buf: Vec<u8>,
+    spans: VecDeque<Span>,
+    ooo: BTreeMap<u64, OooSeg>,
+    ooo_bytes: usize,
+    ooo_since: i64,
+    /// Highest acknowledgment seen from the peer.
+    peer_ack: Option<u32>,
+    mode: Mode,
+    proven: bool,
+    forced: bool,
+    midstream: bool,
+    /// Bytes skipped while looking for the first start line.
+    skipped: u64,
+    first_skip_frame: Option<u64>,
+    resync: bool,
+    /// A line was partly skipped: skip the rest of it before looking again.
+    mid_line: bool,
+    deferred: Vec<Event>,
+    last_frame: u64,
+    last_ts: i64,
+    ws_msg: Vec<u8>,
+    ws_start: u64,
+    ws_in_msg: bool,
+    ws_rsv1: bool,
+    ws_reported: bool,
+}
+
+impl Flow {
+    fn new(src: SocketAddr, dst: SocketAddr, next_seq: u32, midstream: bool, forced: bool) -> Self {
+        Flow {
+            src,
+            dst,
+            next_seq,
+            base: 0,
+            buf: Vec::new(),
+            spans: VecDeque::new(),
+            ooo: BTreeMap::new(),
+            ooo_bytes: 0,
+            ooo_since: 0,
+            peer_ack: None,
+            mode: Mode::Stream,
+            proven: false,
+            forced,
+            midstream,
+            skipped: 0,
+            first_skip_frame: None,
+            resync: false,
+            mid_line: false,
+            deferred: Vec::new(),
+            last_frame: 0,
+            last_ts: 0,
+            ws_msg: Vec::new(),
+            ws_start: 0,
+            ws_in_msg: false,
+            ws_rsv1: false,
+            ws_reported: false,
+        }
+    }
+
+    fn mem(&self) -> usize {
+        self.buf.len() + self.ooo_bytes + self.ws_msg.len()
+    }
+
+    fn stream_end(&self) -> u64 {
+        self.base + self.buf.len() as u64
+    }
+
+    fn free(&mut self) {
+        self.buf = Vec::new();
+        self.spans = VecDeque::new();
+        self.ooo = BTreeMap::new();
+        self.ooo_bytes = 0;
+        self.ws_msg = Vec::new();
+        self.ws_in_msg = false;
+    }
+
+    fn name(&self) -> String {
+        format!("TCP {} → {}", self.src, self.dst)
+    }
+
+    fn push_finding(&mut self, frame: Option<u64>, finding: Finding, out: &mut VecDeque<Event>) {
+        let e = Event::Finding { frame, finding };
+        if self.proven || self.forced {
+            out.push_back(e);
+        } else if self.deferred.len() < MAX_DEFERRED {
+            self.deferred.push(e);
+        }
+    }
+
+    fn append(&mut self, data: &[u8], frame: u64, ts: (i64, u32)) {
+        if data.is_empty() {
+            return;
+        }
+        self.buf.extend_from_slice(data);
+        self.next_seq = self.next_seq.wrapping_add(data.len() as u32);
+        let end = self.stream_end();
+        match self.spans.back_mut() {
+            Some(s) if s.frame == frame => s.end = end,
+            _ => self.spans.push_back(Span { end, frame, ts }),
+        }
+        self.last_frame = frame;
+    }
+
+    fn drain_ooo(&mut self) {
+        loop {
+            let end = self.stream_end();
+            let Some(entry) = self.ooo.first_entry() else {
+                break;
+            };
+            let off = *entry.key();
+            if off > end {
+                break;
+            }
+            let seg = entry.remove();
+            self.ooo_bytes -= seg.data.len();
+            let seg_end = off + seg.data.len() as u64;
+            if seg_end > end {
+                let skip = (end - off) as usize;
+                self.append(&seg.data[skip..], seg.frame, seg.ts);
+            }
+        }
+    }
+
+    /// Place a segment's payload in the stream.
+    fn add(&mut self, seq: u32, payload: &[u8], ctx: &Ctx<'_>) {
+        let ts = (ctx.ts_secs, ctx.ts_nanos);
+        let rel = i64::from(seq.wrapping_sub(self.next_seq) as i32);
+        let end = self.stream_end() as i64;
+        let mut off = end + rel;
+        let mut payload = payload;
+        if off < 0 {
+            let cut = (-off) as usize;
+            if cut >= payload.len() {
+                return;
+            }
+            payload = &payload[cut..];
+            off = 0;
+        }
+        let seg_end = off + payload.len() as i64;
+        if seg_end <= end {
+            return; // retransmission
+        }
+        if off <= end {
+            self.append(&payload[(end - off) as usize..], ctx.frame, ts);
+            self.drain_ooo();
+            return;
+        }
+        if self.ooo.is_empty() {
+            self.ooo_since = ctx.ts_secs;
+        }
+        let off = off as u64;
+        match self.ooo.get_mut(&off) {
+            Some(old) if old.data.len() >= payload.len() => {}
+            Some(old) => {
+                self.ooo_bytes += payload.len() - old.data.len();
+                old.data = payload.to_vec();
+                old.frame = ctx.frame;
+                old.ts = ts;
+            }
+            None => {
+                self.ooo_bytes += payload.len();
+                self.ooo.insert(
+                    off,
+                    OooSeg {
+                        data: payload.to_vec(),
+                        frame: ctx.frame,
+                        ts,
+                    },
+                );
+            }
+        }
+    }
+
+    fn consume(&mut self, n: usize) {
+        if n == 0 {
+            return;
+        }
+        if n >= self.buf.len() {
+            self.buf.clear();
+        } else {
+            self.buf.drain(..n);
+        }
+        self.base += n as u64;
+        while self.spans.front().is_some_and(|s| s.end <= self.base) {
+            self.spans.pop_front();
+        }
+    }
+
+    /// Frames and the completing frame's timestamp for stream bytes `s..e`.
+    fn frames_of(&self, s: u64, e: u64) -> (Vec<u64>, u64, (i64, u32)) {
+        let mut frames = Vec::new();
+        let mut best = (0u64, (0i64, 0u32));
+        let mut start = 0u64;
+        for (i, sp) in self.spans.iter().enumerate() {
+            if i > 0 && start >= e {
+                break;
+            }
+            if sp.end > s && (i == 0 || start < e) {
+                frames.push(sp.frame);
+                if sp.frame >= best.0 {
+                    best = (sp.frame, sp.ts);
+                }
+            }
+            start = sp.end;
+        }
+        frames.sort_unstable();
+        frames.dedup();
+        if frames.is_empty() {
+            frames.push(self.last_frame);
+            best = (self.last_frame, (self.last_ts, 0));
+        }
+        (frames, best.0, best.1)
+    }
+
+    fn prove(&mut self, out: &mut VecDeque<Event>) {
+        if self.proven {
+            return;
+        }
+        self.proven = true;
+        out.extend(self.deferred.drain(..));
+        if self.midstream && self.skipped > 0 {
+            let first = self.first_skip_frame.unwrap_or(self.last_frame);
+            out.push_back(Event::Finding {
+                frame: Some(first),
+                finding: Finding::note(
+                    "capture-midstream",
+                    0,
+                    format!(
+                        "{} was captured mid-connection: {} bytes before the first start line (from frame {first}) were skipped",
+                        self.name(),
+                        self.skipped
+                    ),
+                ),
+            });
+        }
+    }
+
+    fn skip(&mut self, n: usize) {
+        self.skipped += n as u64;
+        if self.first_skip_frame.is_none() {
+            self.first_skip_frame = self.spans.front().map(|s| s.frame);
+        }
+    }
+
+    /// Frame what is buffered.
+    fn run(&mut self, at_eof: bool, cfg: &Cfg, out: &mut VecDeque<Event>) {
+        for _ in 0..4 {
+            match self.mode {
+                Mode::Stream => {
+                    if !self.run_stream(at_eof, cfg, out) {
+                        break;
+                    }
+                }
+                Mode::Ws => {
+                    if !self.run_ws(at_eof, cfg, out) {
+                        break;
+                    }
+                }
+                Mode::Ignored | Mode::Dropped => {
+                    self.free();
+                    break;
+                }
+            }
+        }
+        if at_eof {
+            let n = self.buf.len();
+            self.consume(n);
+        }
+        if !self.proven && !self.forced && self.skipped > IGNORE_AFTER {
+            self.mode = Mode::Ignored;
+            self.free();
+        }
+    }
+
+    /// SIP/MSRP framing. Returns true when the mode changed and the rest
+    /// must be framed in the new mode.
+    fn run_stream(&mut self, at_eof: bool, cfg: &Cfg, out: &mut VecDeque<Event>) -> bool {
+        let mut pos = 0;
+        let mut switched = false;
+        while pos < self.buf.len() {
+            let rest = &self.buf[pos..];
+            if (!self.proven || self.resync) && !self.forced {
+                if rest.starts_with(b"GET ") || rest.starts_with(b"HTTP/1.") {
+                    match ws::http_head_end(rest) {
+                        Some(end) if ws::is_upgrade(&rest[..end]) => {
+                            pos += end;
+                            self.mode = Mode::Ws;
+                            self.resync = false;
+                            switched = true;
+                            break;
+                        }
+                        None if !at_eof && rest.len() < MAX_START_LINE => break,
+                        _ => {}
+                    }
+                }
+                if ws::looks_like_sip_frame(rest) {
+                    self.mode = Mode::Ws;
+                    self.resync = false;
+                    switched = true;
+                    break;
+                }
+                if self.mid_line {
+                    let n = memchr(b'\n', rest).map_or(rest.len(), |i| i + 1);
+                    self.mid_line = n == rest.len() && rest[n - 1] != b'\n';
+                    self.skip(n);
+                    pos += n;
+                    continue;
+                }
+                match plausible(rest, at_eof) {
+                    Plausible::Yes => {}
+                    Plausible::NeedMore => break,
+                    Plausible::Skip(n) => {
+                        self.mid_line = rest[n - 1] != b'\n';
+                        self.skip(n);
+                        pos += n;
+                        continue;
+                    }
+                }
+            }
+            match framing::next(rest, at_eof, &cfg.stream) {
+                Step::End | Step::NeedMore => break,
+                Step::KeepAlive { len } => pos += len.max(1),
+                Step::Junk { len } => {
+                    let len = len.max(1);
+                    if (self.proven && !self.resync) || self.forced {
+                        let frame = self
+                            .frames_of(self.base + pos as u64, self.base + (pos + len) as u64)
+                            .1;
+                        let name = self.name();
+                        self.push_finding(
+                            Some(frame),
+                            Finding::warning(
+                                "capture-junk",
+                                0,
+                                format!(
+                                    "{name}: {len} bytes before frame {frame} are not SIP or MSRP; skipped"
+                                ),
+                            )
+                            .with_len(len),
+                            out,
+                        );
+                    } else {
+                        self.skip(len);
+                    }
+                    pos += len;
+                }
+                Step::Message(f) => {
+                    let end = f.end.max(1).min(rest.len());
+                    let s = self.base + pos as u64;
+                    let (frames, frame, ts) = self.frames_of(s, s + end as u64);
+                    let bytes = rest[..end].to_vec();
+                    self.prove(out);
+                    self.resync = false;
+                    out.push_back(Event::Message(CapturedMessage {
+                        meta: Meta {
+                            frame,
+                            frames,
+                            ts_secs: ts.0,
+                            ts_nanos: ts.1,
+                            src: self.src,
+                            dst: self.dst,
+                            transport: Transport::Tcp,
+                        },
+                        protocol: f.protocol,
+                        bytes,
+                        truncated: f.truncated,
+                        findings: f.findings,
+                    }));
+                    pos += end;
+                }
+            }
+        }
+        self.consume(pos);
+        switched
+    }
+
+    /// WebSocket framing. Returns true when the mode changed.
+    fn run_ws(&mut self, at_eof: bool, cfg: &Cfg, out: &mut VecDeque<Event>) -> bool {
+        let mut pos = 0;
+        let mut switched = false;
+        while pos < self.buf.len() {
+            let rest = &self.buf[pos..];
+            let h = match ws::parse_header(rest) {
+                ws::Parse::NeedMore => break,
+                ws::Parse::Bad => {
+                    if self.proven {
+                        let frame = self
+                            .frames_of(self.base + pos as u64, self.base + pos as u64 + 1)
+                            .1;
+                        let name = self.name();
+                        self.push_finding(
+                            Some(frame),
+                            Finding::warning(
+                                "websocket-bad-frame",
+                                0,
+                                format!("{name}: invalid WebSocket frame in frame {frame}; looking for SIP/MSRP again"),
+                            ),
+                            out,
+                        );
+                    }
+                    self.mode = Mode::Stream;
+                    self.resync = true;
+                    self.ws_in_msg = false;
+                    self.ws_msg.clear();
+                    switched = true;
+                    break;
+                }
+                ws::Parse::Header(h) => h,
+            };
+            if h.payload_len > cfg.max_message as u64 {
+                let frame = self
+                    .frames_of(self.base + pos as u64, self.base + pos as u64 + 1)
+                    .1;
+                let name = self.name();
+                self.push_finding(
+                    Some(frame),
+                    Finding::error(
+                        "websocket-frame-too-large",
+                        0,
+                        format!(
+                            "{name}: WebSocket frame in frame {frame} declares {} bytes (limit {}); the flow is dropped",
+                            h.payload_len, cfg.max_message
+                        ),
+                    ),
+                    out,
+                );
+                self.mode = Mode::Dropped;
+                self.free();
+                return false;
+            }
+            let total = h.header_len + h.payload_len as usize;
+            if rest.len() < total {
+                break;
+            }
+            let payload = &rest[h.header_len..total];
+            match h.opcode {
+                1 | 2 => {
+                    self.ws_msg.clear();
+                    self.ws_in_msg = true;
+                    self.ws_rsv1 = h.rsv1;
+                    self.ws_start = self.base + pos as u64;
+                    ws::unmask_into(&mut self.ws_msg, payload, h.mask);
+                }
+                0 if self.ws_in_msg => {
+                    if self.ws_msg.len() + payload.len() > cfg.max_message {
+                        self.ws_in_msg = false;
+                        self.ws_msg.clear();
+                    } else {
+                        ws::unmask_into(&mut self.ws_msg, payload, h.mask);
+                    }
+                }
+                _ => {}
+            }
+            let frame_end = self.base + (pos + total) as u64;
+            pos += total;
+            if h.fin && self.ws_in_msg && matches!(h.opcode, 0..=2) {
+                self.ws_in_msg = false;
+                let msg = std::mem::take(&mut self.ws_msg);
+                if self.ws_rsv1 {
+                    if !self.ws_reported {
+                        self.ws_reported = true;
+                        let name = self.name();
+                        self.push_finding(
+                            None,
+                            Finding::warning(
+                                "websocket-compressed",
+                                0,
+                                format!("{name}: WebSocket messages are compressed (permessage-deflate); they are skipped"),
+                            ),
+                            out,
+                        );
+                    }
+                } else {
+                    let (frames, frame, ts) = self.frames_of(self.ws_start, frame_end);
+                    let ctx = Ctx {
+                        frame,
+                        ts_secs: ts.0,
+                        ts_nanos: ts.1,
+                        extra: &frames,
+                    };
+                    let (src, dst) = (self.src, self.dst);
+                    let meta = |frames| Meta {
+                        frame,
+                        frames,
+                        ts_secs: ts.0,
+                        ts_nanos: ts.1,
+                        src,
+                        dst,
+                        transport: Transport::Ws,
+                    };
+                    let mut local = VecDeque::new();
+                    let n = frame_datagram(&msg, &cfg.dgram, self.forced, &ctx, &meta, &mut local);
+                    if n > 0 {
+                        self.prove(out);
+                        out.extend(local);
+                    } else {
+                        self.skip(msg.len());
+                    }
+                }
+                self.ws_msg = msg;
+                self.ws_msg.clear();
+            }
+        }
+        self.consume(pos);
+        let _ = at_eof;
+        switched
+    }
+}
+
+enum Plausible {
+    Yes,
+    NeedMore,
+    Skip(usize),
+}
+
+/// While looking for a start line (the first of a flow, or after a gap):
+/// can `rest` begin a message? Only a strict start line is accepted here
+/// (`Method SP URI SP SIP/x.y`, `SIP/x.y SP 3DIGIT`, `MSRP tid method`), so
+/// that header lines like `Via: SIP/2.0/TCP` or body lines are skipped
+/// without framing (binary, TLS and the like go line by line).
+fn plausible(rest: &[u8], at_eof: bool) -> Plausible {
+    if matches!(rest[0], b'\r' | b'\n') {
+        return Plausible::Yes;
+    }
+    let n = rest
+        .iter()
+        .take(64)
+        .take_while(|&&b| crate::chars::is_token(b))
+        .count();
+    let prefix_ok = if n == rest.len() {
+        if !at_eof && n < 64 {
+            return Plausible::NeedMore;
+        }
+        false
+    } else {
+        (n > 0 && n < 64 && rest[n] == b' ')
+            || (rest.len() >= 4 && rest[..4].eq_ignore_ascii_case(b"SIP/"))
+    };
+    let next_line = |r: &[u8]| match memchr(b'\n', r) {
+        Some(i) => Plausible::Skip(i + 1),
+        None => Plausible::Skip(r.len()),
+    };
+    if !prefix_ok {
+        return next_line(rest);
+    }
+    let window = &rest[..rest.len().min(MAX_START_LINE)];
+    let line = match memchr(b'\n', window) {
+        Some(i) => &window[..i],
+        None if at_eof => window,
+        None if rest.len() < MAX_START_LINE => return Plausible::NeedMore,
+        None => return Plausible::Skip(window.len()),
+    };
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if strict_start_line(line) {
+        Plausible::Yes
+    } else {
+        next_line(rest)
+    }
+}
+
+fn is_version(v: &[u8]) -> bool {
+    v.len() >= 7
+        && v[..4].eq_ignore_ascii_case(b"SIP/")
+        && v[4..].iter().all(|b| b.is_ascii_digit() || *b == b'.')
+        && v[4..].contains(&b'.')
+}
+
+fn strict_start_line(line: &[u8]) -> bool {
+    if framing::msrp_transaction_id(line).is_some() {
+        return true;
+    }
+    let mut parts = line.split(|&b| b == b' ').filter(|p| !p.is_empty());
+    let (Some(a), Some(b)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    if is_version(a) {
+        return b.len() == 3 && b.iter().all(u8::is_ascii_digit);
+    }
+    let last = line.rsplit(|&b| b == b' ').next().unwrap_or(b"");
+    crate::chars::is_token_str(a) && b.contains(&b':') && is_version(last)
+}
+
+pub(crate) struct Cfg {
+    stream: FrameOptions,
+    dgram: FrameOptions,
+    max_message: usize,
+}
+
+pub(crate) struct Tcp {
+    flows: HashMap<(SocketAddr, SocketAddr), Flow>,
+    total: usize,
+    max_flow: usize,
+    max_total: usize,
+    cfg: Cfg,
+    next_sweep: u64,
+}
+
+impl Tcp {
+    pub fn new(opts: &CaptureOptions) -> Self {
+        let max_message = opts.limits.max_message;
+        Tcp {
+            flows: HashMap::new(),
+            total: 0,
+            max_flow: opts.limits.max_flow_bytes,
+            max_total: opts.limits.max_total_flow_bytes,
+            cfg: Cfg {
+                stream: FrameOptions {
+                    max_message,
+                    datagram: false,
+                },
+                dgram: FrameOptions {
+                    max_message,
+                    datagram: true,
+                },
+                max_message,
+            },
+            next_sweep: SWEEP_EVERY,
+        }
+    }
+
+    pub fn segment(
+        &mut self,
+        ctx: &Ctx<'_>,
+        src: SocketAddr,
+        dst: SocketAddr,
+        seg: &Segment<'_>,
+        forced: bool,
+        out: &mut VecDeque<Event>,
+    ) {
+        // The peer's acknowledgment tells whether a hole in the other direction will ever be filled.
+        if let Some(ack) = seg.ack
+            && let Some(rev) = self.flows.get_mut(&(dst, src))
+        {
+            if rev
+                .peer_ack
+                .is_none_or(|a| (ack.wrapping_sub(a) as i32) > 0)
+            {
+                rev.peer_ack = Some(ack);
+            }
+            if !rev.ooo.is_empty() && (ack.wrapping_sub(rev.next_seq) as i32) > 0 {
+                let before = rev.mem();
+                resolve_gaps(rev, &self.cfg, out);
+                self.total = (self.total + rev.mem()).saturating_sub(before);
+            }
+        }
+        let key = (src, dst);
+        if seg.syn {
+            if let Some(mut old) = self.flows.remove(&key) {
+                self.total -= old.mem().min(self.total);
+                close(&mut old, &self.cfg, out);
+            }
+            let mut f = Flow::new(src, dst, seg.seq.wrapping_add(1), false, forced);
+            f.last_ts = ctx.ts_secs;
+            f.last_frame = ctx.frame;
+            self.flows.insert(key, f);
+        } else if seg.payload.is_empty() && !self.flows.contains_key(&key) {
+            return;
+        }
+        let cfg = &self.cfg;
+        let flow = self
+            .flows
+            .entry(key)
+            .or_insert_with(|| Flow::new(src, dst, seg.seq, true, forced));
+        flow.last_ts = ctx.ts_secs;
+        let before = flow.mem();
+        let seq = if seg.syn {
+            seg.seq.wrapping_add(1)
+        } else {
+            seg.seq
+        };
+        if matches!(flow.mode, Mode::Stream | Mode::Ws) && !seg.payload.is_empty() {
+            flow.add(seq, seg.payload, ctx);
+            if !flow.ooo.is_empty() {
+                let acked = flow
+                    .peer_ack
+                    .is_some_and(|a| (a.wrapping_sub(flow.next_seq) as i32) > 0);
+                let old = ctx.ts_secs.saturating_sub(flow.ooo_since) > GAP_SECS;
+                let big = flow.ooo_bytes > cfg.max_message.min(self.max_flow / 2);
+                if acked || old || big {
+                    resolve_gaps(flow, cfg, out);
+                }
+            }
+            flow.run(false, cfg, out);
+        }
+        let after = flow.mem();
+        self.total = (self.total + after).saturating_sub(before);
+        if after > self.max_flow || self.total > self.max_total {
+            let why = if after > self.max_flow {
+                format!(
+                    "it buffers {after} bytes, over the per-flow limit of {}",
+                    self.max_flow
+                )
+            } else {
+                format!(
+                    "all flows together buffer {} bytes, over the limit of {}",
+                    self.total, self.max_total
+                )
+            };
+            let name = flow.name();
+            flow.push_finding(
+                Some(ctx.frame),
+                Finding::error(
+                    "tcp-flow-over-limit",
+                    0,
+                    format!("{name} is dropped at frame {}: {why}", ctx.frame),
+                ),
+                out,
+            );
+            self.total -= after.min(self.total);
+            flow.mode = Mode::Dropped;
+            flow.free();
+        }
+        if (seg.fin || seg.rst)
+            && let Some(mut f) = self.flows.remove(&key)
+        {
+            self.total -= f.mem().min(self.total);
+            close(&mut f, &self.cfg, out);
+        }
+    }
+
+    /// Per-packet housekeeping: every so often, flush idle flows and old holes.
+    pub fn tick(&mut self, ctx: &Ctx<'_>, out: &mut VecDeque<Event>) {
+        if ctx.frame < self.next_sweep {
+            return;
+        }
+        self.next_sweep = ctx.frame + SWEEP_EVERY;
+        let idle = if self.flows.len() > MANY_FLOWS {
+            30
+        } else {
+            IDLE_SECS
+        };
+        let now = ctx.ts_secs;
+        let stale: Vec<(SocketAddr, SocketAddr)> = self
+            .flows
+            .iter()
+            .filter(|(_, f)| now.saturating_sub(f.last_ts) > idle)
+            .map(|(k, _)| *k)
+            .collect();
+        for k in stale {
+            if let Some(mut f) = self.flows.remove(&k) {
+                self.total -= f.mem().min(self.total);
+                close(&mut f, &self.cfg, out);
+            }
+        }
+        for f in self.flows.values_mut() {
+            if !f.ooo.is_empty() && now.saturating_sub(f.ooo_since) > GAP_SECS {
+                let before = f.mem();
+                resolve_gaps(f, &self.cfg, out);
+                self.total = (self.total + f.mem()).saturating_sub(before);
+            }
+        }
+    }
+
+    /// End of capture: flush every flow.
+    pub fn finish(&mut self, out: &mut VecDeque<Event>) {
+        let mut flows: Vec<Flow> = self.flows.drain().map(|(_, f)| f).collect();
+        flows.sort_by_key(|f| f.last_frame);
+        for mut f in flows {
+            close(&mut f, &self.cfg, out);
+        }
+        self.total = 0;
+    }
+}
+
+/// Give up on every hole in the flow: flush before it, report it, and resume
+/// framing after it.
+fn resolve_gaps(f: &mut Flow, cfg: &Cfg, out: &mut VecDeque<Event>) {
+    while let Some((&off, seg)) = f.ooo.first_key_value() {
+        let after_frame = seg.frame;
+        let before_frame = f.last_frame;
+        f.run(true, cfg, out);
+        let lost = off.saturating_sub(f.stream_end());
+        let name = f.name();
+        f.push_finding(
+            Some(after_frame),
+            Finding::error(
+                "tcp-gap",
+                0,
+                format!(
+                    "{name}: {lost} bytes missing between frame {before_frame} and frame {after_frame}; framing resumes at the next start line"
+                ),
+            ),
+            out,
+        );
+        f.buf.clear();
+        f.spans.clear();
+        f.base = off;
+        f.next_seq = f.next_seq.wrapping_add(lost as u32);
+        f.ws_in_msg = false;
+        f.ws_msg.clear();
+        if f.mode == Mode::Ws {
+            f.mode = Mode::Stream;
+        }
+        f.resync = true;
+        f.mid_line = false;
+        f.drain_ooo();
+        f.run(false, cfg, out);
+    }
+}
+
+/// The flow ends: resolve holes, flush at end of stream.
+fn close(f: &mut Flow, cfg: &Cfg, out: &mut VecDeque<Event>) {
+    if matches!(f.mode, Mode::Ignored | Mode::Dropped) {
+        return;
+    }
+    resolve_gaps(f, cfg, out);
+    f.run(true, cfg, out);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plausible_start_lines() {
+        assert!(matches!(
+            plausible(b"INVITE sip:x SIP/2.0\r\n", false),
+            Plausible::Yes
+        ));
+        assert!(matches!(
+            plausible(b"SIP/2.0 200 OK\r\n", false),
+            Plausible::Yes
+        ));
+        assert!(matches!(plausible(b"INVI", false), Plausible::NeedMore));
+        assert!(matches!(
+            plausible(b"\x16\x03\x01\x02\x00\n", false),
+            Plausible::Skip(6)
+        ));
+        assert!(matches!(
+            plausible(b"v=0\r\no=x\r\n", false),
+            Plausible::Skip(5)
+        ));
+    }
+}

@@ -1,0 +1,378 @@
+//! Integration tests of `sipmsrp parse`, driving the real binary.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn sipmsrp() -> Command {
+    let mut c = Command::cargo_bin("sipmsrp").unwrap();
+    c.env_remove("NO_COLOR");
+    c
+}
+
+/// Run `parse --format jsonl` and return (exit code, message objects).
+fn jsonl(path: &str) -> (i32, Vec<Value>) {
+    let out = sipmsrp()
+        .args(["parse", "--format", "jsonl", path])
+        .output()
+        .unwrap();
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("panicked"),
+        "panic on {path}"
+    );
+    let values = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("every line is JSON"))
+        .collect();
+    (out.status.code().unwrap(), values)
+}
+
+fn messages(values: &[Value]) -> Vec<&Value> {
+    values.iter().filter(|v| v["type"] == "message").collect()
+}
+
+fn codes(v: &Value) -> Vec<String> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn every_clean_sample_parses_without_findings() {
+    for name in [
+        "pager-message.sip",
+        "pager-message-anonymous.sip",
+        "lmm-session.txt",
+        "lmm-session-one-send.txt",
+        "message-summary-notify.sip",
+        "pushed-pager.msrp",
+        "pushed-lmm.msrp",
+        "mixed-capture.txt",
+    ] {
+        let path = format!("samples/{name}");
+        let (code, values) = jsonl(&path);
+        let msgs = messages(&values);
+        assert!(!msgs.is_empty(), "{name}: no message");
+        for m in &msgs {
+            assert_eq!(codes(m), Vec::<String>::new(), "{name}");
+            assert_eq!(m["schema_version"], 1);
+        }
+        assert_eq!(code, 0, "{name}");
+    }
+}
+
+#[test]
+fn lmm_session_frames_into_six_messages_in_order() {
+    let (_, values) = jsonl("samples/lmm-session.txt");
+    let starts: Vec<_> = messages(&values)
+        .iter()
+        .map(|m| m["start_line"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        starts,
+        [
+            "INVITE sip:user2@imserver.com SIP/2.0",
+            "SIP/2.0 200 OK",
+            "ACK sip:user2@imserver.com SIP/2.0",
+            "MSRP dkei38sd SEND",
+            "MSRP dkei38se SEND",
+            "BYE sip:user2@imserver.com SIP/2.0"
+        ]
+    );
+    let first = &messages(&values)[3];
+    assert_eq!(first["continuation"], "+");
+    assert_eq!(first["byte_range"]["start"], 1);
+    assert_eq!(first["transaction_id"], "dkei38sd");
+}
+
+#[test]
+fn json_carries_headers_in_wire_order_with_canonical_names() {
+    let (code, values) = jsonl("tests/fixtures/parse/compact.sip");
+    assert_eq!(code, 0);
+    let m = messages(&values)[0];
+    let headers = m["headers"].as_array().unwrap();
+    let pairs: Vec<(String, String)> = headers
+        .iter()
+        .map(|h| {
+            (
+                h["name"].as_str().unwrap().to_string(),
+                h["canonical"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(pairs[0], ("v".into(), "Via".into()));
+    assert_eq!(pairs[1], ("f".into(), "From".into()));
+    assert_eq!(pairs[3], ("i".into(), "Call-ID".into()));
+    assert_eq!(pairs[7], ("l".into(), "Content-Length".into()));
+    assert_eq!(m["call_id"], "compact-1@example.com");
+    assert_eq!(m["method"], "INVITE");
+    assert_eq!(m["cseq"]["number"], 7);
+    assert_eq!(m["source"]["line"], 1);
+}
+
+#[test]
+fn pushed_send_shows_nested_parts() {
+    let (_, values) = jsonl("samples/pushed-lmm.msrp");
+    let m = messages(&values)[0];
+    let parts = m["body"]["parts"].as_array().unwrap();
+    assert_eq!(parts.len(), 2);
+    assert_eq!(parts[0]["body"]["content_type"], "message/sipfrag");
+    assert_eq!(parts[0]["body"]["message"]["call_id"], "3413an89KU");
+    let frag = &parts[1]["body"]["message"];
+    assert_eq!(frag["protocol"], "msrp");
+    assert_eq!(frag["message_id"], "msg456");
+    assert_eq!(frag["body"]["text"], "Hi, Alice!  I'm Bob!");
+}
+
+#[test]
+fn binary_body_goes_out_as_base64_never_lossy() {
+    let (_, values) = jsonl("tests/fixtures/parse/binary-body.sip");
+    let body = &messages(&values)[0]["body"];
+    assert_eq!(body["text_base64"], "/wD+AQ==");
+    assert!(body.get("text").is_none());
+}
+
+#[test]
+fn json_format_is_one_array() {
+    let out = sipmsrp()
+        .args(["parse", "--format", "json", "samples/lmm-session.txt"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 6);
+}
+
+#[test]
+fn filters_select_by_protocol_method_and_call_id() {
+    let count = |args: &[&str]| {
+        let out = sipmsrp()
+            .args(["parse", "--summary", "samples/lmm-session.txt"])
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap().lines().count()
+    };
+    assert_eq!(count(&["--protocol", "msrp"]), 2);
+    assert_eq!(count(&["--protocol", "sip"]), 4);
+    // A response matches the method of its CSeq.
+    assert_eq!(count(&["--method", "INVITE"]), 2);
+    assert_eq!(count(&["--method", "BYE"]), 1);
+    assert_eq!(count(&["--call-id", "msg456"]), 2);
+    assert_eq!(count(&["--call-id", "nope"]), 0);
+}
+
+#[test]
+fn summary_line_names_position_protocol_start_line_and_id() {
+    sipmsrp()
+        .args(["parse", "--summary", "samples/pager-message.sip"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "samples/pager-message.sip:1:1\tsip\tMESSAGE sip:user2@imserver.com SIP/2.0\tasd88asd77a@1.2.3.4",
+        ));
+}
+
+#[test]
+fn human_view_is_plain_when_not_a_terminal_and_coloured_on_request() {
+    sipmsrp()
+        .args(["parse", "samples/pager-message.sip"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "MESSAGE sip:user2@imserver.com SIP/2.0",
+        ))
+        .stdout(predicate::str::contains("\x1b[").not());
+    sipmsrp()
+        .args(["--color", "always", "parse", "samples/pager-message.sip"])
+        .assert()
+        .stdout(predicate::str::contains("\x1b["));
+}
+
+#[test]
+fn stdin_is_read_with_dash_and_by_default() {
+    let data = std::fs::read("samples/pager-message.sip").unwrap();
+    sipmsrp()
+        .args(["parse", "--summary", "-"])
+        .write_stdin(data.clone())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("<stdin>:1:1\tsip"));
+    sipmsrp()
+        .args(["parse", "--summary"])
+        .write_stdin(data)
+        .assert()
+        .success();
+}
+
+#[test]
+fn unreadable_file_and_nothing_parseable_exit_2_naming_the_file() {
+    sipmsrp()
+        .args(["parse", "no/such/file.sip"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no/such/file.sip"));
+    sipmsrp()
+        .args(["parse", "-"])
+        .write_stdin("just some text\nnothing here\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no SIP or MSRP message found"));
+}
+
+#[test]
+fn closed_pipe_ends_quietly() {
+    // Many messages so the writer hits the closed pipe.
+    let one = std::fs::read("samples/pager-message.sip").unwrap();
+    let data: Vec<u8> = one.iter().copied().cycle().take(one.len() * 5000).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.sip");
+    std::fs::write(&path, data).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("sipmsrp");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "'{}' parse '{}' | head -n 1",
+            bin.display(),
+            path.display()
+        ))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!err.contains("Broken pipe"), "{err}");
+}
+
+/// (fixture, expected finding code on the first message)
+const BAD: &[(&str, &str)] = &[
+    ("truncated.sip", "content-length-exceeds-body"),
+    ("cl-larger.sip", "content-length-exceeds-body"),
+    ("cl-huge.sip", "content-length-invalid"),
+    ("cl-negative.sip", "content-length-invalid"),
+    ("cl-nonnumeric.sip", "content-length-invalid"),
+    ("wrong-end-line.msrp", "msrp-end-line-mismatch"),
+    ("unclosed-boundary.msrp", "multipart-unclosed"),
+];
+
+#[test]
+fn bad_inputs_get_a_finding_with_a_position() {
+    for (name, want) in BAD {
+        let path = format!("tests/fixtures/parse/{name}");
+        let (code, values) = jsonl(&path);
+        assert_eq!(code, 1, "{name}");
+        let m = messages(&values)[0];
+        let f = m["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["code"] == *want)
+            .unwrap_or_else(|| panic!("{name}: no {want} in {:?}", codes(m)));
+        assert!(f["line"].as_u64().unwrap() >= 1, "{name}");
+        assert!(f["column"].as_u64().unwrap() >= 1, "{name}");
+        assert_eq!(f["file"], path.as_str());
+    }
+}
+
+#[test]
+fn truncated_message_is_still_returned_marked() {
+    let (_, values) = jsonl("tests/fixtures/parse/truncated.sip");
+    let m = messages(&values)[0];
+    assert_eq!(m["truncated"], true);
+    assert_eq!(m["call_id"], "c1@example.com");
+}
+
+#[test]
+fn garbage_before_between_and_after_is_junk_with_positions() {
+    let (code, values) = jsonl("tests/fixtures/parse/garbage-around.bin");
+    assert_eq!(code, 1);
+    assert_eq!(messages(&values).len(), 2);
+    let junk: Vec<_> = values.iter().filter(|v| v["type"] == "junk").collect();
+    assert_eq!(junk.len(), 3);
+    assert_eq!(junk[0]["source"]["offset"], 0);
+    assert!(junk[1]["source"]["offset"].as_u64().unwrap() > 0);
+}
+
+fn write_temp(dir: &Path, name: &str, data: &[u8]) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, data).unwrap();
+    p.to_string_lossy().into_owned()
+}
+
+#[test]
+fn ten_megabyte_header_line_is_reported_not_fatal() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut data = b"MESSAGE sip:a@b SIP/2.0\r\nX-Big: ".to_vec();
+    data.extend(std::iter::repeat_n(b'a', 10 * 1024 * 1024));
+    data.extend_from_slice(b"\r\nCall-ID: big\r\nContent-Length: 0\r\n\r\n");
+    let p = write_temp(dir.path(), "big.sip", &data);
+    let (code, values) = jsonl(&p);
+    assert_eq!(code, 1);
+    let m = messages(&values)[0];
+    assert!(codes(m).contains(&"header-line-too-long".to_string()));
+    assert_eq!(m["call_id"], "big");
+}
+
+#[test]
+fn ten_thousand_headers_hit_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut data = b"MESSAGE sip:a@b SIP/2.0\r\n".to_vec();
+    for i in 0..10_000 {
+        data.extend_from_slice(format!("X-H{i}: v\r\n").as_bytes());
+    }
+    data.extend_from_slice(b"Content-Length: 0\r\n\r\n");
+    let p = write_temp(dir.path(), "many.sip", &data);
+    let (code, values) = jsonl(&p);
+    assert_eq!(code, 1);
+    let m = messages(&values)[0];
+    assert!(codes(m).contains(&"too-many-headers".to_string()));
+    assert_eq!(m["headers"].as_array().unwrap().len(), 1000);
+}
+
+#[test]
+fn multipart_nested_ten_thousand_deep_stops_at_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut body = Vec::new();
+    for i in 0..10_000 {
+        body.extend_from_slice(
+            format!(
+                "--b{i}\r\nContent-Type: multipart/mixed; boundary=b{}\r\n\r\n",
+                i + 1
+            )
+            .as_bytes(),
+        );
+    }
+    let mut data = format!(
+        "MESSAGE sip:a@b SIP/2.0\r\nCall-ID: deep\r\nContent-Type: multipart/mixed; boundary=b0\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    data.extend_from_slice(&body);
+    let p = write_temp(dir.path(), "deep.sip", &data);
+    let (code, values) = jsonl(&p);
+    assert_eq!(code, 1);
+    assert!(codes(messages(&values)[0]).contains(&"nesting-too-deep".to_string()));
+}
+
+#[test]
+fn pasted_document_text_is_accepted_with_leniency_findings() {
+    // Indented with U+00A0 and bare LF, as in the source documents.
+    let text = "Stored message:\n\n\u{a0}\u{a0} MESSAGE sip:user2@imserver.com SIP/2.0\n\u{a0}\u{a0} Call-ID: asd88asd77a@1.2.3.4\n\u{a0}\u{a0} Content-Length: 18\n\n\u{a0}\u{a0} Watson, come here.\n";
+    let dir = tempfile::tempdir().unwrap();
+    let p = write_temp(dir.path(), "pasted.txt", text.as_bytes());
+    let (code, values) = jsonl(&p);
+    assert_eq!(code, 1);
+    let m = messages(&values)[0];
+    assert_eq!(m["call_id"], "asd88asd77a@1.2.3.4");
+    assert_eq!(m["body"]["text"], "Watson, come here.");
+    let c = codes(m);
+    assert!(c.contains(&"indented-message".to_string()), "{c:?}");
+    assert!(c.contains(&"bare-lf".to_string()), "{c:?}");
+    // Positions point into the original file: the start line is line 3.
+    assert_eq!(m["source"]["line"], 3);
+}
