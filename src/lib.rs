@@ -8,12 +8,12 @@
 //! knows nothing of the command line.
 
 pub mod body;
+pub mod capture;
 pub mod chars;
 pub mod date;
 pub mod encap;
 pub mod finding;
 pub mod framing;
-pub mod capture;
 pub mod header;
 pub mod limits;
 pub mod mediatype;
