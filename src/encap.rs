@@ -760,6 +760,62 @@ pub fn load_text(collector: &mut Collector, input: usize, bytes: &[u8]) {
     }
 }
 
+/// Is this a pcap or pcapng capture (by its magic number)?
+pub fn is_capture(prefix: &[u8]) -> bool {
+    matches!(
+        prefix.get(..4),
+        Some(
+            [0xd4, 0xc3, 0xb2, 0xa1]
+                | [0xa1, 0xb2, 0xc3, 0xd4]
+                | [0x4d, 0x3c, 0xb2, 0xa1]
+                | [0xa1, 0xb2, 0x3c, 0x4d]
+                | [0x0a, 0x0d, 0x0d, 0x0a]
+        )
+    )
+}
+
+/// Read a pcap/pcapng capture and feed every SIP/MSRP message in it, with
+/// its capture timestamp (the Date added where a message has none).
+/// Capture-level findings (lost segments...) do not stop anything: what they
+/// break shows up as missing chunks or truncated messages.
+pub fn load_capture<R: std::io::Read>(
+    collector: &mut Collector,
+    input: usize,
+    reader: R,
+) -> Result<(), EncapError> {
+    use crate::capture::{CaptureOptions, CaptureReader, Event};
+    let limits = collector.limits.clone();
+    let opts = CaptureOptions {
+        limits: limits.clone(),
+        force_ports: Vec::new(),
+    };
+    let bad = |e: crate::capture::CaptureError| {
+        EncapError::at(
+            "bad-capture",
+            Position::Frame { input, frame: 0 },
+            e.to_string(),
+        )
+    };
+    for event in CaptureReader::new(reader, opts).map_err(bad)? {
+        match event.map_err(bad)? {
+            Event::Finding { .. } => {}
+            Event::Message(m) => {
+                let parsed = crate::message::parse_one(
+                    &m.bytes,
+                    m.protocol,
+                    m.truncated,
+                    m.findings.clone(),
+                    &limits,
+                );
+                let frame = m.meta.frame;
+                let ts = crate::date::from_unix(m.meta.ts_secs, m.meta.ts_nanos);
+                collector.feed(&parsed, &|_| Position::Frame { input, frame }, ts);
+            }
+        }
+    }
+    Ok(())
+}
+
 // ------------------------------------------------------------------ encoding
 
 fn splitmix(mut x: u64) -> u64 {

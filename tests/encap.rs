@@ -542,3 +542,100 @@ fn garbage_never_panics() {
         lmm().arg(&p).timeout(std::time::Duration::from_secs(10)).assert().code(2);
     }
 }
+
+mod capture {
+    use super::*;
+    use sipmsrp::capture::writer::{self as w, PcapWriter, TcpFlow};
+
+    fn split_messages(text: &[u8]) -> Vec<Vec<u8>> {
+        Framer::new(text, FrameOptions::default())
+            .map(|i| match i {
+                Item::Message(f) => text[f.start..f.end].to_vec(),
+                Item::Junk { .. } => panic!("junk"),
+            })
+            .collect()
+    }
+
+    /// SIP messages as UDP datagrams, MSRP over one TCP connection (two
+    /// segments per SEND), all stamped `ts`.
+    fn pcap_of_session(text: &[u8], ts: u32) -> Vec<u8> {
+        let c = "192.0.2.10:5060".parse().unwrap();
+        let s = "192.0.2.20:5060".parse().unwrap();
+        let mut flow = TcpFlow::new(
+            "192.0.2.10:40000".parse().unwrap(),
+            "192.0.2.20:2855".parse().unwrap(),
+        );
+        let mut packets = flow.handshake();
+        for m in split_messages(text) {
+            if m.starts_with(b"MSRP ") {
+                packets.extend(flow.send(true, &m, &[m.len() / 2]));
+            } else {
+                packets.push(w::ip_udp(c, s, &m));
+            }
+        }
+        let mut pw = PcapWriter::new(Vec::new(), 1).unwrap();
+        for p in packets {
+            pw.write_packet(ts, 0, &w::eth(&p)).unwrap();
+        }
+        pw.into_inner()
+    }
+
+    fn no_date() -> Command {
+        let mut c = Command::cargo_bin("sipmsrp").unwrap();
+        c.args([
+            "encap",
+            "--boundary",
+            "boundary42",
+            "--to-path",
+            PUSH_TO,
+            "--from-path",
+            PUSH_FROM,
+        ]);
+        c
+    }
+
+    #[test]
+    fn pager_capture_gets_its_date_from_the_capture_timestamp() {
+        // Thu, 21 Feb 2002 13:02:03 GMT.
+        let (_d, p) = temp_input(&pcap_of_session(&read("pager-message.sip"), 1_014_296_523));
+        let out = stdout_of(
+            no_date()
+                .args(["--transaction-id", "dkei38sd", "--message-id", "msg452"])
+                .arg(&p),
+        );
+        assert_eq!(out, read("pushed-pager.msrp"));
+    }
+
+    #[test]
+    fn lmm_capture_is_reassembled_across_tcp_segments() {
+        // Mon, 21 Feb 2005 13:02:03 GMT (the CR's example says Thursday).
+        let (_d, p) = temp_input(&pcap_of_session(&read("lmm-session.txt"), 1_108_990_923));
+        let out = stdout_of(
+            no_date()
+                .args(["--transaction-id", "elfj49te", "--message-id", "msg453"])
+                .arg(&p),
+        );
+        let expected = replace(
+            &read("pushed-lmm.msrp"),
+            "Date: Thu, 21 Feb 2005",
+            "Date: Mon, 21 Feb 2005",
+        );
+        assert_eq!(out, expected);
+        // --date still wins over the capture time.
+        let out = stdout_of(lmm().arg(&p));
+        assert_eq!(out, read("pushed-lmm.msrp"));
+    }
+
+    #[test]
+    fn broken_capture_is_an_error() {
+        let mut bytes = pcap_of_session(&read("pager-message.sip"), 1);
+        bytes.truncate(10);
+        let (_d, p) = temp_input(&bytes);
+        lmm()
+            .arg(&p)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(p.display().to_string()));
+    }
+}

@@ -31,6 +31,7 @@ fn locate(inputs: &[Input], pos: Position) -> String {
             let (line, col) = LineIndex::new(&i.bytes).line_col(offset);
             format!("{}:{line}:{col}", i.name)
         }
+        Position::Frame { input, frame: 0 } => inputs[input].name.clone(),
         Position::Frame { input, frame } => format!("{}: frame {frame}", inputs[input].name),
     }
 }
@@ -70,9 +71,12 @@ pub fn run(args: EncapArgs) -> Result<ExitCode> {
     let inputs = cmd::read_inputs(&args.inputs)?;
     let mut collector = Collector::new(&limits);
     for (i, input) in inputs.iter().enumerate() {
-        // Captures join here (one function: frame the capture, feed each
-        // message with its timestamp) once the capture layer lands.
-        encap::load_text(&mut collector, i, &input.bytes);
+        if encap::is_capture(&input.bytes) {
+            encap::load_capture(&mut collector, i, &input.bytes[..])
+                .map_err(|e| describe(&inputs, &e))?;
+        } else {
+            encap::load_text(&mut collector, i, &input.bytes);
+        }
     }
     let collected = collector
         .finish(args.call_id.as_deref().map(str::as_bytes))

@@ -21,8 +21,6 @@ pub const EXIT_CLEAN: u8 = 0;
 /// Exit code 1: findings (or bad items in a batch).
 pub const EXIT_FINDINGS: u8 = 1;
 /// Exit code 2: usage or input error.
-// main.rs returns 2 for every error directly; kept as the documented name.
-#[allow(dead_code)]
 pub const EXIT_ERROR: u8 = 2;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
