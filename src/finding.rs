@@ -175,7 +175,7 @@ mod tests {
         let buf = b"hello world";
         assert_eq!(offset_in(buf, &buf[6..]), 6);
         // A slice outside the base (here: past its end) maps to 0.
-        let big = vec![0u8; 64];
+        let big = [0u8; 64];
         assert_eq!(offset_in(&big[..8], &big[32..]), 0);
         assert_eq!(offset_in(&big[16..], &big[..4]), 0);
     }
