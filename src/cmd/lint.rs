@@ -65,7 +65,11 @@ pub fn run(args: LintArgs, color: ColorChoice) -> Result<ExitCode> {
         LintFormat::Json => lint::output::json(&only),
         LintFormat::Github => lint::output::github(&only),
         LintFormat::Sarif => lint::output::sarif(&only, env!("CARGO_PKG_VERSION")),
-        LintFormat::Human => human(&located, &results, use_color(color)),
+        LintFormat::Human => {
+            let color = use_color(color);
+            colored::control::set_override(color);
+            human(&located, &results, color)
+        }
     };
     emit(None, text.as_bytes())?;
     let errors = results.iter().any(|(r, _)| r.has_errors());

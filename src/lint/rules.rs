@@ -189,13 +189,6 @@ pub static RULES: &[Rule] = &[
         "an encapsulated INVITE that carries its session-setup body (SDP)",
         "OMA IM CR (001) 1 Reason for Change and 12.2.2.3 item 3: session setup information is not stored; the INVITE is reduced to its relevant headers (message/sipfrag, RFC 3420), not pushed with its SDP offer."
     ),
-    r!(
-        "pushed-send-no-message",
-        W,
-        Cr,
-        "a multipart pushed body with no message/* part",
-        "OMA IM CR (001) 12.2.2.5: each pushed SEND carries the deferred message as message/sip, message/sipfrag or message/msrpfrag parts."
-    ),
     // ---- Structure (RFC 2046, RFC 3420, RFC 3261 Content-Length) ----
     r!(
         "multipart-boundary-missing",
