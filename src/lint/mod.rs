@@ -72,7 +72,12 @@ impl Config {
 
     /// The effective severity of a finding, `None` when the rule is allowed.
     pub fn severity(&self, code: &str, own: Severity) -> Option<Severity> {
-        let base = rule(code).map_or(own, |r| r.severity);
+        let r = rule(code);
+        // Profile rules only speak when their profile is on.
+        if !self.oma_im && r.is_some_and(|r| r.source == Source::OmaIm) {
+            return None;
+        }
+        let base = r.map_or(own, |r| r.severity);
         let sev = match self.levels.get(code) {
             Some(Level::Allow) => return None,
             Some(Level::Warn) => Severity::Warning,
@@ -81,10 +86,6 @@ impl Config {
         };
         if self.deny_warnings && sev == Severity::Warning {
             return Some(Severity::Error);
-        }
-        // Profile rules only speak when their profile is on.
-        if !self.oma_im && rule(code).is_some_and(|r| r.source == Source::OmaIm) {
-            return None;
         }
         Some(sev)
     }
@@ -343,8 +344,8 @@ pub fn lint_text(input: &[u8], cfg: &Config) -> Report {
                     Item::Junk { start, end } => findings.push(junk(&buf[start..end], start)),
                     Item::Message(frame) => {
                         report.messages += 1;
-                        let parsed = message::parse_frame(buf, &frame, &cfg.limits);
-                        findings.extend(parsed.findings.iter().cloned());
+                        let mut parsed = message::parse_frame(buf, &frame, &cfg.limits);
+                        findings.append(&mut parsed.findings);
                         check_message(buf, &parsed, cfg.oma_im, &mut findings);
                     }
                 }
@@ -442,14 +443,17 @@ pub fn lint_one(
         report.push(cfg, f, off, frame);
     }
     dedup(&mut report.diagnostics);
-    report.diagnostics.sort_by_key(|d| d.offset);
     report
 }
 
-/// The same rule at the same place once.
+/// Sort by position; the same rule at the same place once.
 fn dedup(d: &mut Vec<Diagnostic>) {
-    let mut seen = std::collections::HashSet::new();
-    d.retain(|x| seen.insert((x.rule, x.offset, x.path.clone(), x.frame)));
+    d.sort_by(|a, b| {
+        (a.frame, a.offset, a.rule, &a.path).cmp(&(b.frame, b.offset, b.rule, &b.path))
+    });
+    d.dedup_by(|a, b| {
+        a.rule == b.rule && a.offset == b.offset && a.frame == b.frame && a.path == b.path
+    });
 }
 
 #[cfg(test)]

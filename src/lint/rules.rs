@@ -55,7 +55,12 @@ pub struct Rule {
 
 /// Look a rule up by id.
 pub fn rule(id: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| r.id == id)
+    static INDEX: std::sync::OnceLock<std::collections::HashMap<&'static str, &'static Rule>> =
+        std::sync::OnceLock::new();
+    INDEX
+        .get_or_init(|| RULES.iter().map(|r| (r.id, r)).collect())
+        .get(id)
+        .copied()
 }
 
 const E: Severity = Severity::Error;

@@ -11,104 +11,112 @@ use std::borrow::Cow;
 use crate::chars;
 use crate::finding::Finding;
 use crate::header::{Header, split_commas};
-use crate::sip::{SipMessage, StartLine, parse_via, split_params};
+use crate::sip::{SipMessage, StartLine, parse_via};
 
 use super::{Cx, lossy};
 
 /// Headers whose value is a name-addr or addr-spec (one value).
-const ADDR_SINGLE: &[&str] = &[
-    "From",
-    "To",
-    "Reply-To",
-    "Refer-To",
-    "Referred-By",
-    "P-Called-Party-ID",
-];
+fn is_addr_single(c: &str) -> bool {
+    matches!(
+        c,
+        "From" | "To" | "Reply-To" | "Refer-To" | "Referred-By" | "P-Called-Party-ID"
+    )
+}
 
 /// Headers whose value is a list of name-addr / addr-spec.
-const ADDR_LIST: &[&str] = &[
-    "Contact",
-    "Route",
-    "Record-Route",
-    "P-Asserted-Identity",
-    "P-Preferred-Identity",
-    "P-Associated-URI",
-    "Path",
-    "Service-Route",
-];
+fn is_addr_list(c: &str) -> bool {
+    matches!(
+        c,
+        "Contact"
+            | "Route"
+            | "Record-Route"
+            | "P-Asserted-Identity"
+            | "P-Preferred-Identity"
+            | "P-Associated-URI"
+            | "Path"
+            | "Service-Route"
+    )
+}
 
 /// Structured headers whose quoted strings must balance.
-const QUOTED: &[&str] = &[
-    "From",
-    "To",
-    "Contact",
-    "Reply-To",
-    "Route",
-    "Record-Route",
-    "P-Asserted-Identity",
-    "P-Preferred-Identity",
-    "P-Associated-URI",
-    "P-Called-Party-ID",
-    "Referred-By",
-    "Refer-To",
-    "Via",
-    "Accept-Contact",
-    "Reject-Contact",
-    "Content-Type",
-    "Content-Disposition",
-    "Warning",
-    "WWW-Authenticate",
-    "Proxy-Authenticate",
-    "Authorization",
-    "Proxy-Authorization",
-    "Authentication-Info",
-    "Event",
-    "Path",
-    "Service-Route",
-    "Call-Info",
-    "Alert-Info",
-    "Error-Info",
-    "Subscription-State",
-    "Session-Expires",
-    "Identity-Info",
-];
+fn is_quoted(c: &str) -> bool {
+    matches!(
+        c,
+        "From"
+            | "To"
+            | "Contact"
+            | "Reply-To"
+            | "Route"
+            | "Record-Route"
+            | "P-Asserted-Identity"
+            | "P-Preferred-Identity"
+            | "P-Associated-URI"
+            | "P-Called-Party-ID"
+            | "Referred-By"
+            | "Refer-To"
+            | "Via"
+            | "Accept-Contact"
+            | "Reject-Contact"
+            | "Content-Type"
+            | "Content-Disposition"
+            | "Warning"
+            | "WWW-Authenticate"
+            | "Proxy-Authenticate"
+            | "Authorization"
+            | "Proxy-Authorization"
+            | "Authentication-Info"
+            | "Event"
+            | "Path"
+            | "Service-Route"
+            | "Call-Info"
+            | "Alert-Info"
+            | "Error-Info"
+            | "Subscription-State"
+            | "Session-Expires"
+            | "Identity-Info"
+    )
+}
 
 /// Single-value headers (RFC 3261 7.3.1 and the extensions that define them).
 /// Content-Length is left to the framer (`content-length-duplicate`).
-const SINGLE: &[&str] = &[
-    "To",
-    "From",
-    "Call-ID",
-    "CSeq",
-    "Max-Forwards",
-    "Expires",
-    "Date",
-    "Content-Type",
-    "Content-Disposition",
-    "MIME-Version",
-    "Min-Expires",
-    "Organization",
-    "Priority",
-    "Reply-To",
-    "Retry-After",
-    "Server",
-    "Subject",
-    "Timestamp",
-    "User-Agent",
-    "RSeq",
-    "RAck",
-    "Session-Expires",
-    "Min-SE",
-    "Event",
-    "Refer-To",
-    "Referred-By",
-    "SIP-ETag",
-    "SIP-If-Match",
-    "Subscription-State",
-];
+fn is_single(c: &str) -> bool {
+    matches!(
+        c,
+        "To" | "From"
+            | "Call-ID"
+            | "CSeq"
+            | "Max-Forwards"
+            | "Expires"
+            | "Date"
+            | "Content-Type"
+            | "Content-Disposition"
+            | "MIME-Version"
+            | "Min-Expires"
+            | "Organization"
+            | "Priority"
+            | "Reply-To"
+            | "Retry-After"
+            | "Server"
+            | "Subject"
+            | "Timestamp"
+            | "User-Agent"
+            | "RSeq"
+            | "RAck"
+            | "Session-Expires"
+            | "Min-SE"
+            | "Event"
+            | "Refer-To"
+            | "Referred-By"
+            | "SIP-ETag"
+            | "SIP-If-Match"
+            | "Subscription-State"
+    )
+}
 
-fn is_one_of(h: &Header<'_>, list: &[&str]) -> bool {
-    list.iter().any(|n| h.is(n))
+/// The canonical name of a header the table knows (the `is_*` tables hold
+/// known headers only, so an exact match suffices).
+fn known<'h>(h: &'h Header<'_>) -> &'h str {
+    if h.known { &h.canonical } else { "" }
 }
 
 /// Check one SIP message or fragment. `top`: a top-level message (not
@@ -116,29 +124,34 @@ fn is_one_of(h: &Header<'_>, list: &[&str]) -> bool {
 pub(crate) fn check(cx: &mut Cx<'_>, msg: &SipMessage<'_>, path: &str, top: bool) {
     check_start_line(cx, msg, path);
     let method = msg.method();
-    let mut seen: Vec<(&str, usize)> = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    // To, From, CSeq, Call-ID, Via, Max-Forwards present.
+    let mut present = [false; 6];
     for h in &msg.headers {
-        if is_one_of(h, SINGLE) {
-            let c: &str = &h.canonical;
-            match seen.iter_mut().find(|(n, _)| *n == c) {
-                Some((_, n)) => {
-                    *n += 1;
-                    cx.header(
-                        "duplicate-header",
-                        path,
-                        h,
-                        format!("{c} appears more than once; it is a single-value header"),
-                    );
-                }
-                None => seen.push((c, 1)),
+        let c = known(h);
+        if let Some(i) = MANDATORY.iter().position(|m| *m == c) {
+            present[i] = true;
+        }
+        if is_single(c) {
+            if seen.contains(&c) {
+                cx.header(
+                    "duplicate-header",
+                    path,
+                    h,
+                    format!("{c} appears more than once; it is a single-value header"),
+                );
+            } else {
+                seen.push(c);
             }
         }
         check_header(cx, h, method, path);
     }
     if top {
-        check_mandatory(cx, msg, path);
+        check_mandatory(cx, msg, path, &present);
     }
 }
+
+const MANDATORY: [&str; 6] = ["To", "From", "CSeq", "Call-ID", "Via", "Max-Forwards"];
 
 fn start_at(cx: &Cx<'_>, msg: &SipMessage<'_>) -> (usize, usize) {
     match msg.start_line {
@@ -334,7 +347,8 @@ fn digits_u32(v: &[u8]) -> bool {
 fn check_header(cx: &mut Cx<'_>, h: &Header<'_>, method: Option<&[u8]>, path: &str) {
     let value: Cow<'_, [u8]> = h.unfolded();
     let value = value.trim_ascii();
-    if is_one_of(h, QUOTED) && unbalanced_quotes(value) {
+    let c = known(h);
+    if is_quoted(c) && unbalanced_quotes(value) {
         cx.header(
             "header-unbalanced-quotes",
             path,
@@ -343,11 +357,10 @@ fn check_header(cx: &mut Cx<'_>, h: &Header<'_>, method: Option<&[u8]>, path: &s
         );
         return;
     }
-    let c: &str = &h.canonical;
     match c {
-        _ if is_one_of(h, ADDR_SINGLE) => check_addr(cx, h, value, path),
-        _ if is_one_of(h, ADDR_LIST) => {
-            if h.is("Contact") && value == b"*" {
+        _ if is_addr_single(c) => check_addr(cx, h, value, path),
+        _ if is_addr_list(c) => {
+            if c == "Contact" && value == b"*" {
                 return;
             }
             if has_empty_element(value) {
@@ -525,6 +538,37 @@ fn has_empty_element(v: &[u8]) -> bool {
     last_sep && !v.is_empty()
 }
 
+/// One `token [ "=" value ]` item.
+fn param_problem(item: &[u8]) -> Option<String> {
+    if item.is_empty() {
+        return Some("empty parameter (`;;` or a trailing `;`)".into());
+    }
+    let (name, value) = match memchr::memchr(b'=', item) {
+        Some(eq) => (item[..eq].trim_ascii(), Some(item[eq + 1..].trim_ascii())),
+        None => (item, None),
+    };
+    if !chars::is_token_str(name) {
+        return Some(format!("parameter name `{}` is not a token", lossy(name)));
+    }
+    if let Some(v) = value {
+        let ok = if v.starts_with(b"\"") {
+            v.len() >= 2 && v.ends_with(b"\"")
+        } else {
+            !v.is_empty()
+                && v.iter()
+                    .all(|&b| chars::is_token(b) || matches!(b, b'[' | b']' | b':'))
+        };
+        if !ok {
+            return Some(format!(
+                "parameter `{}` has an invalid value `{}`",
+                lossy(name),
+                lossy(v)
+            ));
+        }
+    }
+    None
+}
+
 /// `;param` list: every item `token [ "=" value ]`, nothing empty.
 /// Returns a description of the first problem.
 fn params_problem(params: &[u8]) -> Option<String> {
@@ -535,43 +579,31 @@ fn params_problem(params: &[u8]) -> Option<String> {
     if !p.starts_with(b";") {
         return Some(format!("`{}` after the address is not `;param`", lossy(p)));
     }
-    // split_params drops empty items: count separators outside quotes instead.
-    let mut seps = 0;
+    // Each `;`-separated item outside quotes, without allocating.
+    let mut start = 1;
     let mut in_q = false;
-    let mut i = 0;
-    while i < p.len() {
-        match p[i] {
-            b'\\' if in_q => i += 1,
-            b'"' => in_q = !in_q,
-            b';' if !in_q => seps += 1,
-            _ => {}
+    let mut i = 1;
+    while i <= p.len() {
+        let end = i == p.len();
+        let b = if end { b';' } else { p[i] };
+        if in_q {
+            if b == b'\\' {
+                i += 1;
+            } else if b == b'"' {
+                in_q = false;
+            }
+        } else if b == b'"' {
+            in_q = true;
+        } else if b == b';' {
+            if let Some(problem) = param_problem(p[start..i.min(p.len())].trim_ascii()) {
+                return Some(problem);
+            }
+            start = i + 1;
         }
         i += 1;
     }
-    let items: Vec<_> = split_params(p).collect();
-    if items.len() != seps {
-        return Some("empty parameter (`;;` or a trailing `;`)".into());
-    }
-    for (name, value) in items {
-        if !chars::is_token_str(name) {
-            return Some(format!("parameter name `{}` is not a token", lossy(name)));
-        }
-        if let Some(v) = value {
-            let ok = if v.starts_with(b"\"") {
-                v.len() >= 2 && v.ends_with(b"\"")
-            } else {
-                !v.is_empty()
-                    && v.iter()
-                        .all(|&b| chars::is_token(b) || matches!(b, b'[' | b']' | b':'))
-            };
-            if !ok {
-                return Some(format!(
-                    "parameter `{}` has an invalid value `{}`",
-                    lossy(name),
-                    lossy(v)
-                ));
-            }
-        }
+    if in_q {
+        return Some("unterminated quoted parameter value".into());
     }
     None
 }
@@ -831,16 +863,16 @@ pub(crate) fn rfc1123_gmt(v: &[u8]) -> bool {
         && &v[25..] == b" GMT"
 }
 
-fn check_mandatory(cx: &mut Cx<'_>, msg: &SipMessage<'_>, path: &str) {
+fn check_mandatory(cx: &mut Cx<'_>, msg: &SipMessage<'_>, path: &str, present: &[bool; 6]) {
     // Requests and responses alike (Max-Forwards, requests only, below).
     if msg.start.is_none() {
         return;
     }
-    let required: &[&str] = &["To", "From", "CSeq", "Call-ID", "Via"];
-    let missing: Vec<&str> = required
+    let missing: Vec<&str> = MANDATORY[..5]
         .iter()
-        .copied()
-        .filter(|n| msg.header(n).is_none())
+        .zip(present)
+        .filter(|(_, p)| !**p)
+        .map(|(n, _)| *n)
         .collect();
     let (at, len) = start_at(cx, msg);
     if !missing.is_empty() {
@@ -862,7 +894,7 @@ fn check_mandatory(cx: &mut Cx<'_>, msg: &SipMessage<'_>, path: &str) {
             .with_path(path),
         );
     }
-    if msg.is_request() && msg.header("Max-Forwards").is_none() {
+    if msg.is_request() && !present[5] {
         cx.push(
             Finding::warning(
                 "max-forwards-missing",
