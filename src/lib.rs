@@ -16,6 +16,7 @@ pub mod finding;
 pub mod framing;
 pub mod header;
 pub mod limits;
+pub mod lint;
 pub mod mediatype;
 pub mod message;
 pub mod msrp;

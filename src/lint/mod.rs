@@ -1,0 +1,520 @@
+//! The lint: the deferred-message CR's rules, the RFC 3261 and RFC 4975
+//! grammars, RFC 3842 message-summary bodies and the opt-in `oma-im`
+//! profile, over parsed message trees.
+//!
+//! The rules never re-parse: each message is parsed once by the core
+//! ([`crate::message::parse_frame`]) and the tree is walked once. Every
+//! finding of the core is a lint finding too (each core code is a rule of
+//! the [`rules`] catalogue); the rules add theirs with the same shape
+//! (code, offset, MIME path).
+//!
+//! Entry points: [`lint_text`] for a text input (SIP and MSRP messages in
+//! any mix, a bare multipart body, a bare message-summary body) and
+//! [`lint_one`] for one message already cut out of a capture.
+
+use std::collections::HashMap;
+
+use crate::body::{self, Body, BodyKind};
+use crate::finding::{Finding, Severity, offset_in};
+use crate::framing::{FrameOptions, Framer, Item, Protocol};
+use crate::header::Header;
+use crate::limits::Limits;
+use crate::message::{self, Message, Parsed};
+use crate::source;
+
+pub mod cr;
+pub mod msrp_rules;
+pub mod oma;
+pub mod output;
+pub mod rules;
+pub mod sip_grammar;
+pub mod summary_hook;
+
+pub use rules::{RULES, Rule, Source, rule};
+
+/// What to do with a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Allow,
+    Warn,
+    Deny,
+}
+
+/// Errors of the lint configuration.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum LintError {
+    #[error("unknown rule `{0}` (see --list-rules)")]
+    UnknownRule(String),
+}
+
+/// Lint configuration: profiles, per-rule levels and limits.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// The `oma-im` profile.
+    pub oma_im: bool,
+    pub limits: Limits,
+    levels: HashMap<&'static str, Level>,
+    deny_warnings: bool,
+}
+
+impl Config {
+    /// Set a rule's level. `warnings` with [`Level::Deny`] makes every
+    /// warning an error. Later calls win.
+    pub fn set(&mut self, id: &str, level: Level) -> Result<(), LintError> {
+        if id == "warnings" {
+            self.deny_warnings = level == Level::Deny;
+            return Ok(());
+        }
+        let r = rule(id).ok_or_else(|| LintError::UnknownRule(id.to_string()))?;
+        self.levels.insert(r.id, level);
+        Ok(())
+    }
+
+    /// The effective severity of a finding, `None` when the rule is allowed.
+    pub fn severity(&self, code: &str, own: Severity) -> Option<Severity> {
+        let r = rule(code);
+        // Profile rules only speak when their profile is on.
+        if !self.oma_im && r.is_some_and(|r| r.source == Source::OmaIm) {
+            return None;
+        }
+        let base = r.map_or(own, |r| r.severity);
+        let sev = match self.levels.get(code) {
+            Some(Level::Allow) => return None,
+            Some(Level::Warn) => Severity::Warning,
+            Some(Level::Deny) => Severity::Error,
+            None => base,
+        };
+        if self.deny_warnings && sev == Severity::Warning {
+            return Some(Severity::Error);
+        }
+        Some(sev)
+    }
+}
+
+/// One reported finding, positioned in the original input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    /// Byte offset in the original input (before any dedent).
+    pub offset: usize,
+    pub len: usize,
+    /// MIME path inside the message, e.g. `part 2 > header Via`.
+    pub path: String,
+    /// Frame number, for captures.
+    pub frame: Option<u64>,
+}
+
+/// The result of linting one input.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Messages (and bare bodies) checked.
+    pub messages: usize,
+}
+
+impl Report {
+    pub fn count(&self, sev: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == sev)
+            .count()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+
+    fn push(&mut self, cfg: &Config, f: Finding, offset: usize, frame: Option<u64>) {
+        if let Some(severity) = cfg.severity(f.code, f.severity) {
+            self.diagnostics.push(Diagnostic {
+                rule: f.code,
+                severity,
+                message: f.message,
+                offset,
+                len: f.len,
+                path: f.path,
+                frame,
+            });
+        }
+    }
+}
+
+/// The rules' view of a walk: the buffer offsets refer to and the sink.
+pub(crate) struct Cx<'c> {
+    pub base: &'c [u8],
+    pub out: &'c mut Vec<Finding>,
+}
+
+impl Cx<'_> {
+    /// Offset of a subslice of the base buffer.
+    pub fn at(&self, s: &[u8]) -> usize {
+        offset_in(self.base, s)
+    }
+
+    pub fn push(&mut self, f: Finding) {
+        self.out.push(f);
+    }
+
+    /// A finding on a header field.
+    pub fn header(
+        &mut self,
+        code: &'static str,
+        path: &str,
+        h: &Header<'_>,
+        message: impl Into<String>,
+    ) {
+        let f = Finding::error(code, self.at(h.field), message)
+            .with_len(h.field.len())
+            .with_path(join(path, &format!("header {}", h.canonical)));
+        self.out.push(f);
+    }
+}
+
+/// `outer > inner` path join.
+pub(crate) fn join(path: &str, seg: &str) -> String {
+    if path.is_empty() {
+        seg.to_string()
+    } else {
+        format!("{path} > {seg}")
+    }
+}
+
+pub(crate) fn lossy(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Run every rule over one parsed message; findings go to `out` with
+/// offsets into `base` (the buffer the message was parsed from).
+pub fn check_message(base: &[u8], parsed: &Parsed<'_>, oma_im: bool, out: &mut Vec<Finding>) {
+    let mut cx = Cx { base, out };
+    match &parsed.message {
+        Message::Sip(n) => {
+            sip_grammar::check(&mut cx, &n.msg, "", true);
+            if oma_im {
+                oma::check(&mut cx, &n.msg);
+            }
+            walk_body(&mut cx, &n.body, "", false);
+        }
+        Message::Msrp(n) => {
+            msrp_rules::check(&mut cx, &n.msg, "", false);
+            let pushed = cr::check_pushed_send(&mut cx, n);
+            walk_body(&mut cx, &n.body, "", pushed);
+        }
+    }
+}
+
+/// Walk a body tree once. `pushed`: the body is (inside) the payload of a
+/// pushed SEND or a bare multipart body, where the CR's rules apply.
+pub(crate) fn walk_body(cx: &mut Cx<'_>, body: &Body<'_>, path: &str, pushed: bool) {
+    match &body.kind {
+        BodyKind::Empty => {}
+        BodyKind::Leaf => {
+            if body
+                .media
+                .as_ref()
+                .is_some_and(|m| m.is("application", "simple-message-summary"))
+            {
+                summary_hook::check_body(cx, body.raw, path);
+            }
+        }
+        BodyKind::Multipart(mp) => {
+            for (i, part) in mp.parts.iter().enumerate() {
+                let p = join(path, &format!("part {}", i + 1));
+                walk_body(cx, &part.body, &p, pushed);
+            }
+        }
+        BodyKind::Sip(node) => {
+            sip_grammar::check(cx, &node.msg, path, false);
+            if pushed {
+                cr::check_sip(cx, node, path);
+            }
+            walk_body(cx, &node.body, path, false);
+        }
+        BodyKind::Msrp(node) => {
+            msrp_rules::check(cx, &node.msg, path, node.fragment);
+            if pushed {
+                cr::check_msrp(cx, node, body.media.as_ref(), path);
+            }
+            walk_body(cx, &node.body, path, false);
+        }
+    }
+}
+
+/// What a text input is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum TextKind {
+    /// SIP and/or MSRP messages.
+    Messages,
+    /// A bare multipart body: its boundary (from the first delimiter line).
+    Multipart(Vec<u8>),
+    /// A MIME entity: Content-Type header(s), an empty line, the body.
+    Entity,
+    /// A bare message-summary body.
+    Summary,
+}
+
+fn first_line(buf: &[u8]) -> (&[u8], usize) {
+    let start = buf
+        .iter()
+        .position(|b| !matches!(b, b'\r' | b'\n'))
+        .unwrap_or(buf.len());
+    let rest = &buf[start..];
+    let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+    let line = &rest[..end];
+    (line.strip_suffix(b"\r").unwrap_or(line), start)
+}
+
+fn classify_text(buf: &[u8]) -> TextKind {
+    let (line, start) = first_line(buf);
+    if crate::framing::classify(buf, start).is_some() {
+        return TextKind::Messages;
+    }
+    let lower = line.to_ascii_lowercase();
+    if lower.starts_with(b"messages-waiting") {
+        return TextKind::Summary;
+    }
+    if lower.starts_with(b"content-type") && line[12..].trim_ascii_start().first() == Some(&b':') {
+        return TextKind::Entity;
+    }
+    if let Some(b) = line.strip_prefix(b"--") {
+        let b = b.trim_ascii_end();
+        let b = b.strip_suffix(b"--").unwrap_or(b);
+        if !b.is_empty() && b.len() <= 70 && !b.iter().any(|c| c.is_ascii_whitespace()) {
+            return TextKind::Multipart(b.to_vec());
+        }
+    }
+    TextKind::Messages
+}
+
+/// Lint one text input (a file or stdin): any mix of SIP and MSRP
+/// messages, or a bare multipart body, or a bare message-summary body.
+/// Diagnostics are positioned in `input` and sorted by offset.
+pub fn lint_text(input: &[u8], cfg: &Config) -> Report {
+    let prepared = source::prepare(input, true);
+    let buf: &[u8] = &prepared.bytes;
+    let mut report = Report::default();
+    for f in prepared.findings.iter().cloned() {
+        let off = f.offset;
+        report.push(cfg, f, off, None);
+    }
+    let mut findings = Vec::new();
+    match classify_text(buf) {
+        TextKind::Summary => {
+            report.messages += 1;
+            let mut cx = Cx {
+                base: buf,
+                out: &mut findings,
+            };
+            summary_hook::check_body(&mut cx, buf, "");
+        }
+        TextKind::Multipart(boundary) => {
+            report.messages += 1;
+            let mut ct = b"multipart/mixed; boundary=\"".to_vec();
+            ct.extend_from_slice(&boundary);
+            ct.push(b'"');
+            bare_body(buf, buf, Some(&ct), cfg, &mut findings);
+        }
+        TextKind::Entity => {
+            report.messages += 1;
+            let mut hf = Vec::new();
+            let (headers, end) = crate::header::parse_block(
+                buf,
+                buf,
+                crate::header::Dialect::Mime,
+                &cfg.limits,
+                "",
+                &mut hf,
+            );
+            findings.append(&mut hf);
+            let ct = crate::header::find(&headers, "Content-Type").map(|h| h.value);
+            let raw = &buf[end.body_start.min(buf.len())..];
+            bare_body(buf, raw, ct, cfg, &mut findings);
+        }
+        TextKind::Messages => {
+            let opts = FrameOptions {
+                max_message: cfg.limits.max_message,
+                datagram: false,
+            };
+            for item in Framer::new(buf, opts) {
+                match item {
+                    Item::Junk { start, end } => findings.push(junk(&buf[start..end], start)),
+                    Item::Message(frame) => {
+                        report.messages += 1;
+                        let mut parsed = message::parse_frame(buf, &frame, &cfg.limits);
+                        findings.append(&mut parsed.findings);
+                        check_message(buf, &parsed, cfg.oma_im, &mut findings);
+                    }
+                }
+            }
+        }
+    }
+    for f in findings {
+        let off = prepared.original_offset(f.offset.min(buf.len()));
+        report.push(cfg, f, off, None);
+    }
+    dedup(&mut report.diagnostics);
+    report.diagnostics.sort_by_key(|d| (d.frame, d.offset));
+    report
+}
+
+/// Does this text look like a (broken) SIP or MSRP message: a header
+/// line, an MSRP start or end line, or a SIP-Version?
+fn message_like(b: &[u8]) -> bool {
+    b.split(|&c| c == b'\n').any(|l| {
+        let n = l
+            .iter()
+            .take_while(|&&c| c.is_ascii_alphanumeric() || c == b'-')
+            .count();
+        (n > 0 && l[0].is_ascii_alphabetic() && l[n..].trim_ascii_start().first() == Some(&b':'))
+            || l.starts_with(b"MSRP")
+            || l.starts_with(b"-------")
+            || memchr::memmem::find(l, b"SIP/2.0").is_some()
+    })
+}
+
+/// Bytes between messages: an error when they look like a broken message,
+/// a warning when they are something else altogether.
+fn junk(b: &[u8], start: usize) -> Finding {
+    let f = if message_like(b) {
+        Finding::error(
+            "junk",
+            start,
+            format!(
+                "{} bytes that look like a SIP or MSRP message but are not one",
+                b.len()
+            ),
+        )
+    } else {
+        Finding::warning(
+            "not-sip-or-msrp",
+            start,
+            format!("{} bytes that are not SIP or MSRP skipped", b.len()),
+        )
+    };
+    f.with_len(b.len())
+}
+
+/// A bare body (multipart or MIME entity): parsed with the given
+/// Content-Type; the CR's rules apply to its parts.
+fn bare_body(
+    base: &[u8],
+    raw: &[u8],
+    ct: Option<&[u8]>,
+    cfg: &Config,
+    findings: &mut Vec<Finding>,
+) {
+    let mut ctx = body::Ctx {
+        base,
+        limits: &cfg.limits,
+        findings,
+    };
+    let b = body::parse(&mut ctx, raw, ct, 0, "");
+    let mut cx = Cx {
+        base,
+        out: findings,
+    };
+    walk_body(&mut cx, &b, "", true);
+}
+
+/// Lint one message that is not part of a text stream (from a capture):
+/// `bytes` is the message, `frame` its frame number, `findings` what the
+/// capture reader said about it (offsets into `bytes`).
+pub fn lint_one(
+    bytes: &[u8],
+    protocol: Protocol,
+    truncated: bool,
+    findings: Vec<Finding>,
+    frame: Option<u64>,
+    cfg: &Config,
+) -> Report {
+    let mut report = Report {
+        messages: 1,
+        ..Report::default()
+    };
+    let parsed = message::parse_one(bytes, protocol, truncated, findings, &cfg.limits);
+    let mut all = parsed.findings.clone();
+    check_message(bytes, &parsed, cfg.oma_im, &mut all);
+    for f in all {
+        let off = f.offset;
+        report.push(cfg, f, off, frame);
+    }
+    dedup(&mut report.diagnostics);
+    report
+}
+
+/// Sort by position; the same rule at the same place once.
+fn dedup(d: &mut Vec<Diagnostic>) {
+    d.sort_by(|a, b| {
+        (a.frame, a.offset, a.rule, &a.path).cmp(&(b.frame, b.offset, b.rule, &b.path))
+    });
+    d.dedup_by(|a, b| {
+        a.rule == b.rule && a.offset == b.offset && a.frame == b.frame && a.path == b.path
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(input: &[u8]) -> Vec<&'static str> {
+        lint_text(input, &Config::default())
+            .diagnostics
+            .iter()
+            .map(|d| d.rule)
+            .collect()
+    }
+
+    #[test]
+    fn levels_and_deny_warnings() {
+        let mut cfg = Config::default();
+        assert_eq!(
+            cfg.severity("via-present", Severity::Error),
+            Some(Severity::Error)
+        );
+        cfg.set("via-present", Level::Warn).unwrap();
+        assert_eq!(
+            cfg.severity("via-present", Severity::Error),
+            Some(Severity::Warning)
+        );
+        cfg.set("warnings", Level::Deny).unwrap();
+        assert_eq!(
+            cfg.severity("via-present", Severity::Error),
+            Some(Severity::Error)
+        );
+        cfg.set("via-present", Level::Allow).unwrap();
+        assert_eq!(cfg.severity("via-present", Severity::Error), None);
+        assert_eq!(
+            cfg.set("no-such-rule", Level::Deny),
+            Err(LintError::UnknownRule("no-such-rule".into()))
+        );
+        assert_eq!(cfg.severity("oma-timer-missing", Severity::Error), None);
+    }
+
+    #[test]
+    fn bare_multipart_gets_the_cr_rules() {
+        let input = b"--b1\r\nContent-Type: message/sip\r\n\r\nMESSAGE sip:a@b SIP/2.0\r\nv: SIP/2.0/TCP h;branch=z9hG4bK1\r\nCall-ID: x\r\nDate: Thu, 21 Feb 2002 13:02:03 GMT\r\nCSeq: 1 MESSAGE\r\nContent-Length: 0\r\n\r\n\r\n--b1--\r\n";
+        assert_eq!(codes(input), ["via-present"]);
+    }
+
+    #[test]
+    fn junk_is_an_error() {
+        assert_eq!(codes(b"hello world\r\n"), ["not-sip-or-msrp"]);
+        assert_eq!(codes(b"INVALID 1234 SEND\r\nTo-Path: x\r\n\r\n"), ["junk"]);
+    }
+
+    #[test]
+    fn dedented_offsets_map_back() {
+        let input = b"   MESSAGE sip:a@b SIP/2.0\n   CSeq: 1 INVITE\n   l: 0\n\n";
+        let r = lint_text(input, &Config::default());
+        let d = r
+            .diagnostics
+            .iter()
+            .find(|d| d.rule == "cseq-method-mismatch")
+            .unwrap();
+        assert_eq!(&input[d.offset..d.offset + 4], b"CSeq");
+    }
+}

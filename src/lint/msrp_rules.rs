@@ -1,0 +1,332 @@
+//! RFC 4975 for every MSRP message (and the headers of every msrpfrag):
+//! To-Path then From-Path first, Content-Type last before the body, a body
+//! without Content-Type, Byte-Range against the body, Message-ID on SEND,
+//! the Status of REPORT, duplicate headers, header syntax.
+
+// One arm per header reads better than guards folded into the patterns.
+#![allow(clippy::collapsible_match)]
+
+use crate::finding::Finding;
+use crate::framing::is_ident_char;
+use crate::msrp::{ByteRange, MsrpKind, MsrpMessage, Status};
+
+use super::sip_grammar::unbalanced_quotes;
+use super::{Cx, lossy};
+
+/// RFC 4975 headers that appear at most once.
+const SINGLE: &[&str] = &[
+    "To-Path",
+    "From-Path",
+    "Message-ID",
+    "Byte-Range",
+    "Success-Report",
+    "Failure-Report",
+    "Status",
+    "Use-Path",
+    "Expires",
+    "Min-Expires",
+    "Max-Expires",
+    "Content-Type",
+    "Content-ID",
+    "Content-Description",
+    "Content-Disposition",
+    "WWW-Authenticate",
+    "Authorization",
+    "Authentication-Info",
+    "Use-Nickname",
+];
+
+/// `ident = ALPHANUM 3*31ident-char`.
+fn is_ident(v: &[u8]) -> bool {
+    (4..=32).contains(&v.len())
+        && v[0].is_ascii_alphanumeric()
+        && v.iter().all(|&b| is_ident_char(b))
+}
+
+fn is_msrp_uri(u: &[u8]) -> bool {
+    let lower = u.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix(b"msrp://")
+        .or_else(|| lower.strip_prefix(b"msrps://"));
+    rest.is_some_and(|r| !r.is_empty() && !r.starts_with(b"/"))
+}
+
+pub(crate) fn check(cx: &mut Cx<'_>, msg: &MsrpMessage<'_>, path: &str, fragment: bool) {
+    let mut seen: Vec<&str> = Vec::new();
+    for h in &msg.headers {
+        let c: &str = if h.known { &h.canonical } else { "" };
+        if SINGLE.contains(&c) {
+            if seen.contains(&c) {
+                cx.header(
+                    "duplicate-header",
+                    path,
+                    h,
+                    format!("{c} appears more than once (RFC 4975 allows one)"),
+                );
+            } else {
+                seen.push(c);
+            }
+        }
+        let v = h.value;
+        if v.is_empty() {
+            cx.header(
+                "msrp-header-empty",
+                path,
+                h,
+                format!("{} has an empty value", lossy(h.name)),
+            );
+            continue;
+        }
+        match c {
+            "To-Path" | "From-Path" | "Use-Path" => {
+                let bad = v
+                    .split(|b| b.is_ascii_whitespace())
+                    .filter(|s| !s.is_empty())
+                    .find(|u| !is_msrp_uri(u));
+                if let Some(u) = bad {
+                    cx.header(
+                        "msrp-path-invalid",
+                        path,
+                        h,
+                        format!("{c}: `{}` is not an msrp: or msrps: URI", lossy(u)),
+                    );
+                }
+            }
+            "Message-ID" => {
+                if !is_ident(v) {
+                    cx.header(
+                        "msrp-message-id-invalid",
+                        path,
+                        h,
+                        format!(
+                            "Message-ID `{}` is not an ident (4 to 32 characters, alphanumeric first)",
+                            lossy(v)
+                        ),
+                    );
+                }
+            }
+            "Byte-Range" => check_byte_range(cx, msg, h, path, fragment),
+            "Failure-Report" | "Success-Report" => {
+                let ok = v.eq_ignore_ascii_case(b"yes")
+                    || v.eq_ignore_ascii_case(b"no")
+                    || (c == "Failure-Report" && v.eq_ignore_ascii_case(b"partial"));
+                if !ok {
+                    cx.header(
+                        "msrp-report-header-invalid",
+                        path,
+                        h,
+                        format!(
+                            "{c} `{}` is not {}",
+                            lossy(v),
+                            if c == "Failure-Report" {
+                                "yes, no or partial"
+                            } else {
+                                "yes or no"
+                            }
+                        ),
+                    );
+                }
+            }
+            "Status" => {
+                if Status::parse(v).is_none_or(|s| s.namespace != b"000") {
+                    cx.header(
+                        "msrp-status-header-invalid",
+                        path,
+                        h,
+                        format!("Status `{}` is not `000 status-code [comment]`", lossy(v)),
+                    );
+                }
+            }
+            "Expires" | "Min-Expires" | "Max-Expires" => {
+                if crate::framing::parse_u64(v).is_none() {
+                    cx.header(
+                        "msrp-expires-invalid",
+                        path,
+                        h,
+                        format!("{c} `{}` is not a number", lossy(v)),
+                    );
+                }
+            }
+            "Content-Disposition" => {
+                let bad = v
+                    .split(|&b| b == b';')
+                    .skip(1)
+                    .map(|p| p.trim_ascii())
+                    .find(|p| {
+                        let Some(eq) = memchr::memchr(b'=', p) else {
+                            return true;
+                        };
+                        p[..eq].trim_ascii().is_empty() || p[eq + 1..].trim_ascii().is_empty()
+                    });
+                if let Some(p) = bad {
+                    cx.header(
+                        "content-disposition-invalid",
+                        path,
+                        h,
+                        format!(
+                            "Content-Disposition parameter `{}` is not `name=value`",
+                            lossy(p)
+                        ),
+                    );
+                }
+            }
+            "WWW-Authenticate" | "Authorization" => {
+                if unbalanced_quotes(v) {
+                    cx.header(
+                        "header-unbalanced-quotes",
+                        path,
+                        h,
+                        format!("{c}: a quoted string is not closed"),
+                    );
+                } else if !(v.len() > 7 && v[..7].eq_ignore_ascii_case(b"Digest ")) {
+                    cx.header(
+                        "msrp-auth-invalid",
+                        path,
+                        h,
+                        format!("{c} must use the Digest scheme"),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    let has_body = msg.body.is_some_and(|b| !b.is_empty());
+    if has_body {
+        match msg.headers.iter().rposition(|h| h.is("Content-Type")) {
+            None => cx.push(
+                Finding::error(
+                    "msrp-body-without-content-type",
+                    cx.at(msg.body.unwrap_or_default()),
+                    "MSRP body without Content-Type",
+                )
+                .with_path(path),
+            ),
+            Some(i) if i + 1 != msg.headers.len() => {
+                let h = &msg.headers[i];
+                cx.header(
+                    "msrp-content-type-not-last",
+                    path,
+                    h,
+                    format!(
+                        "Content-Type must be the last header before the body ({} follows it)",
+                        lossy(msg.headers[i + 1].name)
+                    ),
+                );
+            }
+            Some(_) => {}
+        }
+    }
+    if fragment || msg.kind.is_none() {
+        return;
+    }
+    let at = cx.at(msg.start_line);
+    let len = msg.start_line.len();
+    let to = msg.headers.iter().position(|h| h.is("To-Path"));
+    let from = msg.headers.iter().position(|h| h.is("From-Path"));
+    match (to, from) {
+        (Some(0), Some(1)) => {}
+        (Some(t), Some(f)) => {
+            cx.push(
+                Finding::error(
+                    "msrp-path-order",
+                    at,
+                    format!(
+                        "To-Path and From-Path must be the first two headers, in that order (found at {} and {})",
+                        t + 1,
+                        f + 1
+                    ),
+                )
+                .with_len(len)
+                .with_path(path),
+            );
+        }
+        _ => {
+            let missing: Vec<&str> = [("To-Path", to), ("From-Path", from)]
+                .iter()
+                .filter(|(_, p)| p.is_none())
+                .map(|(n, _)| *n)
+                .collect();
+            cx.push(
+                Finding::error(
+                    "msrp-path-missing",
+                    at,
+                    format!("MSRP message without {}", missing.join(" and ")),
+                )
+                .with_len(len)
+                .with_path(path),
+            );
+        }
+    }
+    if let Some(MsrpKind::Request { method }) = msg.kind {
+        if method == b"SEND" && msg.value("Message-ID").is_none() {
+            cx.push(
+                Finding::error("send-message-id-missing", at, "SEND without Message-ID")
+                    .with_len(len)
+                    .with_path(path),
+            );
+        }
+        if method == b"REPORT" && msg.value("Status").is_none() {
+            cx.push(
+                Finding::error("msrp-status-header-invalid", at, "REPORT without Status")
+                    .with_len(len)
+                    .with_path(path),
+            );
+        }
+    }
+}
+
+fn check_byte_range(
+    cx: &mut Cx<'_>,
+    msg: &MsrpMessage<'_>,
+    h: &crate::header::Header<'_>,
+    path: &str,
+    fragment: bool,
+) {
+    let Some(r) = ByteRange::parse(h.value).filter(|r| {
+        r.end.is_none_or(|e| e + 1 >= r.start)
+            && r.total.is_none_or(|t| r.end.is_none_or(|e| e <= t))
+    }) else {
+        cx.header(
+            "msrp-byte-range-invalid",
+            path,
+            h,
+            format!(
+                "Byte-Range `{}` is not `start-end/total` with 1 <= start, start-1 <= end <= total",
+                lossy(h.value)
+            ),
+        );
+        return;
+    };
+    // A REPORT's Byte-Range describes the SEND it reports on; a fragment's
+    // body is the CR's concern (chunked-fragment).
+    if fragment || msg.method() != Some(&b"SEND"[..]) {
+        return;
+    }
+    let body_len = msg.body.map_or(0, <[u8]>::len) as u64;
+    if let Some(end) = r.end {
+        let want = end + 1 - r.start;
+        if want != body_len {
+            cx.header(
+                "msrp-byte-range-mismatch",
+                path,
+                h,
+                format!(
+                    "Byte-Range {} covers {want} bytes but the body has {body_len}",
+                    lossy(h.value)
+                ),
+            );
+            return;
+        }
+        if msg.flag == Some(b'$')
+            && let Some(total) = r.total
+            && end != total
+        {
+            cx.header(
+                "msrp-byte-range-mismatch",
+                path,
+                h,
+                format!("last chunk (`$`) ends at byte {end} but the total is {total}"),
+            );
+        }
+    }
+}

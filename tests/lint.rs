@@ -1,0 +1,405 @@
+//! `sipmsrp lint` end to end: every rule against its minimal failing
+//! fixture and passing twin (tests/fixtures/lint, made by make.py there),
+//! the samples, the output formats, severities and exit codes.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+use sipmsrp::finding::Severity;
+use sipmsrp::lint::RULES;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixtures() -> PathBuf {
+    root().join("tests/fixtures/lint")
+}
+
+fn bin() -> Command {
+    Command::cargo_bin("sipmsrp").unwrap()
+}
+
+/// Run `lint --format json` and return (exit code, findings).
+fn lint_json(file: &Path, extra: &[&str]) -> (i32, Vec<Value>) {
+    let out = bin()
+        .arg("lint")
+        .args(extra)
+        .args(["--format", "json"])
+        .arg(file)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{}: not JSON ({e}): {}",
+            file.display(),
+            String::from_utf8_lossy(&out.stdout)
+        )
+    });
+    (out.status.code().unwrap(), v.as_array().unwrap().clone())
+}
+
+fn rules_of(findings: &[Value]) -> Vec<String> {
+    findings
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn fixture(rule: &str, kind: &str) -> Option<PathBuf> {
+    ["msrp", "sip", "txt"]
+        .iter()
+        .map(|ext| fixtures().join(format!("{rule}.{kind}.{ext}")))
+        .find(|p| p.exists())
+}
+
+/// Rules about resource limits: checked with small limits below.
+const LIMIT_RULES: &[(&str, &[&str])] = &[
+    ("nesting-too-deep", &["--max-depth", "1"]),
+    ("too-many-parts", &["--max-parts", "1"]),
+    ("too-many-headers", &["--max-headers", "3"]),
+    ("header-line-too-long", &["--max-header-line", "40"]),
+    ("message-too-large", &["--max-message", "100"]),
+];
+
+#[test]
+fn every_rule_has_a_failing_fixture_and_a_clean_twin() {
+    let mut checked = 0;
+    for rule in RULES {
+        if LIMIT_RULES.iter().any(|(r, _)| *r == rule.id) {
+            continue;
+        }
+        let profile: &[&str] = if rule.id.starts_with("oma-") {
+            &["--profile", "oma-im"]
+        } else {
+            &[]
+        };
+        let bad =
+            fixture(rule.id, "bad").unwrap_or_else(|| panic!("no failing fixture for {}", rule.id));
+        let good =
+            fixture(rule.id, "good").unwrap_or_else(|| panic!("no passing twin for {}", rule.id));
+        let (code, findings) = lint_json(&bad, profile);
+        let rules = rules_of(&findings);
+        assert!(
+            rules.iter().any(|r| r == rule.id),
+            "{}: {rules:?}",
+            bad.display()
+        );
+        let want = if rule.severity == Severity::Error {
+            1
+        } else {
+            0
+        };
+        assert_eq!(code, want, "{}: exit {code}, {rules:?}", bad.display());
+        let (code, findings) = lint_json(&good, profile);
+        assert_eq!(
+            (code, rules_of(&findings)),
+            (0, vec![]),
+            "{}",
+            good.display()
+        );
+        checked += 1;
+    }
+    assert!(checked > 90, "only {checked} rules checked");
+}
+
+#[test]
+fn limit_rules_fire_under_small_limits() {
+    let input = fixtures().join("bye-part.good.msrp");
+    for (rule, args) in LIMIT_RULES {
+        let (code, findings) = lint_json(&input, args);
+        assert!(
+            rules_of(&findings).iter().any(|r| r == rule),
+            "{rule}: {findings:?}"
+        );
+        assert_eq!(code, 1, "{rule}");
+        assert_eq!(lint_json(&input, &[]).0, 0);
+    }
+}
+
+#[test]
+fn samples_lint_clean_unless_broken() {
+    let mut n = 0;
+    for entry in std::fs::read_dir(root().join("samples")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if !(name.ends_with(".sip") || name.ends_with(".msrp") || name.ends_with(".txt")) {
+            continue;
+        }
+        let (code, findings) = lint_json(&path, &[]);
+        if name.starts_with("broken-") {
+            assert_eq!(code, 1, "{name} must fail");
+        } else {
+            assert_eq!((code, rules_of(&findings)), (0, vec![]), "{name}");
+            n += 1;
+        }
+    }
+    assert!(n >= 9);
+    // The received pager MESSAGE also meets the oma-im profile.
+    let (code, f) = lint_json(
+        &root().join("samples/pager-message.sip"),
+        &["--profile", "oma-im"],
+    );
+    assert_eq!((code, rules_of(&f)), (0, vec![]));
+}
+
+fn assert_rules(sample: &str, want: &[&str]) -> Vec<Value> {
+    let (code, findings) = lint_json(&root().join("samples").join(sample), &[]);
+    assert_eq!(code, 1);
+    let got = rules_of(&findings);
+    for w in want {
+        assert!(
+            got.iter().any(|g| g == w),
+            "{sample}: {w} missing from {got:?}"
+        );
+    }
+    findings
+}
+
+#[test]
+fn broken_samples_yield_their_defects() {
+    assert_rules(
+        "broken-appendix-k-pager.msrp",
+        &["not-multipart", "via-present", "routing-header"],
+    );
+    let lmm = [
+        "session-setup-body",
+        "invite-extra-header",
+        "response-part",
+        "legacy-msrp-type",
+        "to-path-present",
+        "msrp-extra-header",
+        "bye-part",
+    ];
+    assert_rules("broken-appendix-k-lmm.msrp", &lmm);
+    let f = assert_rules("broken-004-lmm.msrp", &lmm);
+    assert!(f.iter().any(
+        |x| x["rule"] == "invite-extra-header" && x["path"] == "part 1 > header Accept-Contact"
+    ));
+    let f = assert_rules(
+        "broken-cr-typos.msrp",
+        &[
+            "boundary-smart-quotes",
+            "multipart-close-as-separator",
+            "via-present",
+            "routing-header",
+        ],
+    );
+    let via = f.iter().find(|x| x["rule"] == "via-present").unwrap();
+    assert_eq!(via["path"], "part 1 > header Via");
+    assert_eq!(
+        (via["line"].as_u64(), via["column"].as_u64()),
+        (Some(12), Some(1))
+    );
+    assert_eq!(via["severity"], "error");
+    assert!(via["frame"].is_null());
+    let bytes = std::fs::read(root().join("samples/broken-cr-typos.msrp")).unwrap();
+    let off = via["offset"].as_u64().unwrap() as usize;
+    assert!(bytes[off..].starts_with(b"Via: SIP/2.0/TCP"));
+    assert_rules(
+        "broken-cr-lmm-typos.msrp",
+        &[
+            "header-missing-colon",
+            "multipart-close-as-separator",
+            "multipart-unclosed",
+        ],
+    );
+}
+
+#[test]
+fn human_output_is_compiler_style() {
+    let file = root().join("samples/broken-cr-typos.msrp");
+    bin()
+        .args(["lint", "--color", "never"])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(format!(
+            "{}:12:1: error[via-present]: Via kept",
+            file.display()
+        )))
+        .stdout(predicate::str::contains("  = in: part 1 > header Via"))
+        .stdout(predicate::str::contains(
+            "12 | Via: SIP/2.0/TCP user1pc.imserver.com;branch=z9hG4bK776sgdkse\n   | ^^^^",
+        ))
+        .stdout(predicate::str::contains(
+            "1 message checked: 4 errors, 0 warnings, 0 notes",
+        ))
+        .stdout(predicate::str::contains("\x1b[").not());
+    bin()
+        .args(["lint", "--color", "always"])
+        .arg(&file)
+        .assert()
+        .stdout(predicate::str::contains("\x1b["));
+}
+
+#[test]
+fn github_and_sarif_formats() {
+    let file = root().join("samples/broken-appendix-k-pager.msrp");
+    bin()
+        .args(["lint", "--format", "github"])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("::error file="))
+        .stdout(predicate::str::contains(
+            ",line=9,col=1,title=via-present::Via kept",
+        ));
+    let out = bin()
+        .args(["lint", "--format", "sarif"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    let r = results
+        .iter()
+        .find(|r| r["ruleId"] == "not-multipart")
+        .unwrap();
+    assert_eq!(r["level"], "error");
+    assert_eq!(
+        r["locations"][0]["physicalLocation"]["region"]["startLine"],
+        6
+    );
+}
+
+#[test]
+fn severities_can_be_changed() {
+    let file = root().join("samples/broken-appendix-k-pager.msrp");
+    let all = [
+        "--allow",
+        "not-multipart",
+        "--allow",
+        "via-present",
+        "--allow",
+        "routing-header",
+    ];
+    let (code, f) = lint_json(&file, &all);
+    assert_eq!((code, f.len()), (0, 0));
+    let (code, f) = lint_json(
+        &file,
+        &[
+            "--warn",
+            "not-multipart",
+            "--warn",
+            "via-present",
+            "--allow",
+            "routing-header",
+        ],
+    );
+    assert_eq!(code, 0);
+    assert!(f.iter().all(|x| x["severity"] == "warning") && f.len() == 2);
+    // --deny warnings turns them back into errors; --deny RULE too.
+    let (code, _) = lint_json(
+        &file,
+        &[
+            "--warn",
+            "not-multipart",
+            "--warn",
+            "via-present",
+            "--allow",
+            "routing-header",
+            "--deny",
+            "warnings",
+        ],
+    );
+    assert_eq!(code, 1);
+    let warn_only = fixtures().join("part-content-type-missing.bad.txt");
+    assert_eq!(lint_json(&warn_only, &[]).0, 0);
+    assert_eq!(
+        lint_json(&warn_only, &["--deny", "part-content-type-missing"]).0,
+        1
+    );
+    bin()
+        .args(["lint", "--deny", "no-such-rule"])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown rule `no-such-rule`"));
+}
+
+#[test]
+fn list_rules_and_explain() {
+    let contract = [
+        "via-present",
+        "to-path-present",
+        "response-part",
+        "bye-part",
+        "date-missing",
+        "pai-with-privacy",
+        "call-id-missing",
+        "message-id-missing",
+        "msrp-extra-header",
+        "charging-header",
+        "legacy-msrp-type",
+        "not-multipart",
+        "chunked-fragment",
+    ];
+    let out = bin().args(["lint", "--list-rules"]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for id in contract {
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with(id) && l.contains("error")),
+            "{id}"
+        );
+    }
+    assert_eq!(text.lines().count(), RULES.len());
+    bin()
+        .args(["lint", "--explain", "via-present"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("12.2.2.5"));
+    bin()
+        .args(["lint", "--explain", "cseq-method-mismatch"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("RFC 3261 8.1.1.5"));
+    bin().args(["lint", "--explain", "nope"]).assert().code(2);
+}
+
+#[test]
+fn stdin_and_several_files() {
+    let bad = std::fs::read(fixtures().join("via-present.bad.msrp")).unwrap();
+    bin()
+        .args(["lint", "--format", "json", "-"])
+        .write_stdin(bad)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("\"file\": \"<stdin>\""));
+    let out = bin()
+        .args(["lint", "--format", "json"])
+        .arg(fixtures().join("via-present.good.msrp"))
+        .arg(fixtures().join("bye-part.bad.msrp"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["file"].as_str().unwrap().ends_with("bye-part.bad.msrp"))
+    );
+    bin()
+        .args(["lint", "/no/such/file"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read"));
+}
+
+#[test]
+fn fix_is_reported_as_unavailable() {
+    bin()
+        .args(["lint", "--fix"])
+        .arg(root().join("samples/broken-cr-typos.msrp"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--fix"));
+}
