@@ -113,8 +113,8 @@ fn lint_input(input: &Input, cfg: &Config) -> (Report, LineIndex) {
 
 fn list_rules() -> String {
     let mut out = String::new();
-    let width = lint::RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
-    for r in lint::RULES {
+    let width = lint::rules().iter().map(|r| r.id.len()).max().unwrap_or(0);
+    for r in lint::rules() {
         let _ = writeln!(
             out,
             "{:<width$}  {:<7}  {:<9}  {}",

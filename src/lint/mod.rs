@@ -30,7 +30,7 @@ pub mod rules;
 pub mod sip_grammar;
 pub mod summary_hook;
 
-pub use rules::{RULES, Rule, Source, rule};
+pub use rules::{Rule, Source, rule, rules};
 
 /// What to do with a rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Diagnostic, RULES};
+use super::{Diagnostic, rules};
 use crate::finding::Severity;
 
 /// A diagnostic with its file and line/column (1-based; column counts bytes).
@@ -90,7 +90,7 @@ pub fn github(items: &[Located<'_>]) -> String {
 
 /// `--format sarif`: a SARIF 2.1.0 log with one run.
 pub fn sarif(items: &[Located<'_>], version: &str) -> String {
-    let rules: Vec<Value> = RULES
+    let rules: Vec<Value> = rules()
         .iter()
         .map(|r| {
             json!({
@@ -128,7 +128,7 @@ pub fn sarif(items: &[Located<'_>], version: &str) -> String {
                     },
                 }],
             });
-            if let Some(i) = RULES.iter().position(|x| x.id == d.rule) {
+            if let Some(i) = super::rules().iter().position(|x| x.id == d.rule) {
                 r["ruleIndex"] = json!(i);
             }
             if let Some(f) = d.frame {

@@ -53,12 +53,33 @@ pub struct Rule {
     pub explain: &'static str,
 }
 
+/// Every rule: the lint's own, then the RFC 3842 checks that live with the
+/// message-summary grammar in `crate::summary` (one list, not a copy).
+pub fn rules() -> &'static [Rule] {
+    static ALL: std::sync::OnceLock<Vec<Rule>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        let mut all = LINT_RULES.to_vec();
+        all.extend(
+            crate::summary::RULES
+                .iter()
+                .map(|&(id, severity, summary)| Rule {
+                    id,
+                    severity,
+                    source: Source::Summary,
+                    summary,
+                    explain: summary,
+                }),
+        );
+        all
+    })
+}
+
 /// Look a rule up by id.
 pub fn rule(id: &str) -> Option<&'static Rule> {
     static INDEX: std::sync::OnceLock<std::collections::HashMap<&'static str, &'static Rule>> =
         std::sync::OnceLock::new();
     INDEX
-        .get_or_init(|| RULES.iter().map(|r| (r.id, r)).collect())
+        .get_or_init(|| rules().iter().map(|r| (r.id, r)).collect())
         .get(id)
         .copied()
 }
@@ -80,7 +101,8 @@ macro_rules! r {
 }
 
 /// Every rule, grouped by source.
-pub static RULES: &[Rule] = &[
+/// The lint's own rules; [`rules`] adds the RFC 3842 ones of `crate::summary`.
+static LINT_RULES: &[Rule] = &[
     // ---- The CR: pushed SENDs and bare multipart bodies ----
     r!(
         "via-present",
@@ -797,7 +819,7 @@ mod tests {
     #[test]
     fn ids_are_unique_kebab_case_and_explained() {
         let mut seen = std::collections::HashSet::new();
-        for r in RULES {
+        for r in rules() {
             assert!(seen.insert(r.id), "duplicate rule {}", r.id);
             assert!(
                 r.id.bytes()
