@@ -760,19 +760,7 @@ pub fn load_text(collector: &mut Collector, input: usize, bytes: &[u8]) {
     }
 }
 
-/// Is this a pcap or pcapng capture (by its magic number)?
-pub fn is_capture(prefix: &[u8]) -> bool {
-    matches!(
-        prefix.get(..4),
-        Some(
-            [0xd4, 0xc3, 0xb2, 0xa1]
-                | [0xa1, 0xb2, 0xc3, 0xd4]
-                | [0x4d, 0x3c, 0xb2, 0xa1]
-                | [0xa1, 0xb2, 0x3c, 0x4d]
-                | [0x0a, 0x0d, 0x0d, 0x0a]
-        )
-    )
-}
+pub use crate::capture::is_capture;
 
 /// Read a pcap/pcapng capture and feed every SIP/MSRP message in it, with
 /// its capture timestamp (the Date added where a message has none).

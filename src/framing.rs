@@ -317,6 +317,17 @@ pub fn parse_u64(s: &[u8]) -> Option<u64> {
     Some(v)
 }
 
+/// A SIP frame starting at the buffer's start.
+fn sip_frame(end: usize, truncated: bool, findings: Vec<Finding>) -> Step {
+    Step::Message(Frame {
+        protocol: Protocol::Sip,
+        start: 0,
+        end,
+        truncated,
+        findings,
+    })
+}
+
 fn frame_sip(buf: &[u8], at_eof: bool, opts: &FrameOptions) -> Step {
     let mut findings = Vec::new();
     let Some((_, body_start)) = header_block_end(buf, 0) else {
@@ -331,13 +342,7 @@ fn frame_sip(buf: &[u8], at_eof: bool, opts: &FrameOptions) -> Step {
             end,
             "the header section does not end with an empty line",
         ));
-        return Step::Message(Frame {
-            protocol: Protocol::Sip,
-            start: 0,
-            end,
-            truncated: end == buf.len(),
-            findings,
-        });
+        return sip_frame(end, end == buf.len(), findings);
     };
     if body_start > opts.max_message {
         findings.push(Finding::error(
@@ -365,13 +370,7 @@ fn frame_sip(buf: &[u8], at_eof: bool, opts: &FrameOptions) -> Step {
             }
             if (cl as u128) <= available as u128 && cl <= max_body {
                 let end = body_start + cl as usize;
-                return Step::Message(Frame {
-                    protocol: Protocol::Sip,
-                    start: 0,
-                    end,
-                    truncated: false,
-                    findings,
-                });
+                return sip_frame(end, false, findings);
             }
             if !at_eof && cl <= max_body {
                 return Step::NeedMore;
@@ -388,13 +387,7 @@ fn frame_sip(buf: &[u8], at_eof: bool, opts: &FrameOptions) -> Step {
                     end - body_start
                 ),
             ));
-            Step::Message(Frame {
-                protocol: Protocol::Sip,
-                start: 0,
-                end,
-                truncated: end == buf.len(),
-                findings,
-            })
+            sip_frame(end, end == buf.len(), findings)
         }
         ContentLength::Bad(voff) => {
             findings.push(Finding::error(
@@ -404,34 +397,16 @@ fn frame_sip(buf: &[u8], at_eof: bool, opts: &FrameOptions) -> Step {
             ));
             if !at_eof {
                 // A stream cannot be framed past this message: take no body.
-                return Step::Message(Frame {
-                    protocol: Protocol::Sip,
-                    start: 0,
-                    end: body_start,
-                    truncated: false,
-                    findings,
-                });
+                return sip_frame(body_start, false, findings);
             }
             let limit = buf.len().min(opts.max_message);
             let end = next_start_line(buf, body_start, limit).unwrap_or(limit);
-            Step::Message(Frame {
-                protocol: Protocol::Sip,
-                start: 0,
-                end,
-                truncated: false,
-                findings,
-            })
+            sip_frame(end, false, findings)
         }
         ContentLength::Absent => {
             if opts.datagram {
                 let end = buf.len().min(opts.max_message);
-                return Step::Message(Frame {
-                    protocol: Protocol::Sip,
-                    start: 0,
-                    end,
-                    truncated: false,
-                    findings,
-                });
+                return sip_frame(end, false, findings);
             }
             if !at_eof {
                 findings.push(Finding::warning(
@@ -439,13 +414,7 @@ fn frame_sip(buf: &[u8], at_eof: bool, opts: &FrameOptions) -> Step {
                     0,
                     "no Content-Length on a stream: the body is taken as empty",
                 ));
-                return Step::Message(Frame {
-                    protocol: Protocol::Sip,
-                    start: 0,
-                    end: body_start,
-                    truncated: false,
-                    findings,
-                });
+                return sip_frame(body_start, false, findings);
             }
             // Text input: the body runs to the next start line.
             let limit = buf.len().min(opts.max_message);
@@ -457,13 +426,7 @@ fn frame_sip(buf: &[u8], at_eof: bool, opts: &FrameOptions) -> Step {
                     "no Content-Length: the body is taken to run to the next message",
                 ));
             }
-            Step::Message(Frame {
-                protocol: Protocol::Sip,
-                start: 0,
-                end,
-                truncated: false,
-                findings,
-            })
+            sip_frame(end, false, findings)
         }
     }
 }

@@ -168,23 +168,16 @@ fn parse_text<W: Write>(
                 let own: Vec<(Finding, bool)> =
                     parsed.findings.drain(..).map(|f| (f, false)).collect();
                 let all: Vec<(Finding, bool)> = extra.into_iter().chain(own).collect();
-                printer.message(
-                    &origin(frame.start),
-                    &parsed,
-                    buf,
-                    &all,
-                    &|o| origin(o),
-                    &|o| {
-                        let (line, column) = index.line_col(o);
-                        Origin {
-                            file: &input.name,
-                            capture: None,
-                            offset: o,
-                            line,
-                            column,
-                        }
-                    },
-                )?;
+                printer.message(&origin(frame.start), &parsed, &all, &|o| origin(o), &|o| {
+                    let (line, column) = index.line_col(o);
+                    Origin {
+                        file: &input.name,
+                        capture: None,
+                        offset: o,
+                        line,
+                        column,
+                    }
+                })?;
             }
         }
     }
@@ -242,7 +235,7 @@ fn parse_capture<W: Write>(
                 };
                 let all: Vec<(Finding, bool)> =
                     parsed.findings.drain(..).map(|f| (f, false)).collect();
-                printer.message(&origin(0), &parsed, &m.bytes, &all, &origin, &origin)?;
+                printer.message(&origin(0), &parsed, &all, &origin, &origin)?;
             }
         }
     }
@@ -401,7 +394,7 @@ impl<W: Write> Printer<W> {
                     "type": "junk",
                     "schema_version": SCHEMA_VERSION,
                     "source": {"file": at.file, "offset": at.offset, "line": at.line, "column": at.column, "length": f.len},
-                    "findings": [finding_json(f, origin, false)],
+                    "findings": [finding_json(f, origin)],
                 });
                 self.json_line(&v)?;
             }
@@ -413,12 +406,10 @@ impl<W: Write> Printer<W> {
         &mut self,
         at: &Origin<'_>,
         p: &Parsed<'_>,
-        buf: &[u8],
         findings: &[(Finding, bool)],
         origin: &OriginFn<'_, '_>,
         original: &OriginFn<'_, '_>,
     ) -> Result<()> {
-        let _ = buf;
         if self.summary {
             let id = p
                 .message
@@ -470,9 +461,9 @@ impl<W: Write> Printer<W> {
                             .iter()
                             .map(|(f, orig)| {
                                 if *orig {
-                                    finding_json(f, original, true)
+                                    finding_json(f, original)
                                 } else {
-                                    finding_json(f, origin, false)
+                                    finding_json(f, origin)
                                 }
                             })
                             .collect(),
@@ -561,7 +552,7 @@ impl<W: Write> Printer<W> {
     }
 }
 
-fn finding_json(f: &Finding, origin: &OriginFn<'_, '_>, _already: bool) -> Value {
+fn finding_json(f: &Finding, origin: &OriginFn<'_, '_>) -> Value {
     let o = origin(f.offset);
     let frame = o.capture.map(|c| c.frame);
     json!({

@@ -277,20 +277,6 @@ fn from_json(input: &Input, report: &mut Report) -> Result<SummaryDoc> {
     Ok(doc)
 }
 
-/// Is this a pcap or pcapng capture?
-fn is_capture(bytes: &[u8]) -> bool {
-    matches!(
-        bytes.get(..4),
-        Some(
-            [0xd4, 0xc3, 0xb2, 0xa1]
-                | [0xa1, 0xb2, 0xc3, 0xd4]
-                | [0x4d, 0x3c, 0xb2, 0xa1]
-                | [0xa1, 0xb2, 0x3c, 0x4d]
-                | [0x0a, 0x0d, 0x0d, 0x0a]
-        )
-    )
-}
-
 /// Check `--date`: RFC 1123 form in GMT.
 fn check_date(date: &str) -> Result<()> {
     jiff::fmt::strtime::parse("%a, %d %b %Y %H:%M:%S GMT", date)
@@ -320,7 +306,7 @@ fn from_stored(
     let mut seen: HashSet<String> = HashSet::new();
     let mut matched_old: HashSet<&str> = HashSet::new();
     for input in inputs {
-        if is_capture(&input.bytes) {
+        if sipmsrp::capture::is_capture(&input.bytes) {
             bail!(
                 "{}: reading stored messages from captures is not available yet; give a text dump",
                 input.name
@@ -613,13 +599,6 @@ mod tests {
             without_tag("sip:bob@example.com;tag=1"),
             "<sip:bob@example.com>"
         );
-    }
-
-    #[test]
-    fn captures_are_recognised() {
-        assert!(is_capture(&[0xd4, 0xc3, 0xb2, 0xa1, 2, 0]));
-        assert!(is_capture(&[0x0a, 0x0d, 0x0d, 0x0a]));
-        assert!(!is_capture(b"MESSAGE sip:a@b SIP/2.0\r\n"));
     }
 
     #[test]
