@@ -82,8 +82,8 @@ impl Default for FrameOptions {
 /// End of the line starting at `from`: (index of `\n` or buf.len(), index after it).
 #[inline]
 fn line_end(buf: &[u8], from: usize) -> (usize, usize) {
-    match memchr(b'\n', &buf[from..]) {
-        Some(i) => (from + i, from + i + 1),
+    match crate::scan::next_newline(buf, from) {
+        Some(i) => (i, i + 1),
         None => (buf.len(), buf.len()),
     }
 }
@@ -99,7 +99,8 @@ pub fn msrp_transaction_id(line: &[u8]) -> Option<&[u8]> {
     // A start line cut short after the id (`MSRP 1234`) still starts a
     // message; the parser reports the missing method.
     let rest = line.strip_prefix(b"MSRP ")?;
-    let sp = memchr(b' ', rest).unwrap_or(rest.len());
+    // Ids are short: a plain loop beats a memchr call here.
+    let sp = rest.iter().position(|&b| b == b' ').unwrap_or(rest.len());
     let tid = &rest[..sp];
     if tid.is_empty() || !tid.iter().all(|&b| is_ident_char(b)) {
         return None;
@@ -116,12 +117,13 @@ pub fn is_ident_char(b: u8) -> bool {
 /// Does this line (without its line end) look like a SIP start line?
 /// `next_line` is the line after it, used to accept a request line that lacks
 /// its SIP-Version (RFC 4475 `test`) when what follows is a header.
-fn sip_start_line(line: &[u8], next_line: Option<&[u8]>) -> bool {
+fn sip_start_line<'b>(line: &[u8], next_line: impl FnOnce() -> Option<&'b [u8]>) -> bool {
     if line.len() >= 5 && line[..4].eq_ignore_ascii_case(b"SIP/") && line[4].is_ascii_digit() {
         return true;
     }
     // Request-Line: Method SP Request-URI SP SIP-Version (lenient about spacing).
-    let Some(sp) = memchr(b' ', line) else {
+    // Methods are short: a plain loop beats a memchr call here.
+    let Some(sp) = line.iter().position(|&b| b == b' ') else {
         return false;
     };
     if sp == 0 || !line[..sp].iter().all(|&b| chars::is_token(b)) {
@@ -142,7 +144,7 @@ fn sip_start_line(line: &[u8], next_line: Option<&[u8]>) -> bool {
                 .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
     });
     let upper = line[..sp].iter().all(|&b| !b.is_ascii_lowercase());
-    has_scheme && upper && next_line.is_some_and(looks_like_header)
+    has_scheme && upper && next_line().is_some_and(looks_like_header)
 }
 
 /// `token *WSP ":"` at the start of a line.
@@ -154,15 +156,22 @@ fn looks_like_header(line: &[u8]) -> bool {
 /// Classify the line at `buf[from..]` as a start line.
 pub fn classify(buf: &[u8], from: usize) -> Option<Protocol> {
     let (le, next) = line_end(buf, from);
+    classify_line(buf, from, le, next)
+}
+
+/// [`classify`] with the line's end already known.
+#[inline]
+fn classify_line(buf: &[u8], from: usize, le: usize, next: usize) -> Option<Protocol> {
     let line = chomp(&buf[from..le]);
     if msrp_transaction_id(line).is_some() {
         return Some(Protocol::Msrp);
     }
-    let next_line = if next < buf.len() {
-        let (e2, _) = line_end(buf, next);
-        Some(chomp(&buf[next..e2]))
-    } else {
-        None
+    // The line after is needed only for a request line without a version.
+    let next_line = || {
+        (next < buf.len()).then(|| {
+            let (e2, _) = line_end(buf, next);
+            chomp(&buf[next..e2])
+        })
     };
     if sip_start_line(line, next_line) {
         return Some(Protocol::Sip);
@@ -176,10 +185,13 @@ pub fn next(buf: &[u8], at_eof: bool, opts: &FrameOptions) -> Step {
         return Step::End;
     }
     // Keep-alives: CRLF (RFC 5626) and stray blank lines.
-    let ws = buf
-        .iter()
-        .take_while(|&&b| matches!(b, b'\r' | b'\n' | b' ' | b'\t'))
-        .count();
+    let ws = if !matches!(buf[0], b'\r' | b'\n' | b' ' | b'\t') {
+        0
+    } else {
+        buf.iter()
+            .take_while(|&&b| matches!(b, b'\r' | b'\n' | b' ' | b'\t'))
+            .count()
+    };
     if ws > 0 {
         // Only whole lines: do not eat the indentation of a start line.
         let upto = buf[..ws].iter().rposition(|&b| b == b'\n').map(|i| i + 1);
@@ -195,17 +207,18 @@ pub fn next(buf: &[u8], at_eof: bool, opts: &FrameOptions) -> Step {
             None => {}
         }
     }
+    let (le, after_start) = line_end(buf, 0);
     // A start line must be complete to be classified.
-    if memchr(b'\n', buf).is_none() && !at_eof {
+    if !at_eof && le == buf.len() {
         return if buf.len() > opts.max_message {
             Step::Junk { len: buf.len() }
         } else {
             Step::NeedMore
         };
     }
-    match classify(buf, 0) {
-        Some(Protocol::Sip) => frame_sip(buf, at_eof, opts),
-        Some(Protocol::Msrp) => frame_msrp(buf, at_eof, opts),
+    match classify_line(buf, 0, le, after_start) {
+        Some(Protocol::Sip) => frame_sip(buf, after_start, at_eof, opts),
+        Some(Protocol::Msrp) => frame_msrp(buf, le, at_eof, opts),
         None => junk(buf, at_eof),
     }
 }
@@ -230,27 +243,6 @@ fn junk(buf: &[u8], at_eof: bool) -> Step {
     Step::Junk { len: pos.max(1) }
 }
 
-/// End of the header block starting at `from`: (index of the empty line's
-/// first byte, index after it), accepting CRLF or bare LF.
-fn header_block_end(buf: &[u8], from: usize) -> Option<(usize, usize)> {
-    let crlf = memmem::find(&buf[from..], b"\r\n\r\n").map(|i| from + i);
-    // A bare-LF empty line before the CRLF one (or with none at all).
-    let limit = crlf.map_or(buf.len(), |c| c + 2);
-    let lf = memmem::find(&buf[from..limit], b"\n\n").map(|i| from + i);
-    match (crlf, lf) {
-        (Some(c), Some(l)) if l < c + 2 => Some((l + 1, l + 2)),
-        (Some(c), _) => Some((c + 2, c + 4)),
-        (None, Some(l)) => {
-            // "\n\r\n" with the first line LF-terminated.
-            Some((l + 1, l + 2))
-        }
-        (None, None) => {
-            let lfcrlf = memmem::find(&buf[from..], b"\n\r\n").map(|i| from + i)?;
-            Some((lfcrlf + 1, lfcrlf + 3))
-        }
-    }
-}
-
 /// What a header block says about Content-Length.
 enum ContentLength {
     Absent,
@@ -259,47 +251,69 @@ enum ContentLength {
     Bad(usize),
 }
 
-/// Find Content-Length (or its compact form `l`) in a header block.
-fn content_length(
+/// One pass over the lines of a header block starting at `from` (the line
+/// after the start line): where the block ends, and its Content-Length (or
+/// compact `l`). The empty line may end in CRLF or a bare LF. `None` when
+/// the buffer holds no empty line yet.
+///
+/// A single scan of line ends, rather than a substring search for the empty
+/// line followed by a second pass for Content-Length, keeps framing close to
+/// the cost of reading the bytes once.
+fn scan_head(
     buf: &[u8],
     from: usize,
-    to: usize,
     findings: &mut Vec<Finding>,
-) -> ContentLength {
+) -> (Option<(usize, usize)>, ContentLength) {
     let mut found = ContentLength::Absent;
     let mut pos = from;
-    while pos < to {
-        let (le, next) = line_end(buf, pos);
-        let line = &buf[pos..le.min(to)];
-        if let Some(&first) = line.first()
-            && matches!(first, b'c' | b'C' | b'l' | b'L')
-        {
-            let n = line.iter().take_while(|&&b| chars::is_token(b)).count();
-            let name = &line[..n];
-            let after = line[n..].trim_ascii_start();
-            if after.first() == Some(&b':')
-                && (name.eq_ignore_ascii_case(b"content-length") || name.eq_ignore_ascii_case(b"l"))
-            {
-                let value = chomp(&after[1..]).trim_ascii();
-                let voff = crate::finding::offset_in(buf, value);
-                let parsed = parse_u64(value);
-                if !matches!(found, ContentLength::Absent) {
-                    findings.push(Finding::error(
-                        "content-length-duplicate",
-                        pos,
-                        "more than one Content-Length; the first is used for framing",
-                    ));
-                } else {
-                    found = match parsed {
-                        Some(v) => ContentLength::Value(v, voff),
-                        None => ContentLength::Bad(voff),
-                    };
-                }
+    for le in crate::scan::Newlines::from(buf, from) {
+        let line = &buf[pos..le];
+        match line.first() {
+            // `\n` or `\r\n` alone: the empty line.
+            None => return (Some((pos, le + 1)), found),
+            Some(b'\r') if line.len() == 1 => return (Some((pos, le + 1)), found),
+            Some(b'c' | b'C' | b'l' | b'L') => {
+                content_length_line(buf, pos, line, &mut found, findings)
             }
+            Some(_) => {}
         }
-        pos = next;
+        pos = le + 1;
     }
-    found
+    (None, found)
+}
+
+/// Record the Content-Length of `line` (at `pos`) when it is one.
+#[inline]
+fn content_length_line(
+    buf: &[u8],
+    pos: usize,
+    line: &[u8],
+    found: &mut ContentLength,
+    findings: &mut Vec<Finding>,
+) {
+    let n = line.iter().take_while(|&&b| chars::is_token(b)).count();
+    let name = &line[..n];
+    if !(name.eq_ignore_ascii_case(b"content-length") || name.eq_ignore_ascii_case(b"l")) {
+        return;
+    }
+    let after = line[n..].trim_ascii_start();
+    if after.first() != Some(&b':') {
+        return;
+    }
+    if !matches!(found, ContentLength::Absent) {
+        findings.push(Finding::error(
+            "content-length-duplicate",
+            pos,
+            "more than one Content-Length; the first is used for framing",
+        ));
+        return;
+    }
+    let value = chomp(&after[1..]).trim_ascii();
+    let voff = crate::finding::offset_in(buf, value);
+    *found = match parse_u64(value) {
+        Some(v) => ContentLength::Value(v, voff),
+        None => ContentLength::Bad(voff),
+    };
 }
 
 /// Digits only, no sign, no overflow.
@@ -328,14 +342,16 @@ fn sip_frame(end: usize, truncated: bool, findings: Vec<Finding>) -> Step {
     })
 }
 
-fn frame_sip(buf: &[u8], at_eof: bool, opts: &FrameOptions) -> Step {
+/// Frame the SIP message whose start line ends at `after_start`.
+fn frame_sip(buf: &[u8], after_start: usize, at_eof: bool, opts: &FrameOptions) -> Step {
     let mut findings = Vec::new();
-    let Some((_, body_start)) = header_block_end(buf, 0) else {
+    let (head_end, content_length) = scan_head(buf, after_start, &mut findings);
+    let Some((_, body_start)) = head_end else {
         if !at_eof && buf.len() <= opts.max_message {
             return Step::NeedMore;
         }
         // Headers never end: the rest (up to the next start line) is the message.
-        let end = next_start_line(buf, line_end(buf, 0).1, buf.len().min(opts.max_message))
+        let end = next_start_line(buf, after_start, buf.len().min(opts.max_message))
             .unwrap_or(buf.len().min(opts.max_message));
         findings.push(Finding::error(
             "headers-unterminated",
@@ -355,7 +371,7 @@ fn frame_sip(buf: &[u8], at_eof: bool, opts: &FrameOptions) -> Step {
         ));
     }
     let available = buf.len() - body_start;
-    match content_length(buf, 0, body_start, &mut findings) {
+    match content_length {
         ContentLength::Value(cl, voff) => {
             let max_body = opts.max_message.saturating_sub(body_start) as u64;
             if cl > max_body {
@@ -443,8 +459,8 @@ fn next_start_line(buf: &[u8], from: usize, limit: usize) -> Option<usize> {
     None
 }
 
-fn frame_msrp(buf: &[u8], at_eof: bool, opts: &FrameOptions) -> Step {
-    let (le, _) = line_end(buf, 0);
+/// Frame the MSRP message whose start line ends (before its `\n`) at `le`.
+fn frame_msrp(buf: &[u8], le: usize, at_eof: bool, opts: &FrameOptions) -> Step {
     let line = chomp(&buf[..le]);
     let tid = msrp_transaction_id(line).expect("classified as MSRP");
     let limit = buf.len().min(opts.max_message);
@@ -506,6 +522,10 @@ fn frame_msrp(buf: &[u8], at_eof: bool, opts: &FrameOptions) -> Step {
     })
 }
 
+/// Built once: building a substring searcher costs more than searching a
+/// typical MSRP message.
+static END_LINE_FINDER: std::sync::OnceLock<memmem::Finder<'static>> = std::sync::OnceLock::new();
+
 /// Find an end-line `-------<tid>[$+#]` at a line start in `from..limit`.
 /// With `tid = None`, any transaction id. Returns (end of message including
 /// the line end, offset of the end-line).
@@ -516,7 +536,7 @@ pub fn find_end_line(
     tid: Option<&[u8]>,
 ) -> Option<(usize, usize)> {
     let hay = &buf[..limit];
-    let finder = memmem::Finder::new(b"\n-------");
+    let finder = END_LINE_FINDER.get_or_init(|| memmem::Finder::new(b"\n-------"));
     let mut pos = from;
     while let Some(i) = finder.find(&hay[pos..]) {
         let at = pos + i + 1;

@@ -21,6 +21,7 @@ pub mod mediatype;
 pub mod message;
 pub mod msrp;
 pub mod reassembly;
+pub mod scan;
 pub mod sip;
 pub mod source;
 pub mod summary;

@@ -113,7 +113,7 @@ pub(crate) fn check_sip(cx: &mut Cx<'_>, node: &SipNode<'_>, path: &str) {
     let invite = method == Some(&b"INVITE"[..]);
     let anonymous = msg.wants_anonymity();
     for h in &msg.headers {
-        let c: &str = &h.canonical;
+        let c: &str = h.canonical;
         match c {
             "Via" => cx.header(
                 "via-present",
@@ -229,7 +229,7 @@ pub(crate) fn check_msrp(
     }
     let mut chunk = false;
     for h in &msg.headers {
-        let c: &str = &h.canonical;
+        let c: &str = h.canonical;
         match c {
             "To-Path" | "From-Path" | "Use-Path" => cx.header(
                 "to-path-present",

@@ -54,7 +54,7 @@ fn is_msrp_uri(u: &[u8]) -> bool {
 pub(crate) fn check(cx: &mut Cx<'_>, msg: &MsrpMessage<'_>, path: &str, fragment: bool) {
     let mut seen: Vec<&str> = Vec::new();
     for h in &msg.headers {
-        let c: &str = if h.known { &h.canonical } else { "" };
+        let c: &str = if h.known { h.canonical } else { "" };
         if SINGLE.contains(&c) {
             if seen.contains(&c) {
                 cx.header(

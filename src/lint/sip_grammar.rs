@@ -116,7 +116,7 @@ fn is_single(c: &str) -> bool {
 /// The canonical name of a header the table knows (the `is_*` tables hold
 /// known headers only, so an exact match suffices).
 fn known<'h>(h: &'h Header<'_>) -> &'h str {
-    if h.known { &h.canonical } else { "" }
+    if h.known { h.canonical } else { "" }
 }
 
 /// Check one SIP message or fragment. `top`: a top-level message (not
