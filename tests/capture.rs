@@ -26,7 +26,7 @@ fn read_all(
     for e in CaptureReader::new(Cursor::new(bytes), opts).expect("capture opens") {
         match e.expect("no error") {
             Event::Message(m) => msgs.push(m),
-            Event::Finding { frame, finding } => findings.push((frame, finding)),
+            Event::Finding { frame, finding, .. } => findings.push((frame, finding)),
         }
     }
     (msgs, findings)
