@@ -192,7 +192,7 @@ pub enum Ready {
     /// Kept: its message is not complete yet.
     Held,
     /// This chunk completed its message, which is returned and forgotten.
-    Done(Reassembled),
+    Done(Box<Reassembled>),
     /// Its message was already complete and returned: the chunk is reported
     /// (a duplicate or a retransmission) and otherwise ignored.
     Late(Finding),
@@ -200,7 +200,7 @@ pub enum Ready {
 
 /// Messages already returned by [`Reassembler::push_ready`] remembered, to
 /// report their late chunks.
-const REMEMBER_DONE: usize = 65_536;
+const REMEMBER_DONE: usize = 8192;
 
 impl Reassembled {
     /// True when a finding is an error.
@@ -310,7 +310,7 @@ impl Reassembler {
         }
         self.done.insert(key.clone());
         self.done_order.push_back(key);
-        Ready::Done(join(p))
+        Ready::Done(Box::new(join(p)))
     }
 
     /// Add a chunk; true when its message may now be complete.

@@ -9,8 +9,9 @@
 //! erased when the input is done or the command ends. No dependency: plain
 //! `\r` and the ANSI erase-line sequence.
 //!
-//! `SIPMSRP_PROGRESS=always` draws it whatever standard error is, from the
-//! first byte (for tests); `SIPMSRP_PROGRESS=never` turns it off.
+//! For tests: `SIPMSRP_PROGRESS=always` draws it whatever standard error is,
+//! `SIPMSRP_PROGRESS=never` turns it off, and `SIPMSRP_PROGRESS_DELAY_MS`
+//! replaces the one-second delay.
 
 use std::cell::{Cell, RefCell};
 use std::io::{self, IsTerminal, Read, Write};
@@ -50,14 +51,15 @@ impl Progress {
     /// to standard output while it reads.
     pub fn auto(streams_stdout: bool) -> Self {
         let mode = std::env::var("SIPMSRP_PROGRESS").unwrap_or_default();
-        let (on, delay) = match mode.as_str() {
-            "always" => (true, Duration::ZERO),
-            "never" => (false, DELAY),
-            _ => (
-                io::stderr().is_terminal() && !(streams_stdout && io::stdout().is_terminal()),
-                DELAY,
-            ),
+        let on = match mode.as_str() {
+            "always" => true,
+            "never" => false,
+            _ => io::stderr().is_terminal() && !(streams_stdout && io::stdout().is_terminal()),
         };
+        let delay = std::env::var("SIPMSRP_PROGRESS_DELAY_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .map_or(DELAY, Duration::from_millis);
         if !on {
             return Progress::disabled();
         }
@@ -98,7 +100,7 @@ impl Progress {
         if let Some(st) = &self.state {
             let n = st.messages.get() + 1;
             st.messages.set(n);
-            if n % 64 == 0 {
+            if n.is_multiple_of(64) {
                 st.tick();
             }
         }

@@ -123,7 +123,7 @@ impl Joiner {
             Ready::Late(f) => Offer::Alone(Finding { offset: 0, ..f }),
             Ready::Done(r) => {
                 self.chunks.insert(id, rec());
-                Offer::Done(Box::new(self.joined(r)))
+                Offer::Done(Box::new(self.joined(*r)))
             }
         }
     }
