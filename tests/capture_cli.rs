@@ -516,3 +516,29 @@ fn lint_reads_a_capture_and_names_the_frame() {
     assert!(human.contains("CSeq: 1 INVITE"), "{human}");
     assert!(human.contains("3 messages checked"), "{human}");
 }
+
+#[test]
+fn a_missing_later_input_fails_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write_temp(dir.path(), "many.pcap", &many_messages());
+    let missing = dir.path().join("missing.pcap");
+    for cmd in ["parse", "lint", "summary", "encap"] {
+        let mut c = sipmsrp();
+        c.arg(cmd);
+        if cmd == "parse" {
+            c.args(["-f", "json"]);
+        }
+        c.arg(&p).arg(&missing);
+        let out = c.output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{cmd}");
+        assert!(
+            out.stdout.is_empty(),
+            "{cmd}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("missing.pcap: cannot read"),
+            "{cmd}"
+        );
+    }
+}

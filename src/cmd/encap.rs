@@ -73,7 +73,7 @@ pub fn run(args: EncapArgs) -> Result<ExitCode> {
     // capture, streamed, only the name (positions are frame numbers).
     let mut inputs: Vec<Input> = Vec::new();
     let mut collector = Collector::new(&limits);
-    for source in cmd::open_inputs(&args.inputs, &progress) {
+    for source in cmd::open_inputs(&args.inputs, &progress)? {
         let i = inputs.len();
         match source? {
             Source::Text(input) => {

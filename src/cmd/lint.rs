@@ -110,7 +110,7 @@ fn lint_inputs(paths: &[PathBuf], cfg: &Config) -> Result<Linted> {
     let progress = Progress::auto(false);
     let mut inputs = Vec::new();
     let mut results = Vec::new();
-    for source in open_inputs(paths, &progress) {
+    for source in open_inputs(paths, &progress)? {
         match source? {
             Source::Text(input) => {
                 results.push(lint_input(&input, cfg));

@@ -108,17 +108,24 @@ impl CaptureInput {
 }
 
 /// The inputs named (`-` or none: standard input), opened one after the
-/// other as the iterator is advanced: at most one is open at a time.
+/// other as the iterator is advanced: at most one is open at a time. Every
+/// file is checked first, so that one that cannot be opened is an error
+/// before anything is written.
 pub fn open_inputs<'a>(
     paths: &'a [PathBuf],
     progress: &'a Progress,
-) -> impl Iterator<Item = Result<Source>> + 'a {
+) -> Result<impl Iterator<Item = Result<Source>> + 'a> {
     let list: Vec<&'a Path> = if paths.is_empty() {
         vec![Path::new("-")]
     } else {
         paths.iter().map(PathBuf::as_path).collect()
     };
-    list.into_iter().map(move |p| open_input(p, progress))
+    for p in &list {
+        if *p != Path::new("-") {
+            std::fs::File::open(p).with_context(|| format!("{}: cannot read", p.display()))?;
+        }
+    }
+    Ok(list.into_iter().map(move |p| open_input(p, progress)))
 }
 
 /// Open one input (`-`: standard input) and sniff what it is.

@@ -81,6 +81,7 @@ pub fn run(args: ParseArgs, color: ColorChoice) -> Result<ExitCode> {
     colored::control::set_override(use_color(color));
     let limits = args.limits.to_limits();
     let progress = Progress::auto(true);
+    let sources = open_inputs(&args.inputs, &progress)?;
     let stdout = io::stdout().lock();
     let mut printer = Printer {
         out: BufWriter::with_capacity(64 * 1024, stdout),
@@ -95,7 +96,7 @@ pub fn run(args: ParseArgs, color: ColorChoice) -> Result<ExitCode> {
     let mut worst: Option<Severity> = None;
     let mut captures_without_messages = Vec::new();
     let mut names = Vec::new();
-    for source in open_inputs(&args.inputs, &progress) {
+    for source in sources {
         let source = source?;
         names.push(source.name().to_string());
         let (n, w) = match source {

@@ -315,7 +315,7 @@ fn from_stored(
         seen: HashSet::new(),
         matched_old: HashSet::new(),
     };
-    for source in open_inputs(&args.inputs, progress) {
+    for source in open_inputs(&args.inputs, progress)? {
         match source? {
             Source::Text(input) => store.text(&input, limits, report, progress)?,
             Source::Capture(c) => {
