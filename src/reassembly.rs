@@ -23,7 +23,7 @@
 //! | `msrp-too-many-chunks` | error | more than `max_chunks` chunks; the rest are dropped |
 //! | `msrp-message-too-large` | error | more than `max_message` bytes; the rest are dropped |
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use crate::finding::{Finding, Severity};
 use crate::header::Header;
@@ -168,8 +168,39 @@ pub struct Reassembled {
     pub complete: bool,
     /// A chunk ended with `#`.
     pub aborted: bool,
+    /// Every chunk kept, ordered by Byte-Range start (then arrival).
+    pub pieces: Vec<Piece>,
     pub findings: Vec<Finding>,
 }
+
+/// Where one chunk's data went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Piece {
+    /// The caller's position of the chunk.
+    pub pos: usize,
+    /// First byte (1-based, from its Byte-Range).
+    pub start: u64,
+    /// Data bytes it carried.
+    pub len: u64,
+    /// Its end-line flag.
+    pub flag: u8,
+}
+
+/// What [`Reassembler::push_ready`] did with a chunk.
+#[derive(Debug, Clone)]
+pub enum Ready {
+    /// Kept: its message is not complete yet.
+    Held,
+    /// This chunk completed its message, which is returned and forgotten.
+    Done(Box<Reassembled>),
+    /// Its message was already complete and returned: the chunk is reported
+    /// (a duplicate or a retransmission) and otherwise ignored.
+    Late(Finding),
+}
+
+/// Messages already returned by [`Reassembler::push_ready`] remembered, to
+/// report their late chunks.
+const REMEMBER_DONE: usize = 8192;
 
 impl Reassembled {
     /// True when a finding is an error.
@@ -187,6 +218,10 @@ struct Segment {
 }
 
 struct Pending {
+    /// Arrival number of its first chunk.
+    order: usize,
+    /// The highest last byte of a `$` or `#` chunk: where the message ends.
+    end: Option<u64>,
     session: Vec<u8>,
     message_id: Vec<u8>,
     first: ChunkHead,
@@ -206,9 +241,10 @@ struct Pending {
 pub struct Reassembler {
     max_message: usize,
     max_chunks: usize,
-    pending: Vec<Pending>,
-    index: HashMap<(Vec<u8>, Vec<u8>), usize>,
+    pending: HashMap<(Vec<u8>, Vec<u8>), Pending>,
     arrivals: usize,
+    done: HashSet<(Vec<u8>, Vec<u8>)>,
+    done_order: VecDeque<(Vec<u8>, Vec<u8>)>,
 }
 
 impl Reassembler {
@@ -216,9 +252,10 @@ impl Reassembler {
         Reassembler {
             max_message: limits.max_message,
             max_chunks: limits.max_chunks,
-            pending: Vec::new(),
-            index: HashMap::new(),
+            pending: HashMap::new(),
             arrivals: 0,
+            done: HashSet::new(),
+            done_order: VecDeque::new(),
         }
     }
 
@@ -236,16 +273,60 @@ impl Reassembler {
 
     /// Add an owned chunk of `session`.
     pub fn push_chunk(&mut self, session: &[u8], chunk: Chunk) {
+        let key = (session.to_vec(), chunk.message_id.clone());
+        self.add(key, chunk);
+    }
+
+    /// Add an owned chunk of `session`, and return its message as soon as
+    /// it is complete: the end is known (a `$` or `#` chunk came) and every
+    /// byte before it is there. Memory then holds only messages still
+    /// incomplete; [`Reassembler::finish`] returns those.
+    pub fn push_ready(&mut self, session: &[u8], chunk: Chunk) -> Ready {
+        let key = (session.to_vec(), chunk.message_id.clone());
+        if self.done.contains(&key) {
+            let len = chunk.data.len() as u64;
+            let start = chunk.range.start;
+            return Ready::Late(Finding::warning(
+                "msrp-chunk-duplicate",
+                chunk.head.pos,
+                format!(
+                    "message {}: chunk {start}-{} arrives after the message was complete (a duplicate or retransmission); ignored",
+                    String::from_utf8_lossy(&chunk.message_id),
+                    last_byte(start, len)
+                ),
+            ));
+        }
+        let ready = self.add(key.clone(), chunk);
+        if !ready {
+            return Ready::Held;
+        }
+        let Some(p) = self.pending.remove(&key) else {
+            return Ready::Held;
+        };
+        if self.done_order.len() >= REMEMBER_DONE
+            && let Some(old) = self.done_order.pop_front()
+        {
+            self.done.remove(&old);
+        }
+        self.done.insert(key.clone());
+        self.done_order.push_back(key);
+        Ready::Done(Box::new(join(p)))
+    }
+
+    /// Add a chunk; true when its message may now be complete.
+    fn add(&mut self, key: (Vec<u8>, Vec<u8>), chunk: Chunk) -> bool {
         let arrival = self.arrivals;
         self.arrivals += 1;
-        let key = (session.to_vec(), chunk.message_id.clone());
         let start = chunk.range.start;
-        let idx = match self.index.get(&key) {
-            Some(&i) => i,
-            None => {
-                self.pending.push(Pending {
-                    session: key.0.clone(),
-                    message_id: key.1.clone(),
+        let p = match self.pending.entry(key) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let (session, message_id) = e.key().clone();
+                e.insert(Pending {
+                    order: arrival,
+                    end: None,
+                    session,
+                    message_id,
                     first: chunk.head.clone(),
                     first_start: start,
                     content_type: None,
@@ -256,12 +337,9 @@ impl Reassembler {
                     aborted: false,
                     dropped: false,
                     findings: Vec::new(),
-                });
-                self.index.insert(key, self.pending.len() - 1);
-                self.pending.len() - 1
+                })
             }
         };
-        let p = &mut self.pending[idx];
         let pos = chunk.head.pos;
         let mid = String::from_utf8_lossy(&chunk.message_id).into_owned();
         p.chunks += 1;
@@ -277,7 +355,7 @@ impl Reassembler {
                 ));
             }
             p.dropped = true;
-            return;
+            return false;
         }
         if p.stored.saturating_add(chunk.data.len()) > self.max_message {
             if !p
@@ -295,7 +373,7 @@ impl Reassembler {
                 ));
             }
             p.dropped = true;
-            return;
+            return false;
         }
         let len = chunk.data.len() as u64;
         if let Some(end) = chunk.range.end
@@ -339,6 +417,10 @@ impl Reassembler {
         {
             p.content_type = Some((start, ct.clone()));
         }
+        if matches!(chunk.flag, b'$' | b'#') {
+            let e = last_byte(start, len);
+            p.end = Some(p.end.map_or(e, |x| x.max(e)));
+        }
         p.stored += chunk.data.len();
         p.segments.push(Segment {
             start,
@@ -347,6 +429,7 @@ impl Reassembler {
             flag: chunk.flag,
             arrival,
         });
+        p.covers_to_end()
     }
 
     /// Number of messages seen so far.
@@ -358,9 +441,41 @@ impl Reassembler {
         self.pending.is_empty()
     }
 
-    /// Join every message, in the order their first chunk arrived.
+    /// Join every message still held, in the order their first chunk arrived.
     pub fn finish(self) -> Vec<Reassembled> {
-        self.pending.into_iter().map(join).collect()
+        let mut v: Vec<Pending> = self.pending.into_values().collect();
+        v.sort_by_key(|p| p.order);
+        v.into_iter().map(join).collect()
+    }
+}
+
+impl Pending {
+    /// Is the end known and every byte from 1 to it there?
+    fn covers_to_end(&self) -> bool {
+        let Some(end) = self.end else {
+            return false;
+        };
+        if (self.stored as u64) < end {
+            return false;
+        }
+        let mut spans: Vec<(u64, u64)> = self
+            .segments
+            .iter()
+            .filter(|s| !s.data.is_empty())
+            .map(|s| (s.start, s.data.len() as u64))
+            .collect();
+        spans.sort_unstable();
+        let mut next = 1u64;
+        for (start, len) in spans {
+            if start > next {
+                return false;
+            }
+            next = next.max(start.saturating_add(len));
+            if next > end {
+                break;
+            }
+        }
+        next > end
     }
 }
 
@@ -511,7 +626,18 @@ fn join(mut p: Pending) -> Reassembled {
     {
         complete = false;
     }
+    let pieces = p
+        .segments
+        .iter()
+        .map(|s| Piece {
+            pos: s.pos,
+            start: s.start,
+            len: s.data.len() as u64,
+            flag: s.flag,
+        })
+        .collect();
     Reassembled {
+        pieces,
         session: p.session,
         message_id: p.message_id,
         first: p.first,
@@ -756,6 +882,49 @@ mod tests {
                 .any(|f| f.code == "msrp-too-many-chunks")
         );
         assert!(!v[0].complete);
+    }
+
+    #[test]
+    fn push_ready_returns_each_message_when_its_last_byte_is_in() {
+        let limits = Limits::default();
+        let mut r = Reassembler::new(&limits);
+        let chunks = [
+            send("t003", "m1", Some("11-15/15"), b"three", '$'),
+            send("t001", "m1", Some("1-5/15"), b"one..", '+'),
+            send("t009", "m2", Some("1-3/3"), b"abc", '$'),
+            send("t002", "m1", Some("6-10/15"), b"two..", '+'),
+            send("t001", "m1", Some("1-5/15"), b"one..", '+'),
+            send("t004", "m3", Some("1-2/4"), b"ab", '+'),
+        ];
+        let mut out = Vec::new();
+        for (i, c) in chunks.iter().enumerate() {
+            let m = msrp::parse(c, c, MsrpParseKind::Message, &limits, "");
+            let chunk = Chunk::from_msrp(&m, i).unwrap();
+            out.push(r.push_ready(&path_session_key(&m), chunk));
+        }
+        assert!(matches!(out[0], Ready::Held));
+        assert!(matches!(out[1], Ready::Held));
+        let Ready::Done(m2) = &out[2] else {
+            panic!("m2 is whole in one chunk: {:?}", out[2])
+        };
+        assert_eq!(m2.body, b"abc");
+        let Ready::Done(m1) = &out[3] else {
+            panic!("the middle chunk completes m1: {:?}", out[3])
+        };
+        assert_eq!(m1.body, b"one..two..three");
+        assert!(m1.complete && m1.findings.is_empty(), "{:?}", m1.findings);
+        let order: Vec<(usize, u64)> = m1.pieces.iter().map(|p| (p.pos, p.start)).collect();
+        assert_eq!(order, [(1, 1), (3, 6), (0, 11)]);
+        let Ready::Late(f) = &out[4] else {
+            panic!("a chunk after completion is late: {:?}", out[4])
+        };
+        assert_eq!((f.code, f.offset), ("msrp-chunk-duplicate", 4));
+        assert!(matches!(out[5], Ready::Held));
+        // Only the unfinished message is left for the end.
+        let rest = r.finish();
+        assert_eq!(rest.len(), 1);
+        assert_eq!(rest[0].message_id, b"m3");
+        assert!(codes(&rest[0]).contains(&"msrp-chunk-gap"));
     }
 
     #[test]

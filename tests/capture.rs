@@ -26,7 +26,7 @@ fn read_all(
     for e in CaptureReader::new(Cursor::new(bytes), opts).expect("capture opens") {
         match e.expect("no error") {
             Event::Message(m) => msgs.push(m),
-            Event::Finding { frame, finding } => findings.push((frame, finding)),
+            Event::Finding { frame, finding, .. } => findings.push((frame, finding)),
         }
     }
     (msgs, findings)
@@ -587,6 +587,77 @@ fn sip_over_websocket_with_handshake_and_fragmented_frames() {
     assert_eq!(m[2].bytes, ok);
     assert!(m.iter().all(|x| x.meta.transport == Transport::Ws));
     assert!(m[1].meta.frames.len() > 2);
+}
+
+#[test]
+fn websocket_frame_cut_at_the_end_of_the_capture_is_reported() {
+    let open = |port: u16| {
+        let mut t = TcpFlow::new(addr(&format!("10.0.0.1:{port}")), addr("10.0.0.2:8080"));
+        let mut pk = t.handshake();
+        pk.extend(t.send(
+            true,
+            b"GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Protocol: sip\r\n\r\n",
+            &[1000],
+        ));
+        let reg = sip("REGISTER sip:h SIP/2.0", "ws-ok", "");
+        pk.extend(t.send(
+            true,
+            &w::websocket_frame(true, 1, Some([1, 2, 3, 4]), &reg),
+            &[1000],
+        ));
+        (t, pk, reg)
+    };
+    // A frame cut short: the capture ends 30 bytes into its payload.
+    let (mut t, mut pk, reg) = open(40011);
+    let msg = sip("MESSAGE sip:b@h SIP/2.0", "ws-cut", &"q".repeat(100));
+    let frame = w::websocket_frame(true, 1, Some([9, 8, 7, 6]), &msg);
+    assert!(msg.len() > 125 && msg.len() < 65536);
+    let cut = 4 + 4 + 30; // header (16-bit length), mask, 30 payload bytes
+    pk.extend(t.send(true, &frame[..cut], &[1000]));
+    let last = pk.len() as u64;
+    let p = pcap_of(1, &eth_all(pk));
+    let (m, f) = run(&p);
+    assert_eq!(m.len(), 2, "{f:?}");
+    assert_eq!(m[0].bytes, reg);
+    assert!(!m[0].truncated);
+    assert!(m[1].truncated);
+    assert_eq!(m[1].bytes, &msg[..30]);
+    assert_eq!(m[1].meta.transport, Transport::Ws);
+    assert_eq!(codes(&f), vec!["websocket-truncated"]);
+    assert_eq!(f[0].0, Some(last));
+    let said = format!("30 of its {} payload bytes", msg.len());
+    assert!(f[0].1.message.contains(&said), "{}", f[0].1.message);
+    // The finding's offset is the file offset of the record of that frame.
+    let mut at = 24;
+    let mut offsets = Vec::new();
+    let mut rd = std::io::Cursor::new(&p[24..]);
+    while (rd.position() as usize) < p.len() - 24 {
+        offsets.push(at);
+        let mut h = [0u8; 16];
+        rd.read_exact(&mut h).unwrap();
+        let len = u32::from_le_bytes([h[8], h[9], h[10], h[11]]) as u64;
+        rd.set_position(rd.position() + len);
+        at += 16 + len as usize;
+    }
+    assert_eq!(f[0].1.offset, offsets[last as usize - 1]);
+
+    // A fragmented message whose final frame never comes.
+    let (mut t, mut pk, _) = open(40012);
+    pk.extend(t.send(
+        true,
+        &w::websocket_frame(false, 1, Some([1, 1, 1, 1]), &msg[..50]),
+        &[1000],
+    ));
+    let (m, f) = run(&pcap_of(1, &eth_all(pk)));
+    assert_eq!(codes(&f), vec!["websocket-truncated"]);
+    assert!(
+        f[0].1.message.contains("fragmented WebSocket message"),
+        "{}",
+        f[0].1.message
+    );
+    assert_eq!(m.len(), 2);
+    assert!(m[1].truncated);
+    assert_eq!(m[1].bytes, &msg[..50]);
 }
 
 #[test]

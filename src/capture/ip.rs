@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use super::Event;
 use crate::finding::Finding;
 
 /// A parsed IP packet (or the first step of one: a fragment).
@@ -173,6 +174,8 @@ struct Pending {
     total: Option<u32>,
     proto: u8,
     frames: Vec<u64>,
+    /// Record offset of the last frame.
+    last_rec: u64,
     first_ts: i64,
     cost: usize,
 }
@@ -204,10 +207,12 @@ impl Defrag {
         }
     }
 
-    fn incomplete(key: &FragKey, p: &Pending, why: &str) -> (Option<u64>, Finding) {
+    fn incomplete(key: &FragKey, p: &Pending, why: &str) -> Event {
         let frames: Vec<String> = p.frames.iter().map(u64::to_string).collect();
-        (
-            p.frames.last().copied(),
+        Event::finding(
+            p.frames.last().copied().unwrap_or(0),
+            p.last_rec,
+            p.frames.clone(),
             Finding::error(
                 "ip-fragments-incomplete",
                 0,
@@ -233,8 +238,9 @@ impl Defrag {
         proto: u8,
         data: &[u8],
         frame: u64,
+        rec: u64,
         ts: i64,
-        findings: &mut Vec<(Option<u64>, Finding)>,
+        findings: &mut Vec<Event>,
     ) -> Option<Reassembled> {
         if ts.saturating_sub(self.last_sweep_ts) >= 1 {
             self.sweep(ts, findings);
@@ -264,6 +270,7 @@ impl Defrag {
             total: None,
             proto,
             frames: Vec::new(),
+            last_rec: rec,
             first_ts: ts,
             cost: 0,
         });
@@ -279,6 +286,7 @@ impl Defrag {
         if p.frames.last() != Some(&frame) {
             p.frames.push(frame);
         }
+        p.last_rec = rec;
         let total = p.total?;
         // Complete when the pieces cover 0..total.
         p.pieces.sort_by_key(|(o, _)| *o);
@@ -315,7 +323,7 @@ impl Defrag {
         })
     }
 
-    fn sweep(&mut self, now: i64, findings: &mut Vec<(Option<u64>, Finding)>) {
+    fn sweep(&mut self, now: i64, findings: &mut Vec<Event>) {
         if self.pending.is_empty() {
             return;
         }
@@ -338,7 +346,7 @@ impl Defrag {
     }
 
     /// At the end of the capture: every datagram still incomplete.
-    pub fn finish(&mut self, findings: &mut Vec<(Option<u64>, Finding)>) {
+    pub fn finish(&mut self, findings: &mut Vec<Event>) {
         let mut all: Vec<(FragKey, Pending)> = self.pending.drain().collect();
         all.sort_by_key(|(_, p)| p.frames.first().copied().unwrap_or(0));
         for (k, p) in &all {
@@ -363,11 +371,11 @@ mod tests {
         };
         let mut f = Vec::new();
         assert!(
-            d.insert(key, 8, false, 17, b"world!", 2, 0, &mut f)
+            d.insert(key, 8, false, 17, b"world!", 2, 100, 0, &mut f)
                 .is_none()
         );
         let r = d
-            .insert(key, 0, true, 17, b"hello, w", 3, 0, &mut f)
+            .insert(key, 0, true, 17, b"hello, w", 3, 200, 0, &mut f)
             .unwrap();
         assert_eq!(r.payload, b"hello, wworld!");
         assert_eq!(r.frames, vec![2, 3]);
@@ -384,11 +392,21 @@ mod tests {
             v6: false,
         };
         let mut f = Vec::new();
-        d.insert(key, 0, true, 17, b"12345678", 5, 0, &mut f);
+        d.insert(key, 0, true, 17, b"12345678", 5, 500, 0, &mut f);
         d.finish(&mut f);
         assert_eq!(f.len(), 1);
-        assert_eq!(f[0].1.code, "ip-fragments-incomplete");
-        assert_eq!(f[0].0, Some(5));
+        let Event::Finding {
+            frame,
+            frames,
+            finding,
+        } = &f[0]
+        else {
+            panic!("not a finding")
+        };
+        assert_eq!(finding.code, "ip-fragments-incomplete");
+        assert_eq!(*frame, Some(5));
+        assert_eq!(frames, &[5]);
+        assert_eq!(finding.offset, 500);
     }
 
     #[test]
@@ -402,7 +420,7 @@ mod tests {
                 id,
                 v6: false,
             };
-            d.insert(key, 0, true, 17, &[0; 64], u64::from(id), 0, &mut f);
+            d.insert(key, 0, true, 17, &[0; 64], u64::from(id), 0, 0, &mut f);
         }
         assert!(d.bytes <= 200);
         assert!(!f.is_empty());

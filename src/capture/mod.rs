@@ -100,12 +100,38 @@ pub struct CapturedMessage {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
     Message(CapturedMessage),
-    /// A capture-level finding; its offset is the byte offset in the capture
-    /// file where known (the record's start), else 0.
+    /// A capture-level finding. `frame` is the frame where it happened (for
+    /// a gap: the first frame after it), `frames` every frame it names,
+    /// ascending (for a gap: the last frame before it and the first after;
+    /// for junk: the frames that held it). The finding's offset is the byte
+    /// offset in the capture file of the record (pcapng: block) of `frame`,
+    /// or of where reading stopped; 0 when there is no frame.
     Finding {
         frame: Option<u64>,
+        frames: Vec<u64>,
         finding: Finding,
     },
+}
+
+impl Event {
+    /// A finding about `frame` (and the other `frames`), positioned at the
+    /// record offset `rec`.
+    pub(crate) fn finding(frame: u64, rec: u64, frames: Vec<u64>, finding: Finding) -> Event {
+        let mut frames = frames;
+        if !frames.contains(&frame) {
+            frames.push(frame);
+        }
+        frames.sort_unstable();
+        frames.dedup();
+        Event::Finding {
+            frame: Some(frame),
+            frames,
+            finding: Finding {
+                offset: usize::try_from(rec).unwrap_or(usize::MAX),
+                ..finding
+            },
+        }
+    }
 }
 
 /// Options for reading a capture.
@@ -166,7 +192,11 @@ impl<R: Read> Iterator for CaptureReader<R> {
             match self.records.next_record() {
                 Ok(pcap::Next::Record(rec)) => self.engine.packet(&rec, &mut self.out),
                 Ok(pcap::Next::Finding(frame, finding)) => {
-                    self.out.push_back(Event::Finding { frame, finding });
+                    self.out.push_back(Event::Finding {
+                        frame,
+                        frames: frame.into_iter().collect(),
+                        finding,
+                    });
                 }
                 Ok(pcap::Next::End) => {
                     self.finished = true;
@@ -187,6 +217,8 @@ impl<R: Read> Iterator for CaptureReader<R> {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Ctx<'a> {
     pub frame: u64,
+    /// Byte offset of the frame's record in the capture file.
+    pub rec: u64,
     pub ts_secs: i64,
     pub ts_nanos: u32,
     /// Other frames that contributed (IP fragments, SCTP fragments).
@@ -215,7 +247,7 @@ struct Engine {
     defrag: ip::Defrag,
     tcp: tcp::Tcp,
     sctp: sctp::Sctp,
-    frag_findings: Vec<(Option<u64>, Finding)>,
+    frag_findings: Vec<Event>,
 }
 
 impl Engine {
@@ -242,6 +274,7 @@ impl Engine {
     fn packet(&mut self, rec: &pcap::Record<'_>, out: &mut VecDeque<Event>) {
         let ctx = Ctx {
             frame: rec.frame,
+            rec: rec.offset,
             ts_secs: rec.ts_secs,
             ts_nanos: rec.ts_nanos,
             extra: &[],
@@ -256,9 +289,7 @@ impl Engine {
         let mut tail = VecDeque::new();
         self.tcp.finish(&mut tail);
         self.defrag.finish(&mut self.frag_findings);
-        for (frame, finding) in self.frag_findings.drain(..) {
-            tail.push_back(Event::Finding { frame, finding });
-        }
+        tail.extend(self.frag_findings.drain(..));
         // Flushed messages in order of their completing frame.
         let mut v: Vec<Event> = tail.into();
         v.sort_by_key(|e| match e {
@@ -315,12 +346,11 @@ impl Engine {
                     proto,
                     data,
                     ctx.frame,
+                    ctx.rec,
                     ctx.ts_secs,
                     &mut self.frag_findings,
                 );
-                for (frame, finding) in self.frag_findings.drain(..) {
-                    out.push_back(Event::Finding { frame, finding });
-                }
+                out.extend(self.frag_findings.drain(..));
                 if let Some(r) = r {
                     let (proto, payload) = if r.v6 {
                         match ip::skip_v6_ext(r.proto, &r.payload) {
@@ -592,18 +622,20 @@ pub(crate) fn frame_datagram(
             }
             Item::Junk(at, len) => {
                 let m = meta(Vec::new());
-                out.push_back(Event::Finding {
-                    frame: Some(ctx.frame),
-                    finding: Finding::warning(
+                out.push_back(Event::finding(
+                    ctx.frame,
+                    ctx.rec,
+                    ctx.frames(),
+                    Finding::warning(
                         "capture-junk",
                         0,
                         format!(
-                            "frame {}: {len} bytes at payload offset {at} ({} → {}, {}) are not SIP or MSRP; skipped",
-                            ctx.frame, m.src, m.dst, m.transport
+                            "frame {} (record at byte {}): {len} bytes at payload offset {at} ({} → {}, {}) are not SIP or MSRP; skipped",
+                            ctx.frame, ctx.rec, m.src, m.dst, m.transport
                         ),
                     )
                     .with_len(len),
-                });
+                ));
             }
         }
     }

@@ -87,6 +87,8 @@ enum Format {
 /// One packet record.
 pub(crate) struct Record<'a> {
     pub frame: u64,
+    /// Byte offset of the record (pcapng: the block) in the capture file.
+    pub offset: u64,
     pub linktype: u32,
     pub ts_secs: i64,
     pub ts_nanos: u32,
@@ -335,6 +337,7 @@ impl<R: Read> RecordReader<R> {
         };
         Ok(Next::Record(Record {
             frame,
+            offset: start,
             linktype,
             ts_secs: i64::from(secs),
             ts_nanos,
@@ -564,6 +567,7 @@ impl<R: Read> RecordReader<R> {
                     }
                     return Ok(Next::Record(Record {
                         frame,
+                        offset: start,
                         linktype,
                         ts_secs,
                         ts_nanos,

@@ -69,12 +69,15 @@ struct Span {
     /// Stream offset just past this span's bytes.
     end: u64,
     frame: u64,
+    /// Record offset of the frame in the capture file.
+    rec: u64,
     ts: (i64, u32),
 }
 
 struct OooSeg {
     data: Vec<u8>,
     frame: u64,
+    rec: u64,
     ts: (i64, u32),
 }
 
@@ -110,12 +113,13 @@ struct Flow {
     midstream: bool,
     /// Bytes skipped while looking for the first start line.
     skipped: u64,
-    first_skip_frame: Option<u64>,
+    first_skip_frame: Option<(u64, u64)>,
     resync: bool,
     /// A line was partly skipped: skip the rest of it before looking again.
     mid_line: bool,
     deferred: Vec<Event>,
     last_frame: u64,
+    last_rec: u64,
     last_ts: i64,
     ws_msg: Vec<u8>,
     ws_start: u64,
@@ -147,6 +151,7 @@ impl Flow {
             mid_line: false,
             deferred: Vec::new(),
             last_frame: 0,
+            last_rec: 0,
             last_ts: 0,
             ws_msg: Vec::new(),
             ws_start: 0,
@@ -177,8 +182,7 @@ impl Flow {
         format!("TCP {} → {}", self.src, self.dst)
     }
 
-    fn push_finding(&mut self, frame: Option<u64>, finding: Finding, out: &mut VecDeque<Event>) {
-        let e = Event::Finding { frame, finding };
+    fn push_finding(&mut self, e: Event, out: &mut VecDeque<Event>) {
         if self.proven || self.forced {
             out.push_back(e);
         } else if self.deferred.len() < MAX_DEFERRED {
@@ -186,7 +190,7 @@ impl Flow {
         }
     }
 
-    fn append(&mut self, data: &[u8], frame: u64, ts: (i64, u32)) {
+    fn append(&mut self, data: &[u8], frame: u64, rec: u64, ts: (i64, u32)) {
         if data.is_empty() {
             return;
         }
@@ -195,9 +199,15 @@ impl Flow {
         let end = self.stream_end();
         match self.spans.back_mut() {
             Some(s) if s.frame == frame => s.end = end,
-            _ => self.spans.push_back(Span { end, frame, ts }),
+            _ => self.spans.push_back(Span {
+                end,
+                frame,
+                rec,
+                ts,
+            }),
         }
         self.last_frame = frame;
+        self.last_rec = rec;
     }
 
     fn drain_ooo(&mut self) {
@@ -215,7 +225,7 @@ impl Flow {
             let seg_end = off + seg.data.len() as u64;
             if seg_end > end {
                 let skip = (end - off) as usize;
-                self.append(&seg.data[skip..], seg.frame, seg.ts);
+                self.append(&seg.data[skip..], seg.frame, seg.rec, seg.ts);
             }
         }
     }
@@ -240,7 +250,7 @@ impl Flow {
             return; // retransmission
         }
         if off <= end {
-            self.append(&payload[(end - off) as usize..], ctx.frame, ts);
+            self.append(&payload[(end - off) as usize..], ctx.frame, ctx.rec, ts);
             self.drain_ooo();
             return;
         }
@@ -254,6 +264,7 @@ impl Flow {
                 self.ooo_bytes += payload.len() - old.data.len();
                 old.data = payload.to_vec();
                 old.frame = ctx.frame;
+                old.rec = ctx.rec;
                 old.ts = ts;
             }
             None => {
@@ -263,6 +274,7 @@ impl Flow {
                     OooSeg {
                         data: payload.to_vec(),
                         frame: ctx.frame,
+                        rec: ctx.rec,
                         ts,
                     },
                 );
@@ -285,10 +297,11 @@ impl Flow {
         }
     }
 
-    /// Frames and the completing frame's timestamp for stream bytes `s..e`.
-    fn frames_of(&self, s: u64, e: u64) -> (Vec<u64>, u64, (i64, u32)) {
+    /// Frames, the completing frame, its timestamp and its record offset
+    /// for stream bytes `s..e`.
+    fn frames_of(&self, s: u64, e: u64) -> (Vec<u64>, u64, (i64, u32), u64) {
         let mut frames = Vec::new();
-        let mut best = (0u64, (0i64, 0u32));
+        let mut best = (0u64, (0i64, 0u32), 0u64);
         let mut start = 0u64;
         for (i, sp) in self.spans.iter().enumerate() {
             if i > 0 && start >= e {
@@ -297,7 +310,7 @@ impl Flow {
             if sp.end > s && (i == 0 || start < e) {
                 frames.push(sp.frame);
                 if sp.frame >= best.0 {
-                    best = (sp.frame, sp.ts);
+                    best = (sp.frame, sp.ts, sp.rec);
                 }
             }
             start = sp.end;
@@ -306,9 +319,9 @@ impl Flow {
         frames.dedup();
         if frames.is_empty() {
             frames.push(self.last_frame);
-            best = (self.last_frame, (self.last_ts, 0));
+            best = (self.last_frame, (self.last_ts, 0), self.last_rec);
         }
-        (frames, best.0, best.1)
+        (frames, best.0, best.1, best.2)
     }
 
     fn prove(&mut self, out: &mut VecDeque<Event>) {
@@ -318,10 +331,14 @@ impl Flow {
         self.proven = true;
         out.extend(self.deferred.drain(..));
         if self.midstream && self.skipped > 0 {
-            let first = self.first_skip_frame.unwrap_or(self.last_frame);
-            out.push_back(Event::Finding {
-                frame: Some(first),
-                finding: Finding::note(
+            let (first, rec) = self
+                .first_skip_frame
+                .unwrap_or((self.last_frame, self.last_rec));
+            out.push_back(Event::finding(
+                first,
+                rec,
+                Vec::new(),
+                Finding::note(
                     "capture-midstream",
                     0,
                     format!(
@@ -330,14 +347,14 @@ impl Flow {
                         self.skipped
                     ),
                 ),
-            });
+            ));
         }
     }
 
     fn skip(&mut self, n: usize) {
         self.skipped += n as u64;
         if self.first_skip_frame.is_none() {
-            self.first_skip_frame = self.spans.front().map(|s| s.frame);
+            self.first_skip_frame = self.spans.front().map(|s| (s.frame, s.rec));
         }
     }
 
@@ -422,20 +439,24 @@ impl Flow {
                 Step::Junk { len } => {
                     let len = len.max(1);
                     if (self.proven && !self.resync) || self.forced {
-                        let frame = self
-                            .frames_of(self.base + pos as u64, self.base + (pos + len) as u64)
-                            .1;
+                        let (frames, frame, _, rec) =
+                            self.frames_of(self.base + pos as u64, self.base + (pos + len) as u64);
                         let name = self.name();
                         self.push_finding(
-                            Some(frame),
-                            Finding::warning(
-                                "capture-junk",
-                                0,
-                                format!(
-                                    "{name}: {len} bytes before frame {frame} are not SIP or MSRP; skipped"
-                                ),
-                            )
-                            .with_len(len),
+                            Event::finding(
+                                frame,
+                                rec,
+                                frames,
+                                Finding::warning(
+                                    "capture-junk",
+                                    0,
+                                    format!(
+                                        "{name}: {len} bytes at stream offset {} (up to frame {frame}, record at byte {rec}) are not SIP or MSRP; skipped",
+                                        self.base + pos as u64
+                                    ),
+                                )
+                                .with_len(len),
+                            ),
                             out,
                         );
                     } else {
@@ -446,7 +467,7 @@ impl Flow {
                 Step::Message(f) => {
                     let end = f.end.max(1).min(rest.len());
                     let s = self.base + pos as u64;
-                    let (frames, frame, ts) = self.frames_of(s, s + end as u64);
+                    let (frames, frame, ts, _) = self.frames_of(s, s + end as u64);
                     let bytes = rest[..end].to_vec();
                     self.prove(out);
                     self.resync = false;
@@ -483,16 +504,19 @@ impl Flow {
                 ws::Parse::NeedMore => break,
                 ws::Parse::Bad => {
                     if self.proven {
-                        let frame = self
-                            .frames_of(self.base + pos as u64, self.base + pos as u64 + 1)
-                            .1;
+                        let (_, frame, _, rec) =
+                            self.frames_of(self.base + pos as u64, self.base + pos as u64 + 1);
                         let name = self.name();
                         self.push_finding(
-                            Some(frame),
-                            Finding::warning(
-                                "websocket-bad-frame",
-                                0,
-                                format!("{name}: invalid WebSocket frame in frame {frame}; looking for SIP/MSRP again"),
+                            Event::finding(
+                                frame,
+                                rec,
+                                Vec::new(),
+                                Finding::warning(
+                                    "websocket-bad-frame",
+                                    0,
+                                    format!("{name}: invalid WebSocket frame in frame {frame}; looking for SIP/MSRP again"),
+                                ),
                             ),
                             out,
                         );
@@ -507,18 +531,21 @@ impl Flow {
                 ws::Parse::Header(h) => h,
             };
             if h.payload_len > cfg.max_message as u64 {
-                let frame = self
-                    .frames_of(self.base + pos as u64, self.base + pos as u64 + 1)
-                    .1;
+                let (_, frame, _, rec) =
+                    self.frames_of(self.base + pos as u64, self.base + pos as u64 + 1);
                 let name = self.name();
                 self.push_finding(
-                    Some(frame),
-                    Finding::error(
-                        "websocket-frame-too-large",
-                        0,
-                        format!(
-                            "{name}: WebSocket frame in frame {frame} declares {} bytes (limit {}); the flow is dropped",
-                            h.payload_len, cfg.max_message
+                    Event::finding(
+                        frame,
+                        rec,
+                        Vec::new(),
+                        Finding::error(
+                            "websocket-frame-too-large",
+                            0,
+                            format!(
+                                "{name}: WebSocket frame in frame {frame} declares {} bytes (limit {}); the flow is dropped",
+                                h.payload_len, cfg.max_message
+                            ),
                         ),
                     ),
                     out,
@@ -559,20 +586,26 @@ impl Flow {
                     if !self.ws_reported {
                         self.ws_reported = true;
                         let name = self.name();
+                        let (frames, frame, _, rec) = self.frames_of(self.ws_start, frame_end);
                         self.push_finding(
-                            None,
-                            Finding::warning(
-                                "websocket-compressed",
-                                0,
-                                format!("{name}: WebSocket messages are compressed (permessage-deflate); they are skipped"),
+                            Event::finding(
+                                frame,
+                                rec,
+                                frames,
+                                Finding::warning(
+                                    "websocket-compressed",
+                                    0,
+                                    format!("{name}: WebSocket messages are compressed (permessage-deflate); they are skipped"),
+                                ),
                             ),
                             out,
                         );
                     }
                 } else {
-                    let (frames, frame, ts) = self.frames_of(self.ws_start, frame_end);
+                    let (frames, frame, ts, rec) = self.frames_of(self.ws_start, frame_end);
                     let ctx = Ctx {
                         frame,
+                        rec,
                         ts_secs: ts.0,
                         ts_nanos: ts.1,
                         extra: &frames,
@@ -600,9 +633,105 @@ impl Flow {
                 self.ws_msg.clear();
             }
         }
+        if at_eof && !switched && (pos < self.buf.len() || self.ws_in_msg) {
+            self.ws_cut(pos, cfg, out);
+            pos = self.buf.len();
+        }
         self.consume(pos);
-        let _ = at_eof;
         switched
+    }
+
+    /// The stream ends (end of capture, or a gap) inside a WebSocket frame
+    /// or a fragmented WebSocket message starting at `pos`: report it, and
+    /// frame what was captured of the message, marked truncated.
+    fn ws_cut(&mut self, pos: usize, cfg: &Cfg, out: &mut VecDeque<Event>) {
+        let rest = &self.buf[pos..];
+        let mut declared = None;
+        let mut have = 0usize;
+        if let ws::Parse::Header(h) = ws::parse_header(rest) {
+            let avail = rest.len().saturating_sub(h.header_len);
+            declared = Some(h.payload_len);
+            have = avail;
+            let payload = &rest[h.header_len.min(rest.len())..];
+            match h.opcode {
+                1 | 2 => {
+                    self.ws_msg.clear();
+                    self.ws_in_msg = true;
+                    self.ws_rsv1 = h.rsv1;
+                    self.ws_start = self.base + pos as u64;
+                    ws::unmask_into(&mut self.ws_msg, payload, h.mask);
+                }
+                0 if self.ws_in_msg => ws::unmask_into(&mut self.ws_msg, payload, h.mask),
+                _ => {}
+            }
+        }
+        let start = if self.ws_in_msg {
+            self.ws_start
+        } else {
+            self.base + pos as u64
+        };
+        let end = self.stream_end().max(start + 1);
+        let (frames, frame, ts, rec) = self.frames_of(start, end);
+        let name = self.name();
+        let what = match declared {
+            Some(d) => {
+                format!("inside a WebSocket frame ({have} of its {d} payload bytes captured)")
+            }
+            None if pos < self.buf.len() => format!(
+                "inside a WebSocket frame header ({} bytes)",
+                self.buf.len() - pos
+            ),
+            None => "inside a fragmented WebSocket message (no final frame)".to_string(),
+        };
+        self.push_finding(
+            Event::finding(
+                frame,
+                rec,
+                frames.clone(),
+                Finding::warning(
+                    "websocket-truncated",
+                    0,
+                    format!(
+                        "{name}: the stream ends (end of capture or a gap) {what}, begun in frame {}; what was captured of the message is kept, marked truncated",
+                        frames.first().copied().unwrap_or(frame)
+                    ),
+                ),
+            ),
+            out,
+        );
+        if self.ws_in_msg && !self.ws_rsv1 && !self.ws_msg.is_empty() {
+            let msg = std::mem::take(&mut self.ws_msg);
+            let ctx = Ctx {
+                frame,
+                rec,
+                ts_secs: ts.0,
+                ts_nanos: ts.1,
+                extra: &frames,
+            };
+            let (src, dst) = (self.src, self.dst);
+            let meta = |frames| Meta {
+                frame,
+                frames,
+                ts_secs: ts.0,
+                ts_nanos: ts.1,
+                src,
+                dst,
+                transport: Transport::Ws,
+            };
+            let mut local = VecDeque::new();
+            if frame_datagram(&msg, &cfg.dgram, self.forced, &ctx, &meta, &mut local) > 0 {
+                self.prove(out);
+                for mut e in local {
+                    if let Event::Message(m) = &mut e {
+                        m.truncated = true;
+                    }
+                    out.push_back(e);
+                }
+            }
+            self.ws_msg = msg;
+        }
+        self.ws_in_msg = false;
+        self.ws_msg.clear();
     }
 }
 
@@ -751,6 +880,7 @@ impl Tcp {
             let mut f = Flow::new(src, dst, seg.seq.wrapping_add(1), false, forced);
             f.last_ts = ctx.ts_secs;
             f.last_frame = ctx.frame;
+            f.last_rec = ctx.rec;
             self.flows.insert(key, f);
         } else if seg.payload.is_empty() && !self.flows.contains_key(&key) {
             return;
@@ -797,11 +927,15 @@ impl Tcp {
             };
             let name = flow.name();
             flow.push_finding(
-                Some(ctx.frame),
-                Finding::error(
-                    "tcp-flow-over-limit",
-                    0,
-                    format!("{name} is dropped at frame {}: {why}", ctx.frame),
+                Event::finding(
+                    ctx.frame,
+                    ctx.rec,
+                    Vec::new(),
+                    Finding::error(
+                        "tcp-flow-over-limit",
+                        0,
+                        format!("{name} is dropped at frame {}: {why}", ctx.frame),
+                    ),
                 ),
                 out,
             );
@@ -865,18 +999,22 @@ impl Tcp {
 /// framing after it.
 fn resolve_gaps(f: &mut Flow, cfg: &Cfg, out: &mut VecDeque<Event>) {
     while let Some((&off, seg)) = f.ooo.first_key_value() {
-        let after_frame = seg.frame;
-        let before_frame = f.last_frame;
+        let (after_frame, after_rec) = (seg.frame, seg.rec);
+        let (before_frame, before_rec) = (f.last_frame, f.last_rec);
         f.run(true, cfg, out);
         let lost = off.saturating_sub(f.stream_end());
         let name = f.name();
         f.push_finding(
-            Some(after_frame),
-            Finding::error(
-                "tcp-gap",
-                0,
-                format!(
-                    "{name}: {lost} bytes missing between frame {before_frame} and frame {after_frame}; framing resumes at the next start line"
+            Event::finding(
+                after_frame,
+                after_rec,
+                vec![before_frame],
+                Finding::error(
+                    "tcp-gap",
+                    0,
+                    format!(
+                        "{name}: {lost} bytes missing between frame {before_frame} and frame {after_frame} (records at bytes {before_rec} and {after_rec}); framing resumes at the next start line"
+                    ),
                 ),
             ),
             out,

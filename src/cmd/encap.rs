@@ -8,7 +8,7 @@ use sipmsrp::encap::{self, Collector, EncapError, Options, PagerForm, Position};
 use sipmsrp::finding::LineIndex;
 
 use crate::cli::EncapArgs;
-use crate::cmd::{self, Input};
+use crate::cmd::{self, Input, Source};
 
 /// A seed for generated ids: the clock, the process id and the standard
 /// library's per-process random hasher keys.
@@ -68,16 +68,29 @@ pub fn run(args: EncapArgs) -> Result<ExitCode> {
     };
     opts.validate().map_err(|e| anyhow!("{}", e.message))?;
     let limits = args.limits.to_limits();
-    let inputs = cmd::read_inputs(&args.inputs)?;
+    let progress = cmd::Progress::auto(false);
+    // Text inputs are kept (positions are reported as line:column); of a
+    // capture, streamed, only the name (positions are frame numbers).
+    let mut inputs: Vec<Input> = Vec::new();
     let mut collector = Collector::new(&limits);
-    for (i, input) in inputs.iter().enumerate() {
-        if encap::is_capture(&input.bytes) {
-            encap::load_capture(&mut collector, i, &input.bytes[..])
-                .map_err(|e| describe(&inputs, &e))?;
-        } else {
-            encap::load_text(&mut collector, i, &input.bytes);
+    for source in cmd::open_inputs(&args.inputs, &progress)? {
+        let i = inputs.len();
+        match source? {
+            Source::Text(input) => {
+                encap::load_text(&mut collector, i, &input.bytes);
+                inputs.push(input);
+            }
+            Source::Capture(c) => {
+                inputs.push(Input {
+                    name: c.name.clone(),
+                    bytes: Vec::new(),
+                });
+                encap::load_capture(&mut collector, i, c.into_reader())
+                    .map_err(|e| describe(&inputs, &e))?;
+            }
         }
     }
+    progress.clear();
     let collected = collector
         .finish(args.call_id.as_deref().map(str::as_bytes))
         .map_err(|e| describe(&inputs, &e))?;

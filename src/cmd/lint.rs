@@ -9,7 +9,15 @@ use colored::Colorize;
 use sipmsrp::finding::{LineIndex, Severity};
 use sipmsrp::lint::{self, Config, Level, Report, output::Located};
 
-use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Input, emit, read_inputs, use_color};
+use std::path::PathBuf;
+
+use sipmsrp::capture::{CaptureOptions, Event};
+use sipmsrp::lint::Diagnostic;
+
+use super::{
+    CaptureInput, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Input, Progress, Source, emit,
+    open_inputs, use_color,
+};
 use crate::cli::{ColorChoice, LintArgs, LintFormat, LintProfile};
 
 pub fn run(args: LintArgs, color: ColorChoice) -> Result<ExitCode> {
@@ -37,11 +45,7 @@ pub fn run(args: LintArgs, color: ColorChoice) -> Result<ExitCode> {
         bail!("--fix needs the encap library, which is not merged yet");
     }
     let cfg = config(&args)?;
-    let inputs = read_inputs(&args.inputs)?;
-    let mut results = Vec::with_capacity(inputs.len());
-    for input in &inputs {
-        results.push(lint_input(input, &cfg));
-    }
+    let (inputs, results) = lint_inputs(&args.inputs, &cfg)?;
     let located: Vec<(Located<'_>, &Input)> = results
         .iter()
         .zip(&inputs)
@@ -99,16 +103,88 @@ fn config(args: &LintArgs) -> Result<Config> {
     Ok(cfg)
 }
 
-/// One input: a text file (a capture reader will plug in here: see
-/// `lint_capture`).
+type Linted = (Vec<Input>, Vec<(Report, LineIndex)>);
+
+/// Every input, text or capture, each with its report.
+fn lint_inputs(paths: &[PathBuf], cfg: &Config) -> Result<Linted> {
+    let progress = Progress::auto(false);
+    let mut inputs = Vec::new();
+    let mut results = Vec::new();
+    for source in open_inputs(paths, &progress)? {
+        match source? {
+            Source::Text(input) => {
+                results.push(lint_input(&input, cfg));
+                inputs.push(input);
+            }
+            Source::Capture(c) => lint_capture(c, cfg, &progress, &mut inputs, &mut results)?,
+        }
+    }
+    Ok((inputs, results))
+}
+
+/// One text input.
 fn lint_input(input: &Input, cfg: &Config) -> (Report, LineIndex) {
-    // HOOK(capture): when `sipmsrp::capture` is merged, test
-    // `capture::is_capture(&input.bytes)` here and lint each
-    // `CapturedMessage` with `lint::lint_one(msg.bytes, msg.protocol,
-    // msg.truncated, msg.findings, Some(msg.meta.frame), cfg)`, merging the
-    // reports (line/column are then those of the message bytes).
     let report = lint::lint_text(&input.bytes, cfg);
     (report, LineIndex::new(&input.bytes))
+}
+
+/// A capture, streamed: each message is linted on its own (diagnostics carry
+/// its frame; line and column are inside the message). A message with
+/// diagnostics is kept as an input of its own (named as the capture) so the
+/// source line can be shown; capture-level findings (gaps, a cut record...)
+/// are diagnostics of the capture, at the byte offset of their record.
+fn lint_capture(
+    c: CaptureInput,
+    cfg: &Config,
+    progress: &Progress,
+    inputs: &mut Vec<Input>,
+    results: &mut Vec<(Report, LineIndex)>,
+) -> Result<()> {
+    let name = c.name.clone();
+    let opts = CaptureOptions {
+        limits: cfg.limits.clone(),
+        force_ports: Vec::new(),
+    };
+    let mut whole = Report::default();
+    for event in c.events(opts)? {
+        match event.map_err(|e| anyhow::anyhow!("{name}: {e}"))? {
+            Event::Finding { frame, finding, .. } => {
+                if let Some(severity) = cfg.severity(finding.code, finding.severity) {
+                    whole.diagnostics.push(Diagnostic {
+                        rule: finding.code,
+                        severity,
+                        message: finding.message,
+                        offset: finding.offset,
+                        len: 0,
+                        path: finding.path,
+                        frame,
+                    });
+                }
+            }
+            Event::Message(m) => {
+                progress.message();
+                let frame = Some(m.meta.frame);
+                let report =
+                    lint::lint_one(&m.bytes, m.protocol, m.truncated, m.findings, frame, cfg);
+                if report.diagnostics.is_empty() {
+                    whole.messages += report.messages;
+                    continue;
+                }
+                results.push((report, LineIndex::new(&m.bytes)));
+                inputs.push(Input {
+                    name: name.clone(),
+                    bytes: m.bytes,
+                });
+            }
+        }
+    }
+    // Capture-level diagnostics point into the capture file, not at text.
+    results.push((whole, LineIndex::new(b"")));
+    inputs.push(Input {
+        name,
+        bytes: Vec::new(),
+    });
+    Ok(())
 }
 
 fn list_rules() -> String {

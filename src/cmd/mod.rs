@@ -6,13 +6,18 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
+use sipmsrp::capture::{self, CaptureOptions, CaptureReader};
 
 use crate::cli::{Cli, ColorChoice, Command};
+
+mod progress;
+pub use progress::Progress;
 
 pub mod encap;
 pub mod generate;
 pub mod lint;
 pub mod parse;
+mod reassemble;
 pub mod summary;
 pub mod uri;
 
@@ -54,13 +59,122 @@ pub fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
-/// One input: its display name and its bytes.
+/// One text input: its display name and its bytes.
 pub struct Input {
     pub name: String,
     pub bytes: Vec<u8>,
 }
 
-/// Read every input named (`-` or none: stdin). Errors name the file.
+/// One opened input. Text is read whole (its messages are views into it);
+/// a capture is streamed record by record, so memory stays flat however
+/// large it is. Which one is decided by the first four bytes (the pcap and
+/// pcapng magic numbers), sniffed without losing them, from files and
+/// standard input alike.
+pub enum Source {
+    Text(Input),
+    Capture(CaptureInput),
+}
+
+impl Source {
+    pub fn name(&self) -> &str {
+        match self {
+            Source::Text(i) => &i.name,
+            Source::Capture(c) => &c.name,
+        }
+    }
+}
+
+/// A capture to stream: its name and a reader positioned at its magic number.
+pub struct CaptureInput {
+    pub name: String,
+    reader: Box<dyn Read>,
+}
+
+impl CaptureInput {
+    /// The capture's events. An error (not a valid capture, an unknown link
+    /// type) names the input.
+    pub fn events(
+        self,
+        opts: CaptureOptions,
+    ) -> Result<CaptureReader<Box<dyn Read>>, anyhow::Error> {
+        let name = self.name;
+        CaptureReader::new(self.reader, opts).map_err(|e| anyhow::anyhow!("{name}: {e}"))
+    }
+
+    /// The raw reader (for library functions that take any `Read`).
+    pub fn into_reader(self) -> Box<dyn Read> {
+        self.reader
+    }
+}
+
+/// The inputs named (`-` or none: standard input), opened one after the
+/// other as the iterator is advanced: at most one is open at a time. Every
+/// file is checked first, so that one that cannot be opened is an error
+/// before anything is written.
+pub fn open_inputs<'a>(
+    paths: &'a [PathBuf],
+    progress: &'a Progress,
+) -> Result<impl Iterator<Item = Result<Source>> + 'a> {
+    let list: Vec<&'a Path> = if paths.is_empty() {
+        vec![Path::new("-")]
+    } else {
+        paths.iter().map(PathBuf::as_path).collect()
+    };
+    for p in &list {
+        if *p != Path::new("-") {
+            std::fs::File::open(p).with_context(|| format!("{}: cannot read", p.display()))?;
+        }
+    }
+    Ok(list.into_iter().map(move |p| open_input(p, progress)))
+}
+
+/// Open one input (`-`: standard input) and sniff what it is.
+pub fn open_input(path: &Path, progress: &Progress) -> Result<Source> {
+    let (name, size, reader): (String, Option<u64>, Box<dyn Read>) = if path == Path::new("-") {
+        ("<stdin>".into(), None, Box::new(io::stdin().lock()))
+    } else {
+        let f = std::fs::File::open(path)
+            .with_context(|| format!("{}: cannot read", path.display()))?;
+        let size = f
+            .metadata()
+            .ok()
+            .filter(std::fs::Metadata::is_file)
+            .map(|m| m.len());
+        (path.display().to_string(), size, Box::new(f))
+    };
+    let mut reader = progress.reader(&name, size, reader);
+    let mut magic = [0u8; 4];
+    let got = read_full(&mut reader, &mut magic).with_context(|| format!("{name}: cannot read"))?;
+    let prefix = &magic[..got];
+    if capture::is_capture(prefix) {
+        let reader: Box<dyn Read> = Box::new(io::Cursor::new(magic).take(got as u64).chain(reader));
+        return Ok(Source::Capture(CaptureInput { name, reader }));
+    }
+    let mut bytes = Vec::with_capacity(size.map_or(0, |s| s.min(1 << 30) as usize));
+    bytes.extend_from_slice(prefix);
+    reader
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("{name}: cannot read"))?;
+    Ok(Source::Text(Input { name, bytes }))
+}
+
+/// Read until `buf` is full or the input ends; returns the bytes read.
+fn read_full(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// Read every input named whole, as text (`-` or none: standard input).
+/// For options that take a document, not messages (`--json-input`,
+/// `--from-body`).
 pub fn read_inputs(paths: &[PathBuf]) -> Result<Vec<Input>> {
     if paths.is_empty() {
         return Ok(vec![read_input(Path::new("-"))?]);
@@ -68,6 +182,7 @@ pub fn read_inputs(paths: &[PathBuf]) -> Result<Vec<Input>> {
     paths.iter().map(|p| read_input(p)).collect()
 }
 
+/// Read one input whole (`-`: standard input). Errors name the file.
 pub fn read_input(path: &Path) -> Result<Input> {
     if path == Path::new("-") {
         let mut bytes = Vec::new();

@@ -1,5 +1,10 @@
 //! `sipmsrp parse`: messages into a readable view or JSON.
+//!
+//! Output is written as messages are found: nothing is kept but what
+//! `--reassemble` holds of MSRP messages still incomplete (`--format json`
+//! too: `[`, then each element, then `]`).
 
+use std::collections::BTreeSet;
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
@@ -9,7 +14,8 @@ use colored::Colorize;
 use serde_json::{Map, Value, json};
 
 use sipmsrp::body::{Body, BodyKind};
-use sipmsrp::finding::{Finding, LineIndex, Severity};
+use sipmsrp::capture::{CaptureOptions, Event, Meta};
+use sipmsrp::finding::{Finding, LineIndex, Severity, offset_in};
 use sipmsrp::framing::{FrameOptions, Framer, Item, Protocol};
 use sipmsrp::header::Header;
 use sipmsrp::limits::Limits;
@@ -18,22 +24,47 @@ use sipmsrp::msrp::MsrpKind;
 use sipmsrp::sip::StartLine;
 use sipmsrp::source;
 
-use super::{Input, read_inputs, use_color};
+use super::reassemble::{BodyStart, ChunkRec, Joined, Joiner, Offer, Pos};
+use super::{CaptureInput, Input, Progress, Source, open_inputs, use_color};
 use crate::cli::{ColorChoice, ParseArgs, ParseFormat, ProtocolFilter};
 
 /// Version of the JSON output schema (docs/json-schema.md).
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// Where a message came from, for output.
+/// Where a message or a finding is, for output.
+#[derive(Debug, Clone, Copy)]
 pub struct Origin<'i> {
     pub file: &'i str,
     /// Where and when, for messages read from a capture.
-    pub capture: Option<&'i sipmsrp::capture::Meta>,
-    /// Byte offset in the original input.
+    pub capture: Option<&'i Meta>,
+    /// Byte offset in the original input (for captures: in the message).
     pub offset: usize,
     pub line: usize,
     pub column: usize,
 }
+
+impl<'i> Origin<'i> {
+    fn at(file: &'i str, capture: Option<&'i Meta>, p: Pos) -> Self {
+        Origin {
+            file,
+            capture,
+            offset: p.offset,
+            line: p.line,
+            column: p.column,
+        }
+    }
+
+    fn pos(&self) -> Pos {
+        Pos {
+            offset: self.offset,
+            line: self.line,
+            column: self.column,
+        }
+    }
+}
+
+/// A finding and where it is.
+type Located<'i> = (Finding, Origin<'i>);
 
 /// Renders messages in the chosen format.
 struct Printer<W: Write> {
@@ -43,13 +74,17 @@ struct Printer<W: Write> {
     first_json: bool,
 }
 
+/// What one input gave: messages seen and the worst severity found.
+type Tally = (usize, Option<Severity>);
+
 pub fn run(args: ParseArgs, color: ColorChoice) -> Result<ExitCode> {
     colored::control::set_override(use_color(color));
     let limits = args.limits.to_limits();
-    let inputs = read_inputs(&args.inputs)?;
+    let progress = Progress::auto(true);
+    let sources = open_inputs(&args.inputs, &progress)?;
     let stdout = io::stdout().lock();
     let mut printer = Printer {
-        out: BufWriter::new(stdout),
+        out: BufWriter::with_capacity(64 * 1024, stdout),
         format: args.format,
         summary: args.summary,
         first_json: true,
@@ -60,15 +95,20 @@ pub fn run(args: ParseArgs, color: ColorChoice) -> Result<ExitCode> {
     let mut messages = 0usize;
     let mut worst: Option<Severity> = None;
     let mut captures_without_messages = Vec::new();
-    for input in &inputs {
-        let (n, w) = if sipmsrp::capture::is_capture(&input.bytes) {
-            let (n, w) = parse_capture(input, &args, &limits, &mut printer)?;
-            if n == 0 {
-                captures_without_messages.push(input.name.as_str());
+    let mut names = Vec::new();
+    for source in sources {
+        let source = source?;
+        names.push(source.name().to_string());
+        let (n, w) = match source {
+            Source::Text(input) => parse_text(&input, &args, &limits, &mut printer, &progress)?,
+            Source::Capture(c) => {
+                let name = c.name.clone();
+                let (n, w) = parse_capture(c, &args, &limits, &mut printer, &progress)?;
+                if n == 0 {
+                    captures_without_messages.push(name);
+                }
+                (n, w)
             }
-            (n, w)
-        } else {
-            parse_text(input, &args, &limits, &mut printer)?
         };
         messages += n;
         worst = worst.max(w);
@@ -77,18 +117,12 @@ pub fn run(args: ParseArgs, color: ColorChoice) -> Result<ExitCode> {
         printer.out.write_all(b"]\n")?;
     }
     printer.out.flush()?;
+    progress.clear();
     for name in &captures_without_messages {
         eprintln!("sipmsrp: note: {name}: no SIP or MSRP message found in the capture");
     }
-    if messages == 0 && captures_without_messages.len() < inputs.len() {
-        bail!(
-            "{}: no SIP or MSRP message found",
-            inputs
-                .iter()
-                .map(|i| i.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+    if messages == 0 && captures_without_messages.len() < names.len() {
+        bail!("{}: no SIP or MSRP message found", names.join(", "));
     }
     Ok(match worst {
         Some(Severity::Warning | Severity::Error) => ExitCode::from(super::EXIT_FINDINGS),
@@ -96,13 +130,67 @@ pub fn run(args: ParseArgs, color: ColorChoice) -> Result<ExitCode> {
     })
 }
 
-/// Frame and print one text input. Returns (messages seen, worst severity).
+fn worst_of<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Option<Severity> {
+    findings.into_iter().map(|f| f.severity).max()
+}
+
+/// The body of an MSRP message as a range of `buf` (empty when there is none).
+fn msrp_body_range(buf: &[u8], p: &Parsed<'_>) -> std::ops::Range<usize> {
+    match &p.message {
+        Message::Msrp(n) => match n.msg.body {
+            Some(b) if !b.is_empty() => {
+                let s = offset_in(buf, b);
+                s..s + b.len()
+            }
+            _ => 0..0,
+        },
+        Message::Sip(_) => 0..0,
+    }
+}
+
+/// What `--reassemble` keeps of a chunk. `found` are the chunk's findings
+/// (positioned); those inside `body` (a range of positions' offsets) are
+/// left out.
+fn chunk_rec(
+    p: &Parsed<'_>,
+    at: Pos,
+    capture: Option<&Meta>,
+    found: &[Located<'_>],
+    body: std::ops::Range<usize>,
+    body_start: BodyStart,
+) -> ChunkRec {
+    let (tid, range, flag) = match &p.message {
+        Message::Msrp(n) => (
+            n.msg.transaction_id.to_vec(),
+            n.msg.byte_range(),
+            n.msg.flag.unwrap_or(b'$'),
+        ),
+        Message::Sip(_) => (Vec::new(), None, b'$'),
+    };
+    ChunkRec {
+        pos: at,
+        capture: capture.cloned(),
+        length: p.message.raw().len(),
+        transaction_id: tid,
+        range,
+        flag,
+        findings: found
+            .iter()
+            .filter(|(_, o)| body.is_empty() || !body.contains(&o.offset))
+            .map(|(f, o)| (f.clone(), o.pos()))
+            .collect(),
+        body: body_start,
+    }
+}
+
+/// Frame and print one text input.
 fn parse_text<W: Write>(
     input: &Input,
     args: &ParseArgs,
     limits: &Limits,
     printer: &mut Printer<W>,
-) -> Result<(usize, Option<Severity>)> {
+    progress: &Progress,
+) -> Result<Tally> {
     let prepared = source::prepare(&input.bytes, true);
     let index = LineIndex::new(&input.bytes);
     let buf: &[u8] = &prepared.bytes;
@@ -110,20 +198,23 @@ fn parse_text<W: Write>(
         max_message: limits.max_message,
         datagram: false,
     };
+    let file = input.name.as_str();
     let mut count = 0;
     let mut worst = None;
-    let origin = |offset: usize| {
-        let orig = prepared.original_offset(offset);
+    let at_original = |orig: usize| {
         let (line, column) = index.line_col(orig);
         Origin {
-            file: &input.name,
+            file,
             capture: None,
             offset: orig,
             line,
             column,
         }
     };
+    let origin = |offset: usize| at_original(prepared.original_offset(offset));
+    let text_pos = |offset: usize| origin(offset).pos();
     let mut leniency = prepared.findings.clone();
+    let mut joiner = args.reassemble.then(|| Joiner::new(limits));
     for item in Framer::new(buf, opts) {
         match item {
             Item::Junk { start, end } => {
@@ -137,10 +228,11 @@ fn parse_text<W: Write>(
                 )
                 .with_len(end - start);
                 worst = worst.max(Some(f.severity));
-                printer.junk(&origin(start), &f, &|o| origin(o))?;
+                printer.junk(&origin(start), &f)?;
             }
             Item::Message(frame) => {
                 count += 1;
+                progress.message();
                 let mut parsed = message::parse_frame(buf, &frame, limits);
                 // Leniency findings of the dedent belong to the message they precede.
                 let orig_start = prepared.original_offset(frame.start);
@@ -157,58 +249,94 @@ fn parse_text<W: Write>(
                 if !selected(&parsed, args) {
                     continue;
                 }
-                for f in &parsed.findings {
-                    worst = worst.max(Some(f.severity));
-                }
-                for f in &mine {
-                    worst = worst.max(Some(f.severity));
-                }
-                // Findings in `mine` carry original offsets already; mark them so.
-                let extra: Vec<(Finding, bool)> = mine.into_iter().map(|f| (f, true)).collect();
-                let own: Vec<(Finding, bool)> =
-                    parsed.findings.drain(..).map(|f| (f, false)).collect();
-                let all: Vec<(Finding, bool)> = extra.into_iter().chain(own).collect();
-                printer.message(&origin(frame.start), &parsed, &all, &|o| origin(o), &|o| {
-                    let (line, column) = index.line_col(o);
-                    Origin {
-                        file: &input.name,
-                        capture: None,
-                        offset: o,
-                        line,
-                        column,
+                // Leniency findings carry original offsets already.
+                let mut found: Vec<Located<'_>> = mine
+                    .into_iter()
+                    .map(|f| {
+                        let o = at_original(f.offset);
+                        (f, o)
+                    })
+                    .collect();
+                found.extend(parsed.findings.drain(..).map(|f| {
+                    let o = origin(f.offset);
+                    (f, o)
+                }));
+                let at = origin(frame.start);
+                if let Some(j) = joiner.as_mut() {
+                    let body = msrp_body_range(buf, &parsed);
+                    let orig_body = if body.is_empty() {
+                        0..0
+                    } else {
+                        prepared.original_offset(body.start)
+                            ..prepared.original_offset(body.end - 1) + 1
+                    };
+                    let offer = j.offer(&parsed, || {
+                        chunk_rec(
+                            &parsed,
+                            at.pos(),
+                            None,
+                            &found,
+                            orig_body,
+                            BodyStart::Prepared(body.start),
+                        )
+                    });
+                    match offer {
+                        Offer::No => {}
+                        Offer::Alone(f) => found.push((f, at)),
+                        Offer::Held => continue,
+                        Offer::Done(joined) => {
+                            let w = print_joined(printer, &joined, file, limits, Some(&text_pos))?;
+                            worst = worst.max(w);
+                            continue;
+                        }
                     }
-                })?;
+                }
+                worst = worst.max(worst_of(found.iter().map(|(f, _)| f)));
+                printer.message(&at, &parsed, &found, None)?;
             }
+        }
+    }
+    if let Some(j) = joiner {
+        for joined in j.finish() {
+            let w = print_joined(printer, &joined, file, limits, Some(&text_pos))?;
+            worst = worst.max(w);
         }
     }
     Ok((count, worst))
 }
 
-/// Read one pcap/pcapng input and print its messages. Positions of
-/// findings are inside the message; the frame number says where it is.
+/// Read one pcap/pcapng input, streaming, and print its messages. Positions
+/// of findings are inside the message; the frame number says where it is.
 fn parse_capture<W: Write>(
-    input: &Input,
+    input: CaptureInput,
     args: &ParseArgs,
     limits: &Limits,
     printer: &mut Printer<W>,
-) -> Result<(usize, Option<Severity>)> {
-    use sipmsrp::capture::{CaptureOptions, CaptureReader, Event};
+    progress: &Progress,
+) -> Result<Tally> {
     let opts = CaptureOptions {
         limits: limits.clone(),
         force_ports: args.port.clone(),
     };
-    let reader = CaptureReader::new(std::io::Cursor::new(&input.bytes[..]), opts)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", input.name))?;
+    let name = input.name.clone();
+    let file = name.as_str();
+    let reader = input.events(opts)?;
     let mut count = 0;
     let mut worst = None;
+    let mut joiner = args.reassemble.then(|| Joiner::new(limits));
     for event in reader {
-        match event.map_err(|e| anyhow::anyhow!("{}: {e}", input.name))? {
-            Event::Finding { frame, finding } => {
+        match event.map_err(|e| anyhow::anyhow!("{file}: {e}"))? {
+            Event::Finding {
+                frame,
+                frames,
+                finding,
+            } => {
                 worst = worst.max(Some(finding.severity));
-                printer.capture_finding(&input.name, frame, &finding)?;
+                printer.capture_finding(file, frame, &frames, &finding)?;
             }
             Event::Message(m) => {
                 count += 1;
+                progress.message();
                 let mut parsed = message::parse_one(
                     &m.bytes,
                     m.protocol,
@@ -219,27 +347,140 @@ fn parse_capture<W: Write>(
                 if !selected(&parsed, args) {
                     continue;
                 }
-                for f in &parsed.findings {
-                    worst = worst.max(Some(f.severity));
-                }
                 let index = LineIndex::new(&m.bytes);
                 let origin = |o: usize| {
                     let (line, column) = index.line_col(o);
                     Origin {
-                        file: &input.name,
+                        file,
                         capture: Some(&m.meta),
                         offset: o,
                         line,
                         column,
                     }
                 };
-                let all: Vec<(Finding, bool)> =
-                    parsed.findings.drain(..).map(|f| (f, false)).collect();
-                printer.message(&origin(0), &parsed, &all, &origin, &origin)?;
+                let mut found: Vec<Located<'_>> = parsed
+                    .findings
+                    .drain(..)
+                    .map(|f| {
+                        let o = origin(f.offset);
+                        (f, o)
+                    })
+                    .collect();
+                let at = origin(0);
+                if let Some(j) = joiner.as_mut() {
+                    let body = msrp_body_range(&m.bytes, &parsed);
+                    let body_pos = origin(body.start).pos();
+                    let offer = j.offer(&parsed, || {
+                        chunk_rec(
+                            &parsed,
+                            at.pos(),
+                            Some(&m.meta),
+                            &found,
+                            body,
+                            BodyStart::InMessage(body_pos),
+                        )
+                    });
+                    match offer {
+                        Offer::No => {}
+                        Offer::Alone(f) => found.push((f, at)),
+                        Offer::Held => continue,
+                        Offer::Done(joined) => {
+                            worst = worst.max(print_joined(printer, &joined, file, limits, None)?);
+                            continue;
+                        }
+                    }
+                }
+                worst = worst.max(worst_of(found.iter().map(|(f, _)| f)));
+                printer.message(&at, &parsed, &found, None)?;
             }
         }
     }
+    if let Some(j) = joiner {
+        for joined in j.finish() {
+            worst = worst.max(print_joined(printer, &joined, file, limits, None)?);
+        }
+    }
     Ok((count, worst))
+}
+
+/// The capture facts of a joined message: completed by the latest of its
+/// chunks' frames, from all of them.
+fn joined_meta(j: &Joined) -> Option<Meta> {
+    let last = j
+        .chunks
+        .iter()
+        .filter_map(|c| c.capture.as_ref())
+        .max_by_key(|m| m.frame)?;
+    let frames: BTreeSet<u64> = j
+        .chunks
+        .iter()
+        .filter_map(|c| c.capture.as_ref())
+        .flat_map(|m| m.frames.iter().copied())
+        .collect();
+    let first = j.chunks.first().and_then(|c| c.capture.as_ref())?;
+    Some(Meta {
+        frame: last.frame,
+        frames: frames.into_iter().collect(),
+        ts_secs: last.ts_secs,
+        ts_nanos: last.ts_nanos,
+        src: first.src,
+        dst: first.dst,
+        transport: first.transport,
+    })
+}
+
+/// Print a joined MSRP message; returns the worst severity of its findings.
+/// `text_pos` maps offsets of a text input's (dedented) buffer to positions;
+/// `None` for captures.
+fn print_joined<W: Write>(
+    printer: &mut Printer<W>,
+    j: &Joined,
+    file: &str,
+    limits: &Limits,
+    text_pos: Option<&dyn Fn(usize) -> Pos>,
+) -> Result<Option<Severity>> {
+    let parsed = message::parse_one(&j.raw, Protocol::Msrp, false, Vec::new(), limits);
+    let meta = joined_meta(j);
+    let first = j.chunks.first();
+    let at = Origin::at(
+        file,
+        meta.as_ref(),
+        first.map(|c| c.pos).unwrap_or_default(),
+    );
+    let mut found: Vec<Located<'_>> = Vec::new();
+    // Each chunk's own findings (start line, headers, framing).
+    for c in &j.chunks {
+        for (f, p) in &c.findings {
+            found.push((f.clone(), Origin::at(file, c.capture.as_ref(), *p)));
+        }
+    }
+    // Reassembly findings, at the chunk they are about.
+    for f in &j.message.findings {
+        let o = match j.by_id.get(&f.offset) {
+            Some(c) => Origin::at(file, c.capture.as_ref(), c.pos),
+            None => at,
+        };
+        found.push((f.clone(), o));
+    }
+    // Findings of the joined body, at the chunk that holds the byte.
+    let body_len = j.message.body.len();
+    for f in &parsed.findings {
+        if body_len == 0 || f.offset < j.body_at || f.offset > j.body_at + body_len {
+            continue;
+        }
+        let b = (f.offset - j.body_at).min(body_len - 1);
+        let Some((c, delta)) = j.chunk_of(b) else {
+            continue;
+        };
+        let p = match (c.body, text_pos) {
+            (BodyStart::Prepared(start), Some(map)) => map(start + delta),
+            _ => j.in_message(c, b - delta, delta),
+        };
+        found.push((f.clone(), Origin::at(file, c.capture.as_ref(), p)));
+    }
+    let worst = worst_of(found.iter().map(|(f, _)| f));
+    printer.message(&at, &parsed, &found, Some(j))?;
+    Ok(worst)
 }
 
 /// RFC 3339 UTC timestamp of a capture time.
@@ -250,7 +491,7 @@ fn rfc3339(secs: i64, nanos: u32) -> String {
     }
 }
 
-fn capture_json(m: &sipmsrp::capture::Meta) -> Value {
+fn capture_json(m: &Meta) -> Value {
     json!({
         "frame": m.frame,
         "frames": m.frames,
@@ -308,7 +549,94 @@ fn lossy(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-type OriginFn<'f, 'i> = dyn Fn(usize) -> Origin<'i> + 'f;
+fn source_json(o: &Origin<'_>, length: usize) -> Value {
+    let mut source = json!({"file": o.file, "offset": o.offset, "line": o.line, "column": o.column, "length": length});
+    if let Some(c) = o.capture {
+        source["capture"] = capture_json(c);
+    }
+    source
+}
+
+fn flag_str(f: u8) -> String {
+    (f as char).to_string()
+}
+
+/// The `reassembled` object of a joined message.
+fn reassembled_json(j: &Joined, file: &str) -> Value {
+    let r = &j.message;
+    let chunks: Vec<Value> = j
+        .chunks
+        .iter()
+        .zip(&r.pieces)
+        .map(|(c, p)| {
+            let mut o = Map::new();
+            put_bytes(&mut o, "transaction_id", &c.transaction_id);
+            o.insert(
+                "byte_range".into(),
+                match c.range {
+                    Some(br) => json!({"start": br.start, "end": br.end, "total": br.total}),
+                    None => Value::Null,
+                },
+            );
+            o.insert("flag".into(), json!(flag_str(c.flag)));
+            o.insert("start".into(), json!(p.start));
+            o.insert("length".into(), json!(p.len));
+            o.insert(
+                "source".into(),
+                source_json(&Origin::at(file, c.capture.as_ref(), c.pos), c.length),
+            );
+            Value::Object(o)
+        })
+        .collect();
+    json!({
+        "chunks": chunks,
+        "received": r.chunks,
+        "total": r.total,
+        "complete": r.complete,
+        "aborted": r.aborted,
+    })
+}
+
+/// The chunk lines of a joined message in the human view.
+fn reassembled_human(j: &Joined, file: &str) -> Vec<String> {
+    let r = &j.message;
+    let mut out = vec![format!(
+        "  {}",
+        format!(
+            "chunks ({} received, {} bytes joined{}):",
+            r.chunks,
+            r.body.len(),
+            r.total
+                .map_or_else(|| ", total unknown".to_string(), |t| format!(" of {t}"))
+        )
+        .bold()
+    )];
+    for (c, p) in j.chunks.iter().zip(&r.pieces) {
+        let range = match c.range {
+            Some(br) => format!(
+                "{}-{}/{}",
+                br.start,
+                br.end.map_or("*".into(), |e| e.to_string()),
+                br.total.map_or("*".into(), |t| t.to_string())
+            ),
+            None => "(no Byte-Range)".into(),
+        };
+        let place = match &c.capture {
+            Some(m) => format!("{file} frame {}", m.frame),
+            None => format!("{file}:{}:{}", c.pos.line, c.pos.column),
+        };
+        out.push(format!(
+            "    {} {} {} bytes from byte {}  {}  {}",
+            range,
+            flag_str(c.flag),
+            p.len,
+            p.start,
+            lossy(&c.transaction_id),
+            place.dimmed()
+        ));
+    }
+    out
+}
 
 impl<W: Write> Printer<W> {
     fn json_line(&mut self, v: &Value) -> io::Result<()> {
@@ -328,7 +656,15 @@ impl<W: Write> Printer<W> {
         Ok(())
     }
 
-    fn capture_finding(&mut self, file: &str, frame: Option<u64>, f: &Finding) -> Result<()> {
+    /// A capture-level finding: its offset is the capture file offset of
+    /// the record of `frame`.
+    fn capture_finding(
+        &mut self,
+        file: &str,
+        frame: Option<u64>,
+        frames: &[u64],
+        f: &Finding,
+    ) -> Result<()> {
         if self.summary {
             writeln!(
                 self.out,
@@ -346,7 +682,7 @@ impl<W: Write> Printer<W> {
                 "{} {}{}: {}[{}]: {}",
                 "──".dimmed(),
                 file,
-                frame.map_or(String::new(), |n| format!(" frame {n}")),
+                frame.map_or(String::new(), |n| format!(" frame {n} (byte {})", f.offset)),
                 f.severity,
                 f.code,
                 f.message
@@ -361,6 +697,7 @@ impl<W: Write> Printer<W> {
                     "file": file,
                     "offset": f.offset,
                     "frame": frame,
+                    "frames": frames,
                 });
                 self.json_line(&v)?;
             }
@@ -368,7 +705,7 @@ impl<W: Write> Printer<W> {
         Ok(())
     }
 
-    fn junk(&mut self, at: &Origin<'_>, f: &Finding, origin: &OriginFn<'_, '_>) -> Result<()> {
+    fn junk(&mut self, at: &Origin<'_>, f: &Finding) -> Result<()> {
         if self.summary {
             writeln!(
                 self.out,
@@ -394,7 +731,7 @@ impl<W: Write> Printer<W> {
                     "type": "junk",
                     "schema_version": SCHEMA_VERSION,
                     "source": {"file": at.file, "offset": at.offset, "line": at.line, "column": at.column, "length": f.len},
-                    "findings": [finding_json(f, origin)],
+                    "findings": [finding_json(f, at)],
                 });
                 self.json_line(&v)?;
             }
@@ -402,13 +739,13 @@ impl<W: Write> Printer<W> {
         Ok(())
     }
 
+    /// One message; `joined` when it was put together from chunks.
     fn message(
         &mut self,
         at: &Origin<'_>,
         p: &Parsed<'_>,
-        findings: &[(Finding, bool)],
-        origin: &OriginFn<'_, '_>,
-        original: &OriginFn<'_, '_>,
+        findings: &[Located<'_>],
+        joined: Option<&Joined>,
     ) -> Result<()> {
         if self.summary {
             let id = p
@@ -442,32 +779,24 @@ impl<W: Write> Printer<W> {
             return Ok(());
         }
         match self.format {
-            ParseFormat::Human => self.human(at, p, findings, origin, original)?,
+            ParseFormat::Human => self.human(at, p, findings, joined)?,
             _ => {
                 let mut v = message_json(&p.message);
                 let obj = v.as_object_mut().expect("object");
                 obj.insert("type".into(), json!("message"));
                 obj.insert("schema_version".into(), json!(SCHEMA_VERSION));
-                let mut source = json!({"file": at.file, "offset": at.offset, "line": at.line, "column": at.column, "length": p.message.raw().len()});
-                if let Some(c) = at.capture {
-                    source["capture"] = capture_json(c);
-                }
-                obj.insert("source".into(), source);
+                let length = match joined.and_then(|j| j.chunks.first()) {
+                    Some(c) => c.length,
+                    None => p.message.raw().len(),
+                };
+                obj.insert("source".into(), source_json(at, length));
                 obj.insert("truncated".into(), json!(p.truncated));
+                if let Some(j) = joined {
+                    obj.insert("reassembled".into(), reassembled_json(j, at.file));
+                }
                 obj.insert(
                     "findings".into(),
-                    Value::Array(
-                        findings
-                            .iter()
-                            .map(|(f, orig)| {
-                                if *orig {
-                                    finding_json(f, original)
-                                } else {
-                                    finding_json(f, origin)
-                                }
-                            })
-                            .collect(),
-                    ),
+                    Value::Array(findings.iter().map(|(f, o)| finding_json(f, o)).collect()),
                 );
                 // Stable key order: type first.
                 let mut ordered = Map::new();
@@ -487,9 +816,8 @@ impl<W: Write> Printer<W> {
         &mut self,
         at: &Origin<'_>,
         p: &Parsed<'_>,
-        findings: &[(Finding, bool)],
-        origin: &OriginFn<'_, '_>,
-        original: &OriginFn<'_, '_>,
+        findings: &[Located<'_>],
+        joined: Option<&Joined>,
     ) -> Result<()> {
         let proto = p.message.protocol().as_str().to_uppercase();
         let mut title = format!(
@@ -513,23 +841,36 @@ impl<W: Write> Printer<W> {
                 p.message.raw().len()
             );
         }
+        if let Some(j) = joined {
+            let r = &j.message;
+            let state = if r.aborted {
+                "aborted"
+            } else if r.complete {
+                "complete"
+            } else {
+                "incomplete"
+            };
+            title.push_str(&format!(
+                "  reassembled from {} chunk{} ({state})",
+                r.chunks,
+                if r.chunks == 1 { "" } else { "s" }
+            ));
+        }
         if p.truncated {
             title.push_str("  (truncated)");
         }
         writeln!(self.out, "{} {}", "──".dimmed(), title.bold())?;
         let mut lines = Vec::new();
         render_message(&p.message_view(), 0, &mut lines);
+        if let Some(j) = joined {
+            lines.extend(reassembled_human(j, at.file));
+        }
         for l in lines {
             writeln!(self.out, "{l}")?;
         }
         if !findings.is_empty() {
             writeln!(self.out, "  {}", "findings:".bold())?;
-            for (f, orig) in findings {
-                let o = if *orig {
-                    original(f.offset)
-                } else {
-                    origin(f.offset)
-                };
+            for (f, o) in findings {
                 let sev = match f.severity {
                     Severity::Error => "error".red().bold(),
                     Severity::Warning => "warning".yellow().bold(),
@@ -540,10 +881,14 @@ impl<W: Write> Printer<W> {
                 } else {
                     format!(" ({})", f.path)
                 };
+                let frame = match o.capture {
+                    Some(c) if joined.is_some() => format!(" (frame {})", c.frame),
+                    _ => String::new(),
+                };
                 writeln!(
                     self.out,
-                    "    {}:{}:{}: {}[{}]: {}{}",
-                    o.file, o.line, o.column, sev, f.code, f.message, path
+                    "    {}:{}:{}: {}[{}]: {}{}{}",
+                    o.file, o.line, o.column, sev, f.code, f.message, path, frame
                 )?;
             }
         }
@@ -552,8 +897,7 @@ impl<W: Write> Printer<W> {
     }
 }
 
-fn finding_json(f: &Finding, origin: &OriginFn<'_, '_>) -> Value {
-    let o = origin(f.offset);
+fn finding_json(f: &Finding, o: &Origin<'_>) -> Value {
     let frame = o.capture.map(|c| c.frame);
     json!({
         "frame": frame,

@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, anyhow, bail};
+use sipmsrp::capture::{CaptureOptions, Event};
 use sipmsrp::finding::{Finding, Severity};
 use sipmsrp::framing::{FrameOptions, Framer, Item, Protocol};
 use sipmsrp::limits::Limits;
@@ -22,7 +23,9 @@ use sipmsrp::summary::{
     self, CONTENT_TYPE, DocHeader, DocMessage, MessageState, NotifyParams, SummaryDoc,
 };
 
-use super::{EXIT_CLEAN, EXIT_FINDINGS, Input, emit, read_input, read_inputs};
+use super::{
+    EXIT_CLEAN, EXIT_FINDINGS, Input, Progress, Source, emit, open_inputs, read_input, read_inputs,
+};
 use crate::cli::{SummaryArgs, SummaryFormat};
 
 /// Default NOTIFY To URI.
@@ -160,8 +163,10 @@ pub fn run(args: SummaryArgs) -> Result<ExitCode> {
         }
         from_json(&inputs[0], &mut report)?
     } else {
-        let inputs = read_inputs(&args.inputs)?;
-        from_stored(&inputs, &args, &limits, &mut report)?
+        let progress = Progress::auto(false);
+        let doc = from_stored(&args, &limits, &mut report, &progress)?;
+        progress.clear();
+        doc
     };
 
     if let Some(account) = &args.account {
@@ -291,97 +296,84 @@ fn check_date(date: &str) -> Result<()> {
 
 /// The summary document of stored deferred messages: every pager-mode
 /// MESSAGE, and every INVITE that opened a Large Message Mode session, once
-/// per Call-ID (which becomes the Message-ID, 003 7.3.1 a).
+/// per Call-ID (which becomes the Message-ID, 003 7.3.1 a). Text inputs and
+/// captures alike; a stored message from a capture without a Date gets the
+/// capture time (unless `--date` is given).
 fn from_stored(
-    inputs: &[Input],
     args: &SummaryArgs,
     limits: &Limits,
     report: &mut Report,
+    progress: &Progress,
 ) -> Result<SummaryDoc> {
     if let Some(d) = &args.date {
         check_date(d)?;
     }
-    let class = args.class.as_deref().unwrap_or("text-message");
-    let mut doc = SummaryDoc::new(None);
-    let mut seen: HashSet<String> = HashSet::new();
-    let mut matched_old: HashSet<&str> = HashSet::new();
-    for input in inputs {
-        if sipmsrp::capture::is_capture(&input.bytes) {
-            bail!(
-                "{}: reading stored messages from captures is not available yet; give a text dump",
-                input.name
-            );
+    let mut store = Store {
+        args,
+        class: args.class.as_deref().unwrap_or("text-message"),
+        doc: SummaryDoc::new(None),
+        seen: HashSet::new(),
+        matched_old: HashSet::new(),
+    };
+    for source in open_inputs(&args.inputs, progress)? {
+        match source? {
+            Source::Text(input) => store.text(&input, limits, report, progress)?,
+            Source::Capture(c) => {
+                let name = c.name.clone();
+                let opts = CaptureOptions {
+                    limits: limits.clone(),
+                    force_ports: Vec::new(),
+                };
+                let mut messages = 0usize;
+                for event in c.events(opts)? {
+                    match event.map_err(|e| anyhow!("{name}: {e}"))? {
+                        Event::Finding { frame, finding, .. } => {
+                            progress.clear();
+                            let at = match frame {
+                                Some(n) => format!("{name}: frame {n} (byte {})", finding.offset),
+                                None => name.clone(),
+                            };
+                            report.print(&at, None, &[finding]);
+                        }
+                        Event::Message(m) => {
+                            messages += 1;
+                            progress.message();
+                            if m.protocol != Protocol::Sip {
+                                continue;
+                            }
+                            let parsed = message::parse_one(
+                                &m.bytes,
+                                m.protocol,
+                                m.truncated,
+                                Vec::new(),
+                                limits,
+                            );
+                            let Message::Sip(node) = &parsed.message else {
+                                continue;
+                            };
+                            let date = sipmsrp::date::from_unix(m.meta.ts_secs, m.meta.ts_nanos)
+                                .map(sipmsrp::date::format);
+                            if let Some(f) = store.add(&node.msg, 0, date.as_deref()) {
+                                progress.clear();
+                                report.print(
+                                    &format!("{name}: frame {}", m.meta.frame),
+                                    None,
+                                    &[f],
+                                );
+                            }
+                        }
+                    }
+                }
+                if messages == 0 {
+                    progress.clear();
+                    eprintln!("sipmsrp: note: {name}: no SIP or MSRP message found in the capture");
+                }
+            }
         }
-        let prepared = source::prepare(&input.bytes, true);
-        let buf: &[u8] = &prepared.bytes;
-        let opts = FrameOptions {
-            max_message: limits.max_message,
-            datagram: false,
-        };
-        let mut messages = 0usize;
-        let mut notes: Vec<Finding> = Vec::new();
-        for item in Framer::new(buf, opts) {
-            let Item::Message(frame) = item else { continue };
-            messages += 1;
-            if frame.protocol != Protocol::Sip {
-                continue; // MSRP SENDs belong to the session their INVITE opened.
-            }
-            let parsed = message::parse_frame(buf, &frame, limits);
-            let Message::Sip(node) = &parsed.message else {
-                continue;
-            };
-            let msg = &node.msg;
-            let method = match &msg.start {
-                Some(StartLine::Request { method, .. }) => *method,
-                _ => continue,
-            };
-            if method != b"MESSAGE" && method != b"INVITE" {
-                continue;
-            }
-            let at = prepared.original_offset(frame.start);
-            let Some(call_id) = msg.header("Call-ID").and_then(|h| h.text()) else {
-                notes.push(Finding::error(
-                    "summary-stored-without-call-id",
-                    at,
-                    format!(
-                        "stored {} has no (UTF-8) Call-ID to become its Message-ID; left out",
-                        String::from_utf8_lossy(method)
-                    ),
-                ));
-                continue;
-            };
-            let call_id = call_id.into_owned();
-            if !seen.insert(call_id.clone()) {
-                continue; // A retransmission or re-INVITE of a message already counted.
-            }
-            let old = args.old.iter().find(|o| **o == call_id);
-            if let Some(o) = old {
-                matched_old.insert(o.as_str());
-            }
-            let (headers, urgent, dated) = stored_headers(msg, &call_id, args.date.as_deref());
-            if !dated {
-                notes.push(Finding::warning(
-                    "summary-stored-without-date",
-                    at,
-                    format!("stored message {call_id} has no Date and no --date was given; its Date line is left out"),
-                ));
-            }
-            doc.messages.push(DocMessage {
-                class: Some(class.to_string()),
-                state: Some(if old.is_some() {
-                    MessageState::Old
-                } else {
-                    MessageState::New
-                }),
-                urgent: Some(urgent),
-                headers,
-            });
-        }
-        if messages == 0 && !buf.trim_ascii().is_empty() {
-            bail!("{}: no SIP or MSRP message found", input.name);
-        }
-        report.print(&input.name, Some(&input.bytes), &notes);
     }
+    let Store {
+        doc, matched_old, ..
+    } = store;
     let unmatched: Vec<Finding> = args
         .old
         .iter()
@@ -398,6 +390,110 @@ fn from_stored(
     let findings = doc.validate().map_err(|e| anyhow!("{e}"))?;
     report.print("--class", None, &findings);
     Ok(doc)
+}
+
+/// The stored messages gathered so far.
+struct Store<'a> {
+    args: &'a SummaryArgs,
+    class: &'a str,
+    doc: SummaryDoc,
+    seen: HashSet<String>,
+    matched_old: HashSet<&'a str>,
+}
+
+impl<'a> Store<'a> {
+    /// Every stored message of a text input.
+    fn text(
+        &mut self,
+        input: &Input,
+        limits: &Limits,
+        report: &mut Report,
+        progress: &Progress,
+    ) -> Result<()> {
+        let prepared = source::prepare(&input.bytes, true);
+        let buf: &[u8] = &prepared.bytes;
+        let opts = FrameOptions {
+            max_message: limits.max_message,
+            datagram: false,
+        };
+        let mut messages = 0usize;
+        let mut notes: Vec<Finding> = Vec::new();
+        for item in Framer::new(buf, opts) {
+            let Item::Message(frame) = item else { continue };
+            messages += 1;
+            progress.message();
+            if frame.protocol != Protocol::Sip {
+                continue; // MSRP SENDs belong to the session their INVITE opened.
+            }
+            let parsed = message::parse_frame(buf, &frame, limits);
+            let Message::Sip(node) = &parsed.message else {
+                continue;
+            };
+            let at = prepared.original_offset(frame.start);
+            notes.extend(self.add(&node.msg, at, None));
+        }
+        if messages == 0 && !buf.trim_ascii().is_empty() {
+            bail!("{}: no SIP or MSRP message found", input.name);
+        }
+        progress.clear();
+        report.print(&input.name, Some(&input.bytes), &notes);
+        Ok(())
+    }
+
+    /// Add one message if it is a stored one (a MESSAGE or an INVITE not
+    /// seen before). `at` positions the note returned, if any; `capture_date`
+    /// is the Date used when the message has none and `--date` is absent.
+    fn add(
+        &mut self,
+        msg: &SipMessage<'_>,
+        at: usize,
+        capture_date: Option<&str>,
+    ) -> Option<Finding> {
+        let method = match &msg.start {
+            Some(StartLine::Request { method, .. }) => *method,
+            _ => return None,
+        };
+        if method != b"MESSAGE" && method != b"INVITE" {
+            return None;
+        }
+        let Some(call_id) = msg.header("Call-ID").and_then(|h| h.text()) else {
+            return Some(Finding::error(
+                "summary-stored-without-call-id",
+                at,
+                format!(
+                    "stored {} has no (UTF-8) Call-ID to become its Message-ID; left out",
+                    String::from_utf8_lossy(method)
+                ),
+            ));
+        };
+        let call_id = call_id.into_owned();
+        if !self.seen.insert(call_id.clone()) {
+            return None; // A retransmission or re-INVITE of a message already counted.
+        }
+        let old = self.args.old.iter().find(|o| **o == call_id);
+        if let Some(o) = old {
+            self.matched_old.insert(o.as_str());
+        }
+        let date = self.args.date.as_deref().or(capture_date);
+        let (headers, urgent, dated) = stored_headers(msg, &call_id, date);
+        self.doc.messages.push(DocMessage {
+            class: Some(self.class.to_string()),
+            state: Some(if old.is_some() {
+                MessageState::Old
+            } else {
+                MessageState::New
+            }),
+            urgent: Some(urgent),
+            headers,
+        });
+        (!dated).then(|| {
+            Finding::warning(
+                "summary-stored-without-date",
+                at,
+                format!("stored message {call_id} has no Date and no --date was given; its Date line is left out"),
+            )
+        })
+    }
 }
 
 /// A name-addr without its `tag` parameter (dialog state, not the message's).
