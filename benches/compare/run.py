@@ -96,7 +96,7 @@ def machine():
 
 def versions(sipmsrp):
     v = {}
-    v["tshark"] = sh(["tshark", "--version"]).splitlines()[0]
+    v["tshark"] = sh(["tshark", "--version"]).splitlines()[0].rstrip(".")
     v["rustc"] = sh(["rustc", "--version"]).strip()
     v["sipmsrp"] = sh([sipmsrp, "--version"]).strip()
     with open(os.path.join(PEERS, "Cargo.lock")) as f:
@@ -186,12 +186,13 @@ def expected_tshark_msrp(flows_tsv, ports):
         for line in f:
             a, b, n, mid = (int(x) for x in line.split("\t"))
             starts += n - mid
-            names = [f"{p} {ports[p]}" for p in (a, b) if p in ports and ports[p] != "msrp"]
+            names = [ports[p] for p in (a, b) if p in ports and ports[p] != "msrp"]
             if names:
                 other_port += 1
                 other_port_starts += n - mid
-                taken.update(names)
-    return starts, other_port, other_port_starts, sorted(taken)
+                taken.update(set(names))
+    return starts, other_port, other_port_starts, [
+        f"{name} ×{n}" if n > 1 else name for name, n in taken.most_common()]
 
 
 def mb(n):
@@ -221,7 +222,12 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the generated corpus")
     ap.add_argument("--no-build", action="store_true", help="use the binaries already built")
     ap.add_argument("--json", help="also write the raw figures here")
+    ap.add_argument("--report", metavar="JSON", help="only print the report of a run saved with --json")
     args = ap.parse_args()
+    if args.report:
+        with open(args.report) as f:
+            print(markdown(json.load(f)))
+        return
 
     need("tshark", "install it: DEBIAN_FRONTEND=noninteractive apt-get install -y tshark")
     need("/usr/bin/time", "install GNU time: apt-get install -y time")
@@ -248,7 +254,8 @@ def main():
     ports = tshark_tcp_ports()
 
     sizes = [int(s) for s in args.sizes.split(",") if s]
-    results = {"machine": mach, "versions": vers, "seed": args.seed, "sizes": {}}
+    results = {"machine": mach, "versions": vers, "seed": args.seed, "sizes": {},
+               "args": vars(args), "date": time.strftime("%Y-%m-%d")}
     try:
         for size in sizes:
             results["sizes"][size] = one_size(r, size, args, work, sipmsrp, gen, floor, libcmp, ports)
@@ -260,7 +267,7 @@ def main():
     results["load"] = {"before": load_before, "after": os.getloadavg()}
     results["elapsed_s"] = time.time() - started
 
-    report = markdown(results, args)
+    report = markdown(results)
     print(report)
     if args.json:
         with open(args.json, "w") as f:
@@ -389,14 +396,14 @@ def big(r, args, work, sipmsrp, gen, floor):
     return out
 
 
-def markdown(res, args):
-    m, v = res["machine"], res["versions"]
+def markdown(res):
+    m, v, args = res["machine"], res["versions"], argparse.Namespace(**res["args"])
     L = []
     L.append("## Side by side (benches/compare)")
     L.append("")
     L.append(f"Command: `python3 benches/compare/run.py{' --with-1g' if args.with_1g else ''}` "
              f"(seed {res['seed']}, {args.runs} runs per tool, {args.tshark_runs} per tshark mode, "
-             f"medians; run {time.strftime('%Y-%m-%d')}, {res['elapsed_s'] / 60:.1f} min).")
+             f"medians; run {res['date']}, {res['elapsed_s'] / 60:.1f} min).")
     L.append(f"Machine: {m['cpu']}, {m['cpus']} CPUs, {m['mem']}, Linux {m['kernel']}; "
              f"load average {res['load']['before'][0]:.1f} before, {res['load']['after'][0]:.1f} after.")
     L.append(f"Tools: {v['sipmsrp']} ({v['rustc']}), {v['tshark']}, rsip {v['rsip']}, "
@@ -463,7 +470,8 @@ def markdown(res, args):
             f"| {size} MiB | {g['sip']} / {g['msrp']} | {sp.get('sip', 0)} / {sp.get('msrp', 0)} | "
             f"{st.get('sip', 0)} / {st.get('msrp', 0)} | {ts['sip']} / {ts['msrp']} | "
             f"{ts.get('call_id', 0)} | {g['msrp_mid_segment']} | {c['msrp_segment_starts']} | "
-            f"{c['msrp_segment_starts_on_other_ports']} ({c['msrp_flows_on_other_ports']} connections"
+            f"{c['msrp_segment_starts_on_other_ports']} ({c['msrp_flows_on_other_ports']} "
+            f"connection{'' if c['msrp_flows_on_other_ports'] == 1 else 's'}"
             f"{': ' + ', '.join(c['other_ports']) if c['other_ports'] else ''}) |"
         )
     L.append("")
