@@ -15,6 +15,7 @@ pub use progress::Progress;
 
 pub mod encap;
 pub mod generate;
+pub mod json;
 pub mod lint;
 pub mod parse;
 mod reassemble;

@@ -9,9 +9,7 @@ use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
-use base64::Engine;
 use colored::Colorize;
-use serde_json::{Map, Value, json};
 
 use sipmsrp::body::{Body, BodyKind};
 use sipmsrp::capture::{CaptureOptions, Event, Meta};
@@ -24,6 +22,7 @@ use sipmsrp::msrp::MsrpKind;
 use sipmsrp::sip::StartLine;
 use sipmsrp::source;
 
+use super::json::Json;
 use super::reassemble::{BodyStart, ChunkRec, Joined, Joiner, Offer, Pos};
 use super::{CaptureInput, Input, Progress, Source, open_inputs, use_color};
 use crate::cli::{ColorChoice, ParseArgs, ParseFormat, ProtocolFilter};
@@ -72,6 +71,8 @@ struct Printer<W: Write> {
     format: ParseFormat,
     summary: bool,
     first_json: bool,
+    /// The JSON text of the line being written, reused.
+    json: Json,
 }
 
 /// What one input gave: messages seen and the worst severity found.
@@ -88,6 +89,7 @@ pub fn run(args: ParseArgs, color: ColorChoice) -> Result<ExitCode> {
         format: args.format,
         summary: args.summary,
         first_json: true,
+        json: Json::new(),
     };
     if printer.format == ParseFormat::Json && !printer.summary {
         printer.out.write_all(b"[")?;
@@ -491,15 +493,25 @@ fn rfc3339(secs: i64, nanos: u32) -> String {
     }
 }
 
-fn capture_json(m: &Meta) -> Value {
-    json!({
-        "frame": m.frame,
-        "frames": m.frames,
-        "timestamp": rfc3339(m.ts_secs, m.ts_nanos),
-        "src": m.src.to_string(),
-        "dst": m.dst.to_string(),
-        "transport": m.transport.as_str(),
-    })
+fn capture_json(j: &mut Json, m: &Meta) {
+    j.begin_object()
+        .key("frame")
+        .num(m.frame)
+        .key("frames")
+        .begin_array();
+    for &f in &m.frames {
+        j.num(f);
+    }
+    j.end_array()
+        .key("timestamp")
+        .str(&rfc3339(m.ts_secs, m.ts_nanos))
+        .key("src")
+        .display_str(m.src)
+        .key("dst")
+        .display_str(m.dst)
+        .key("transport")
+        .str(m.transport.as_str())
+        .end_object();
 }
 
 fn selected(p: &Parsed<'_>, args: &ParseArgs) -> bool {
@@ -530,31 +542,38 @@ fn selected(p: &Parsed<'_>, args: &ParseArgs) -> bool {
     true
 }
 
-/// Text when UTF-8, else base64 under `<key>_base64`. Never lossy.
-fn put_bytes(obj: &mut Map<String, Value>, key: &str, bytes: &[u8]) {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => {
-            obj.insert(key.to_string(), Value::String(s.to_string()));
-        }
-        Err(_) => {
-            obj.insert(
-                format!("{key}_base64"),
-                Value::String(base64::engine::general_purpose::STANDARD.encode(bytes)),
-            );
-        }
-    }
-}
-
 fn lossy(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-fn source_json(o: &Origin<'_>, length: usize) -> Value {
-    let mut source = json!({"file": o.file, "offset": o.offset, "line": o.line, "column": o.column, "length": length});
+fn source_json(j: &mut Json, o: &Origin<'_>, length: usize) {
+    j.begin_object()
+        .key("file")
+        .str(o.file)
+        .key("offset")
+        .num(o.offset as u64)
+        .key("line")
+        .num(o.line as u64)
+        .key("column")
+        .num(o.column as u64)
+        .key("length")
+        .num(length as u64);
     if let Some(c) = o.capture {
-        source["capture"] = capture_json(c);
+        j.key("capture");
+        capture_json(j, c);
     }
-    source
+    j.end_object();
+}
+
+fn byte_range_json(j: &mut Json, br: &sipmsrp::msrp::ByteRange) {
+    j.begin_object()
+        .key("start")
+        .num(br.start)
+        .key("end")
+        .opt_num(br.end)
+        .key("total")
+        .opt_num(br.total)
+        .end_object();
 }
 
 fn flag_str(f: u8) -> String {
@@ -562,39 +581,39 @@ fn flag_str(f: u8) -> String {
 }
 
 /// The `reassembled` object of a joined message.
-fn reassembled_json(j: &Joined, file: &str) -> Value {
-    let r = &j.message;
-    let chunks: Vec<Value> = j
-        .chunks
-        .iter()
-        .zip(&r.pieces)
-        .map(|(c, p)| {
-            let mut o = Map::new();
-            put_bytes(&mut o, "transaction_id", &c.transaction_id);
-            o.insert(
-                "byte_range".into(),
-                match c.range {
-                    Some(br) => json!({"start": br.start, "end": br.end, "total": br.total}),
-                    None => Value::Null,
-                },
-            );
-            o.insert("flag".into(), json!(flag_str(c.flag)));
-            o.insert("start".into(), json!(p.start));
-            o.insert("length".into(), json!(p.len));
-            o.insert(
-                "source".into(),
-                source_json(&Origin::at(file, c.capture.as_ref(), c.pos), c.length),
-            );
-            Value::Object(o)
-        })
-        .collect();
-    json!({
-        "chunks": chunks,
-        "received": r.chunks,
-        "total": r.total,
-        "complete": r.complete,
-        "aborted": r.aborted,
-    })
+fn reassembled_json(j: &mut Json, joined: &Joined, file: &str) {
+    let r = &joined.message;
+    j.begin_object().key("chunks").begin_array();
+    for (c, p) in joined.chunks.iter().zip(&r.pieces) {
+        j.begin_object()
+            .bytes_field("transaction_id", &c.transaction_id);
+        j.key("byte_range");
+        match &c.range {
+            Some(br) => byte_range_json(j, br),
+            None => {
+                j.null();
+            }
+        }
+        j.key("flag")
+            .str(&flag_str(c.flag))
+            .key("start")
+            .num(p.start as u64)
+            .key("length")
+            .num(p.len as u64)
+            .key("source");
+        source_json(j, &Origin::at(file, c.capture.as_ref(), c.pos), c.length);
+        j.end_object();
+    }
+    j.end_array()
+        .key("received")
+        .num(r.chunks as u64)
+        .key("total")
+        .opt_num(r.total)
+        .key("complete")
+        .bool(r.complete)
+        .key("aborted")
+        .bool(r.aborted)
+        .end_object();
 }
 
 /// The chunk lines of a joined message in the human view.
@@ -639,20 +658,22 @@ fn reassembled_human(j: &Joined, file: &str) -> Vec<String> {
 }
 
 impl<W: Write> Printer<W> {
-    fn json_line(&mut self, v: &Value) -> io::Result<()> {
+    /// Write the JSON text in `self.json` as one line (or array element).
+    fn json_line(&mut self) -> io::Result<()> {
         match self.format {
             ParseFormat::Json => {
                 if !self.first_json {
                     self.out.write_all(b",\n")?;
                 }
                 self.first_json = false;
-                serde_json::to_writer(&mut self.out, v)?;
+                self.out.write_all(self.json.as_bytes())?;
             }
             _ => {
-                serde_json::to_writer(&mut self.out, v)?;
+                self.out.write_all(self.json.as_bytes())?;
                 self.out.write_all(b"\n")?;
             }
         }
+        self.json.clear();
         Ok(())
     }
 
@@ -688,18 +709,31 @@ impl<W: Write> Printer<W> {
                 f.message
             )?,
             _ => {
-                let v = json!({
-                    "type": "finding",
-                    "schema_version": SCHEMA_VERSION,
-                    "code": f.code,
-                    "severity": f.severity.as_str(),
-                    "message": f.message,
-                    "file": file,
-                    "offset": f.offset,
-                    "frame": frame,
-                    "frames": frames,
-                });
-                self.json_line(&v)?;
+                let j = &mut self.json;
+                j.begin_object()
+                    .key("type")
+                    .str("finding")
+                    .key("schema_version")
+                    .num(SCHEMA_VERSION)
+                    .key("code")
+                    .str(f.code)
+                    .key("severity")
+                    .str(f.severity.as_str())
+                    .key("message")
+                    .str(&f.message)
+                    .key("file")
+                    .str(file)
+                    .key("offset")
+                    .num(f.offset as u64)
+                    .key("frame")
+                    .opt_num(frame)
+                    .key("frames")
+                    .begin_array();
+                for &n in frames {
+                    j.num(n);
+                }
+                j.end_array().end_object();
+                self.json_line()?;
             }
         }
         Ok(())
@@ -727,13 +761,25 @@ impl<W: Write> Printer<W> {
                 )?;
             }
             _ => {
-                let v = json!({
-                    "type": "junk",
-                    "schema_version": SCHEMA_VERSION,
-                    "source": {"file": at.file, "offset": at.offset, "line": at.line, "column": at.column, "length": f.len},
-                    "findings": [finding_json(f, at)],
-                });
-                self.json_line(&v)?;
+                let j = &mut self.json;
+                j.begin_object()
+                    .key("type")
+                    .str("junk")
+                    .key("schema_version")
+                    .num(SCHEMA_VERSION)
+                    .key("source");
+                source_json(
+                    j,
+                    &Origin {
+                        capture: None,
+                        ..*at
+                    },
+                    f.len,
+                );
+                j.key("findings").begin_array();
+                finding_json(j, f, at);
+                j.end_array().end_object();
+                self.json_line()?;
             }
         }
         Ok(())
@@ -781,32 +827,30 @@ impl<W: Write> Printer<W> {
         match self.format {
             ParseFormat::Human => self.human(at, p, findings, joined)?,
             _ => {
-                let mut v = message_json(&p.message);
-                let obj = v.as_object_mut().expect("object");
-                obj.insert("type".into(), json!("message"));
-                obj.insert("schema_version".into(), json!(SCHEMA_VERSION));
                 let length = match joined.and_then(|j| j.chunks.first()) {
                     Some(c) => c.length,
                     None => p.message.raw().len(),
                 };
-                obj.insert("source".into(), source_json(at, length));
-                obj.insert("truncated".into(), json!(p.truncated));
-                if let Some(j) = joined {
-                    obj.insert("reassembled".into(), reassembled_json(j, at.file));
+                let j = &mut self.json;
+                j.begin_object()
+                    .key("type")
+                    .str("message")
+                    .key("schema_version")
+                    .num(SCHEMA_VERSION);
+                message_fields(j, &p.message);
+                j.key("source");
+                source_json(j, at, length);
+                j.key("truncated").bool(p.truncated);
+                if let Some(joined) = joined {
+                    j.key("reassembled");
+                    reassembled_json(j, joined, at.file);
                 }
-                obj.insert(
-                    "findings".into(),
-                    Value::Array(findings.iter().map(|(f, o)| finding_json(f, o)).collect()),
-                );
-                // Stable key order: type first.
-                let mut ordered = Map::new();
-                for k in ["type", "schema_version", "protocol", "kind", "source"] {
-                    if let Some(x) = obj.remove(k) {
-                        ordered.insert(k.into(), x);
-                    }
+                j.key("findings").begin_array();
+                for (f, o) in findings {
+                    finding_json(j, f, o);
                 }
-                ordered.append(obj);
-                self.json_line(&Value::Object(ordered))?;
+                j.end_array().end_object();
+                self.json_line()?;
             }
         }
         Ok(())
@@ -897,19 +941,27 @@ impl<W: Write> Printer<W> {
     }
 }
 
-fn finding_json(f: &Finding, o: &Origin<'_>) -> Value {
-    let frame = o.capture.map(|c| c.frame);
-    json!({
-        "frame": frame,
-        "code": f.code,
-        "severity": f.severity.as_str(),
-        "message": f.message,
-        "file": o.file,
-        "offset": o.offset,
-        "line": o.line,
-        "column": o.column,
-        "path": f.path,
-    })
+fn finding_json(j: &mut Json, f: &Finding, o: &Origin<'_>) {
+    j.begin_object()
+        .key("frame")
+        .opt_num(o.capture.map(|c| c.frame))
+        .key("code")
+        .str(f.code)
+        .key("severity")
+        .str(f.severity.as_str())
+        .key("message")
+        .str(&f.message)
+        .key("file")
+        .str(o.file)
+        .key("offset")
+        .num(o.offset as u64)
+        .key("line")
+        .num(o.line as u64)
+        .key("column")
+        .num(o.column as u64)
+        .key("path")
+        .str(&f.path)
+        .end_object();
 }
 
 /// A borrowed view to render (top-level message or nested).
@@ -1020,44 +1072,50 @@ fn render_body(b: &Body<'_>, depth: usize, out: &mut Vec<String>) {
     }
 }
 
-fn headers_json(headers: &[Header<'_>]) -> Value {
-    Value::Array(
-        headers
-            .iter()
-            .map(|h| {
-                let mut o = Map::new();
-                put_bytes(&mut o, "name", h.name);
-                o.insert("canonical".into(), json!(h.canonical));
-                put_bytes(&mut o, "value", &h.unfolded());
-                if h.compact {
-                    o.insert("compact".into(), json!(true));
-                }
-                Value::Object(o)
-            })
-            .collect(),
-    )
+fn headers_json(j: &mut Json, headers: &[Header<'_>]) {
+    j.begin_array();
+    for h in headers {
+        j.begin_object()
+            .bytes_field("name", h.name)
+            .key("canonical")
+            .str(h.canonical)
+            .bytes_field("value", &h.unfolded());
+        if h.compact {
+            j.key("compact").bool(true);
+        }
+        j.end_object();
+    }
+    j.end_array();
 }
 
-fn message_json(m: &Message<'_>) -> Value {
+/// The fields of a message object, after `type` and `schema_version`.
+fn message_fields(j: &mut Json, m: &Message<'_>) {
     match m {
-        Message::Sip(n) => sip_json(n),
-        Message::Msrp(n) => msrp_json(n),
+        Message::Sip(n) => sip_fields(j, n),
+        Message::Msrp(n) => msrp_fields(j, n),
     }
 }
 
-fn sip_json(n: &sipmsrp::body::SipNode<'_>) -> Value {
-    let mut o = Map::new();
-    o.insert("protocol".into(), json!("sip"));
+fn status_json(j: &mut Json, code: Option<u16>, code_raw: &[u8]) {
+    match code {
+        Some(c) => j.key("status_code").num(c),
+        None => j.key("status_code_raw").str(&lossy(code_raw)),
+    };
+}
+
+fn sip_fields(j: &mut Json, n: &sipmsrp::body::SipNode<'_>) {
+    j.key("protocol").str("sip");
     match &n.msg.start {
         Some(StartLine::Request {
             method,
             uri,
             version,
         }) => {
-            o.insert("kind".into(), json!("request"));
-            put_bytes(&mut o, "method", method);
-            put_bytes(&mut o, "request_uri", uri);
-            put_bytes(&mut o, "version", version);
+            j.key("kind")
+                .str("request")
+                .bytes_field("method", method)
+                .bytes_field("request_uri", uri)
+                .bytes_field("version", version);
         }
         Some(StartLine::Response {
             version,
@@ -1065,117 +1123,114 @@ fn sip_json(n: &sipmsrp::body::SipNode<'_>) -> Value {
             code_raw,
             reason,
         }) => {
-            o.insert("kind".into(), json!("response"));
-            put_bytes(&mut o, "version", version);
-            match code {
-                Some(c) => o.insert("status_code".into(), json!(c)),
-                None => o.insert("status_code_raw".into(), json!(lossy(code_raw))),
-            };
-            put_bytes(&mut o, "reason", reason);
+            j.key("kind")
+                .str("response")
+                .bytes_field("version", version);
+            status_json(j, *code, code_raw);
+            j.bytes_field("reason", reason);
         }
         None => {
-            o.insert("kind".into(), json!("fragment"));
+            j.key("kind").str("fragment");
         }
     }
     if let Some(l) = n.msg.start_line {
-        put_bytes(&mut o, "start_line", l);
+        j.bytes_field("start_line", l);
     }
     if let Some(c) = n.msg.call_id() {
-        put_bytes(&mut o, "call_id", c);
+        j.bytes_field("call_id", c);
     }
     if let Some(c) = n.msg.cseq() {
-        o.insert(
-            "cseq".into(),
-            json!({"number": c.number, "method": lossy(c.method)}),
-        );
+        j.key("cseq")
+            .begin_object()
+            .key("number")
+            .opt_num(c.number)
+            .key("method")
+            .str(&lossy(c.method))
+            .end_object();
     }
-    o.insert("headers".into(), headers_json(&n.msg.headers));
-    o.insert("body".into(), body_json(&n.body));
-    Value::Object(o)
+    j.key("headers");
+    headers_json(j, &n.msg.headers);
+    j.key("body");
+    body_json(j, &n.body);
 }
 
-fn msrp_json(n: &sipmsrp::body::MsrpNode<'_>) -> Value {
-    let mut o = Map::new();
-    o.insert("protocol".into(), json!("msrp"));
+fn msrp_fields(j: &mut Json, n: &sipmsrp::body::MsrpNode<'_>) {
+    j.key("protocol").str("msrp");
     match n.msg.kind {
         Some(MsrpKind::Request { method }) => {
-            o.insert("kind".into(), json!("request"));
-            put_bytes(&mut o, "method", method);
+            j.key("kind").str("request").bytes_field("method", method);
         }
         Some(MsrpKind::Response {
             code,
             code_raw,
             comment,
         }) => {
-            o.insert("kind".into(), json!("response"));
-            match code {
-                Some(c) => o.insert("status_code".into(), json!(c)),
-                None => o.insert("status_code_raw".into(), json!(lossy(code_raw))),
-            };
-            put_bytes(&mut o, "reason", comment);
+            j.key("kind").str("response");
+            status_json(j, code, code_raw);
+            j.bytes_field("reason", comment);
         }
         None => {
-            o.insert("kind".into(), json!("unknown"));
+            j.key("kind").str("unknown");
         }
     }
-    put_bytes(&mut o, "start_line", n.msg.start_line);
-    put_bytes(&mut o, "transaction_id", n.msg.transaction_id);
+    j.bytes_field("start_line", n.msg.start_line)
+        .bytes_field("transaction_id", n.msg.transaction_id);
     if let Some(f) = n.msg.flag {
-        o.insert("continuation".into(), json!((f as char).to_string()));
+        j.key("continuation").str(&flag_str(f));
     }
     if let Some(m) = n.msg.message_id() {
-        put_bytes(&mut o, "message_id", m);
+        j.bytes_field("message_id", m);
     }
     if let Some(br) = n.msg.byte_range() {
-        o.insert(
-            "byte_range".into(),
-            json!({"start": br.start, "end": br.end, "total": br.total}),
-        );
+        j.key("byte_range");
+        byte_range_json(j, &br);
     }
-    o.insert("headers".into(), headers_json(&n.msg.headers));
-    o.insert("body".into(), body_json(&n.body));
-    Value::Object(o)
+    j.key("headers");
+    headers_json(j, &n.msg.headers);
+    j.key("body");
+    body_json(j, &n.body);
 }
 
-fn body_json(b: &Body<'_>) -> Value {
-    let mut o = Map::new();
-    o.insert("length".into(), json!(b.raw.len()));
+fn body_json(j: &mut Json, b: &Body<'_>) {
+    j.begin_object().key("length").num(b.raw.len() as u64);
     if let Some(m) = &b.media {
-        put_bytes(&mut o, "content_type", m.raw);
+        j.bytes_field("content_type", m.raw);
     }
     match &b.kind {
         BodyKind::Empty => {}
-        BodyKind::Leaf => put_bytes(&mut o, "text", b.raw),
+        BodyKind::Leaf => {
+            j.bytes_field("text", b.raw);
+        }
         BodyKind::Multipart(m) => {
-            put_bytes(&mut o, "boundary", &m.boundary);
-            o.insert(
-                "parts".into(),
-                Value::Array(
-                    m.parts
-                        .iter()
-                        .map(|p| {
-                            json!({
-                                "headers": headers_json(&p.headers),
-                                "body": body_json(&p.body),
-                            })
-                        })
-                        .collect(),
-                ),
-            );
+            j.bytes_field("boundary", &m.boundary)
+                .key("parts")
+                .begin_array();
+            for p in &m.parts {
+                j.begin_object().key("headers");
+                headers_json(j, &p.headers);
+                j.key("body");
+                body_json(j, &p.body);
+                j.end_object();
+            }
+            j.end_array();
             if !m.preamble.is_empty() {
-                put_bytes(&mut o, "preamble", m.preamble);
+                j.bytes_field("preamble", m.preamble);
             }
             if !m.epilogue.is_empty() {
-                put_bytes(&mut o, "epilogue", m.epilogue);
+                j.bytes_field("epilogue", m.epilogue);
             }
-            o.insert("closed".into(), json!(m.closed));
+            j.key("closed").bool(m.closed);
         }
         BodyKind::Sip(n) => {
-            o.insert("message".into(), sip_json(n));
+            j.key("message").begin_object();
+            sip_fields(j, n);
+            j.end_object();
         }
         BodyKind::Msrp(n) => {
-            o.insert("message".into(), msrp_json(n));
+            j.key("message").begin_object();
+            msrp_fields(j, n);
+            j.end_object();
         }
     }
-    Value::Object(o)
+    j.end_object();
 }
