@@ -597,9 +597,9 @@ fn reassembled_json(j: &mut Json, joined: &Joined, file: &str) {
         j.key("flag")
             .str(&flag_str(c.flag))
             .key("start")
-            .num(p.start as u64)
+            .num(p.start)
             .key("length")
-            .num(p.len as u64)
+            .num(p.len)
             .key("source");
         source_json(j, &Origin::at(file, c.capture.as_ref(), c.pos), c.length);
         j.end_object();
