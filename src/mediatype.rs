@@ -227,7 +227,10 @@ pub fn strip_smart_quotes(v: &[u8]) -> &[u8] {
 
 /// The value carries typographic quotes.
 pub fn has_smart_quotes(v: &[u8]) -> bool {
-    memchr::memmem::find(v, LEFT_DQ).is_some() || memchr::memmem::find(v, RIGHT_DQ).is_some()
+    // Both quotes start with 0xE2; most values have no such byte at all.
+    memchr::memchr(0xE2, v).is_some()
+        && (memchr::memmem::find(v, LEFT_DQ).is_some()
+            || memchr::memmem::find(v, RIGHT_DQ).is_some())
 }
 
 #[cfg(test)]

@@ -565,7 +565,16 @@ fn may_hold_message(d: &[u8]) -> bool {
     if t.len() >= 4 && t[..4].eq_ignore_ascii_case(b"SIP/") {
         return true;
     }
-    memmem::find(d, b"SIP/2.0").is_some() || memmem::find(d, b"MSRP ").is_some()
+    // Searchers built once: building one costs more than most datagrams.
+    static SIP: std::sync::OnceLock<memmem::Finder<'static>> = std::sync::OnceLock::new();
+    static MSRP: std::sync::OnceLock<memmem::Finder<'static>> = std::sync::OnceLock::new();
+    SIP.get_or_init(|| memmem::Finder::new(b"SIP/2.0"))
+        .find(d)
+        .is_some()
+        || MSRP
+            .get_or_init(|| memmem::Finder::new(b"MSRP "))
+            .find(d)
+            .is_some()
 }
 
 /// Frame one datagram (UDP, HEP, SCTP user message, WebSocket message) and

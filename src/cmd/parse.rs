@@ -506,9 +506,9 @@ fn capture_json(j: &mut Json, m: &Meta) {
         .key("timestamp")
         .str(&rfc3339(m.ts_secs, m.ts_nanos))
         .key("src")
-        .display_str(m.src)
+        .socket_addr(m.src)
         .key("dst")
-        .display_str(m.dst)
+        .socket_addr(m.dst)
         .key("transport")
         .str(m.transport.as_str())
         .end_object();
