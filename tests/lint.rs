@@ -399,16 +399,6 @@ fn stdin_and_several_files() {
         .stderr(predicate::str::contains("cannot read"));
 }
 
-#[test]
-fn fix_is_reported_as_unavailable() {
-    bin()
-        .args(["lint", "--fix"])
-        .arg(root().join("samples/broken-cr-typos.msrp"))
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("--fix"));
-}
-
 /// The RFC 3842 checks of `summary` run inside lint, on bare bodies and on
 /// NOTIFY bodies, at the body's position.
 #[test]

@@ -23,6 +23,7 @@ use crate::message::{self, Message, Parsed};
 use crate::source;
 
 pub mod cr;
+pub mod fix;
 pub mod msrp_rules;
 pub mod oma;
 pub mod output;
