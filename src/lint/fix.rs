@@ -125,6 +125,7 @@ pub fn fix_text(input: &[u8], cfg: &Config, opts: &FixOptions) -> FixReport {
     };
     let mut changes = Vec::new();
     let mut unfixed = Vec::new();
+    let mut chunked = Vec::new();
     let mut last = 0;
     for item in Framer::new(buf, fopts) {
         let (start, end) = match &item {
@@ -143,6 +144,17 @@ pub fn fix_text(input: &[u8], cfg: &Config, opts: &FixOptions) -> FixReport {
             rep.output.extend_from_slice(original);
             continue;
         };
+        if super::chunks::is_partial(&node.msg) {
+            // One chunk of a SEND split over several: lint checks the joined
+            // body; rewriting needs the whole message in one SEND.
+            if cr::is_pushed_send(node) || node.msg.content_type().is_some_and(|m| m.is_multipart())
+            {
+                rep.pushed += 1;
+                chunked.push((frame.start, frame.end));
+            }
+            rep.output.extend_from_slice(original);
+            continue;
+        }
         if !cr::is_pushed_send(node) {
             rep.output.extend_from_slice(original);
             continue;
@@ -182,6 +194,23 @@ pub fn fix_text(input: &[u8], cfg: &Config, opts: &FixOptions) -> FixReport {
         }
     }
     rep.output.extend_from_slice(&buf[last.min(buf.len())..]);
+    // Chunks of pushed SENDs are left as they are; say so when the joined
+    // message breaks a rule --fix would repair.
+    if let Some(&(first, _)) = chunked.first() {
+        let mut cfg_fix = cfg.clone();
+        cfg_fix.oma_im = false;
+        let joined = super::lint_text(buf, &cfg_fix);
+        if joined.diagnostics.iter().any(|d| {
+            d.severity == Severity::Error
+                && rule(d.rule).is_some_and(|r| matches!(r.source, Source::Cr | Source::Structure))
+                && chunked.iter().any(|&(s, e)| (s..e).contains(&d.offset))
+        }) {
+            unfixed.push(unfixed_at(
+                first,
+                "a pushed message split over several SENDs (chunks) breaks the CR: --fix rewrites a pushed message sent in one SEND",
+            ));
+        }
+    }
     let orig = |o: usize| prepared.original_offset(o.min(buf.len()));
     changes.sort_by_key(|c: &Change| c.offset);
     rep.changes.extend(changes.into_iter().map(|mut c| {
@@ -247,6 +276,10 @@ fn lossy(b: &[u8]) -> String {
 
 fn join(path: &str, seg: &str) -> String {
     super::join(path, seg)
+}
+
+fn unfixed_at(at: usize, message: &str) -> Unfixed {
+    unfixed(Some("chunked-fragment"), at, "", message.to_string())
 }
 
 fn unfixed(rule: Option<&'static str>, at: usize, path: &str, message: String) -> Unfixed {

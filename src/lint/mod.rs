@@ -22,6 +22,7 @@ use crate::limits::Limits;
 use crate::message::{self, Message, Parsed};
 use crate::source;
 
+mod chunks;
 pub mod cr;
 pub mod fix;
 pub mod msrp_rules;
@@ -340,17 +341,33 @@ pub fn lint_text(input: &[u8], cfg: &Config) -> Report {
                 max_message: cfg.limits.max_message,
                 datagram: false,
             };
+            let mut chunks = chunks::Chunks::new(cfg);
             for item in Framer::new(buf, opts) {
                 match item {
                     Item::Junk { start, end } => findings.push(junk(&buf[start..end], start)),
                     Item::Message(frame) => {
                         report.messages += 1;
                         let mut parsed = message::parse_frame(buf, &frame, &cfg.limits);
+                        if let Some(body) = partial_body(buf, &parsed) {
+                            // One chunk: header rules now, body rules on the joined body.
+                            parsed.findings.retain(|f| !body.contains(&f.offset));
+                            findings.append(&mut parsed.findings);
+                            if let Message::Msrp(n) = &parsed.message {
+                                let mut cx = Cx {
+                                    base: buf,
+                                    out: &mut findings,
+                                };
+                                msrp_rules::check(&mut cx, &n.msg, "", false);
+                                chunks.push(buf, &n.msg);
+                            }
+                            continue;
+                        }
                         findings.append(&mut parsed.findings);
                         check_message(buf, &parsed, cfg.oma_im, &mut findings);
                     }
                 }
             }
+            chunks.finish(cfg, &mut findings);
         }
     }
     for f in findings {
@@ -438,13 +455,39 @@ pub fn lint_one(
     };
     let parsed = message::parse_one(bytes, protocol, truncated, findings, &cfg.limits);
     let mut all = parsed.findings.clone();
-    check_message(bytes, &parsed, cfg.oma_im, &mut all);
+    match (partial_body(bytes, &parsed), &parsed.message) {
+        // One chunk of a larger message: its data is not a body; only the
+        // header rules apply.
+        (Some(body), Message::Msrp(n)) => {
+            all.retain(|f| !body.contains(&f.offset));
+            let mut cx = Cx {
+                base: bytes,
+                out: &mut all,
+            };
+            msrp_rules::check(&mut cx, &n.msg, "", false);
+        }
+        _ => check_message(bytes, &parsed, cfg.oma_im, &mut all),
+    }
     for f in all {
         let off = f.offset;
         report.push(cfg, f, off, frame);
     }
     dedup(&mut report.diagnostics);
     report
+}
+
+/// The span of a chunk's data (offsets of `base`, end included) when the
+/// message is one chunk of a larger MSRP message.
+fn partial_body(base: &[u8], parsed: &Parsed<'_>) -> Option<std::ops::RangeInclusive<usize>> {
+    let Message::Msrp(n) = &parsed.message else {
+        return None;
+    };
+    if !chunks::is_partial(&n.msg) {
+        return None;
+    }
+    let body = n.msg.body?;
+    let at = offset_in(base, body);
+    Some(at..=at + body.len())
 }
 
 /// Sort by position; the same rule at the same place once.
@@ -505,6 +548,33 @@ mod tests {
     fn junk_is_an_error() {
         assert_eq!(codes(b"hello world\r\n"), ["not-sip-or-msrp"]);
         assert_eq!(codes(b"INVALID 1234 SEND\r\nTo-Path: x\r\n\r\n"), ["junk"]);
+    }
+
+    #[test]
+    fn chunked_pushed_sends_are_checked_on_the_joined_body() {
+        let stored = b"MESSAGE sip:b@x.example SIP/2.0\r\nVia: SIP/2.0/TCP h.example;branch=z9hG4bK1\r\nFrom: <sip:a@x.example>;tag=1\r\nTo: <sip:b@x.example>\r\nCall-ID: c1@x.example\r\nCSeq: 1 MESSAGE\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nHello";
+        let opts = |keep: Vec<String>| crate::encap::Options {
+            date: Some("Thu, 21 Feb 2002 13:02:03 GMT".into()),
+            chunk_size: Some(37),
+            keep,
+            ..crate::encap::Options::default()
+        };
+        let limits = Limits::default();
+        let clean = crate::encap::encap_text(&[stored], None, &opts(vec![]), &limits).unwrap();
+        let r = lint_text(&clean, &Config::default());
+        assert!(r.messages > 5);
+        assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+        // Via kept: found once, in the chunk that carries its first byte.
+        let bad =
+            crate::encap::encap_text(&[stored], None, &opts(vec!["Via".into()]), &limits).unwrap();
+        let r = lint_text(&bad, &Config::default());
+        let rules: Vec<_> = r.diagnostics.iter().map(|d| d.rule).collect();
+        assert_eq!(rules, ["via-present"]);
+        assert!(bad[r.diagnostics[0].offset..].starts_with(b"V"));
+        assert_eq!(r.diagnostics[0].path, "part 1 > header Via");
+        // A chunk without the others: header rules only, no body noise.
+        let first = &bad[..memchr::memmem::find(&bad, b"+\r\n").unwrap() + 3];
+        assert_eq!(codes(first), Vec::<&str>::new());
     }
 
     #[test]
