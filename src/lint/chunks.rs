@@ -125,7 +125,7 @@ impl Chunks {
             whole.extend_from_slice(b"$\r\n");
             let parsed = message::parse_one(&whole, Protocol::Msrp, false, Vec::new(), &cfg.limits);
             let mut found = parsed.findings.clone();
-            check_message(&whole, &parsed, cfg.oma_im, &mut found);
+            check_message(&whole, &parsed, cfg, &mut found);
             let mine: Vec<&Span> = spans.iter().filter(|s| s.key == k).collect();
             // A body offset back to the input: the chunk that carries it.
             let place = |o: usize| -> usize {

@@ -161,7 +161,7 @@ pub fn fix_text(input: &[u8], cfg: &Config, opts: &FixOptions) -> FixReport {
         }
         rep.pushed += 1;
         let mut findings = parsed.findings.clone();
-        check_message(buf, &parsed, cfg.oma_im, &mut findings);
+        check_message(buf, &parsed, cfg, &mut findings);
         if !findings.iter().any(|f| wants_fix(cfg, f)) {
             rep.output.extend_from_slice(original);
             continue;

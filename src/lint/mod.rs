@@ -149,6 +149,8 @@ impl Report {
 pub(crate) struct Cx<'c> {
     pub base: &'c [u8],
     pub out: &'c mut Vec<Finding>,
+    /// The user's limits (the message-summary parser applies them too).
+    pub limits: &'c Limits,
 }
 
 impl Cx<'_> {
@@ -190,9 +192,15 @@ pub(crate) fn lossy(b: &[u8]) -> String {
 }
 
 /// Run every rule over one parsed message; findings go to `out` with
-/// offsets into `base` (the buffer the message was parsed from).
-pub fn check_message(base: &[u8], parsed: &Parsed<'_>, oma_im: bool, out: &mut Vec<Finding>) {
-    let mut cx = Cx { base, out };
+/// offsets into `base` (the buffer the message was parsed from). `cfg`
+/// gives the profiles and the limits.
+pub fn check_message(base: &[u8], parsed: &Parsed<'_>, cfg: &Config, out: &mut Vec<Finding>) {
+    let oma_im = cfg.oma_im;
+    let mut cx = Cx {
+        base,
+        out,
+        limits: &cfg.limits,
+    };
     match &parsed.message {
         Message::Sip(n) => {
             sip_grammar::check(&mut cx, &n.msg, "", true);
@@ -310,6 +318,7 @@ pub fn lint_text(input: &[u8], cfg: &Config) -> Report {
             let mut cx = Cx {
                 base: buf,
                 out: &mut findings,
+                limits: &cfg.limits,
             };
             summary_hook::check_body(&mut cx, buf, "");
         }
@@ -356,6 +365,7 @@ pub fn lint_text(input: &[u8], cfg: &Config) -> Report {
                                 let mut cx = Cx {
                                     base: buf,
                                     out: &mut findings,
+                                    limits: &cfg.limits,
                                 };
                                 msrp_rules::check(&mut cx, &n.msg, "", false);
                                 chunks.push(buf, &n.msg);
@@ -363,7 +373,7 @@ pub fn lint_text(input: &[u8], cfg: &Config) -> Report {
                             continue;
                         }
                         findings.append(&mut parsed.findings);
-                        check_message(buf, &parsed, cfg.oma_im, &mut findings);
+                        check_message(buf, &parsed, cfg, &mut findings);
                     }
                 }
             }
@@ -434,6 +444,7 @@ fn bare_body(
     let mut cx = Cx {
         base,
         out: findings,
+        limits: &cfg.limits,
     };
     walk_body(&mut cx, &b, "", true);
 }
@@ -463,10 +474,11 @@ pub fn lint_one(
             let mut cx = Cx {
                 base: bytes,
                 out: &mut all,
+                limits: &cfg.limits,
             };
             msrp_rules::check(&mut cx, &n.msg, "", false);
         }
-        _ => check_message(bytes, &parsed, cfg.oma_im, &mut all),
+        _ => check_message(bytes, &parsed, cfg, &mut all),
     }
     for f in all {
         let off = f.offset;
