@@ -10,12 +10,15 @@
 //! their findings placed back at the input bytes they concern. A message
 //! whose chunks are not all in the input is not body-checked.
 
+use std::collections::{HashMap, HashSet};
+
 use super::{Config, check_message};
 use crate::finding::{Finding, offset_in};
 use crate::framing::Protocol;
 use crate::message;
+use crate::msrp::ByteRange;
 use crate::msrp::MsrpMessage;
-use crate::reassembly::{Chunk, Reassembler, path_session_key};
+use crate::reassembly::{Chunk, ChunkHead, OwnedHeader, Reassembler};
 
 /// Is this MSRP message a SEND that carries one chunk of a larger message
 /// (a `+` or `#` end-line, or a Byte-Range that does not cover 1 to the total)?
@@ -43,6 +46,9 @@ struct Span {
 pub(crate) struct Chunks {
     reassembler: Reassembler,
     keys: Vec<(Vec<u8>, Vec<u8>)>,
+    index: HashMap<(Vec<u8>, Vec<u8>), usize>,
+    /// (message, first byte, length, digest) of the chunks kept.
+    seen: HashSet<(usize, u64, usize, u64)>,
     spans: Vec<Span>,
 }
 
@@ -51,28 +57,77 @@ impl Chunks {
         Chunks {
             reassembler: Reassembler::new(&cfg.limits),
             keys: Vec::new(),
+            index: HashMap::new(),
+            seen: HashSet::new(),
             spans: Vec::new(),
         }
     }
 
     /// Keep a partial SEND of `base` (see [`is_partial`]).
     pub fn push(&mut self, base: &[u8], msg: &MsrpMessage<'_>) {
-        let Ok(chunk) = Chunk::from_msrp(msg, offset_in(base, msg.start_line)) else {
+        let Some(message_id) = msg.message_id() else {
             return;
         };
-        let session = path_session_key(msg);
-        let key = (session, chunk.message_id.clone());
-        let k = match self.keys.iter().position(|x| *x == key) {
-            Some(k) => k,
-            None => {
-                self.keys.push(key);
-                self.keys.len() - 1
-            }
+        let range = match msg.header("Byte-Range") {
+            None => ByteRange {
+                start: 1,
+                end: None,
+                total: None,
+            },
+            Some(h) => match ByteRange::parse(h.value) {
+                Some(r) => r,
+                None => return,
+            },
         };
         let data = msg.body.unwrap_or_default();
+        // The chunks of one message share To-Path, From-Path and Message-ID.
+        let to = msg.value("To-Path").unwrap_or_default().trim_ascii();
+        let from = msg.value("From-Path").unwrap_or_default().trim_ascii();
+        let mut session = Vec::with_capacity(to.len() + from.len() + 1);
+        session.extend_from_slice(to);
+        session.push(b'\n');
+        session.extend_from_slice(from);
+        let key = (session, message_id.to_vec());
+        let k = match self.index.get(&key) {
+            Some(&k) => k,
+            None => {
+                let k = self.keys.len();
+                self.index.insert(key.clone(), k);
+                self.keys.push(key);
+                k
+            }
+        };
+        // A chunk sent again with the same bytes adds nothing to the body
+        // (and would only make reassembly compare it with every other).
+        let digest = data.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &x| {
+            (h ^ u64::from(x)).wrapping_mul(0x0000_0100_0000_01b3)
+        });
+        if !self.seen.insert((k, range.start, data.len(), digest)) {
+            return;
+        }
+        // What reassembly needs, copied: the whole head of a chunk that
+        // starts the message, only Content-Type of the others.
+        let headers = msg
+            .headers
+            .iter()
+            .filter(|h| range.start == 1 || h.is("Content-Type"))
+            .map(OwnedHeader::from_header)
+            .collect();
+        let chunk = Chunk {
+            head: ChunkHead {
+                pos: offset_in(base, msg.start_line),
+                start_line: msg.start_line.to_vec(),
+                transaction_id: msg.transaction_id.to_vec(),
+                headers,
+            },
+            message_id: message_id.to_vec(),
+            range,
+            flag: msg.flag.unwrap_or(b'$'),
+            data: data.to_vec(),
+        };
         self.spans.push(Span {
             key: k,
-            start: chunk.range.start.saturating_sub(1),
+            start: range.start.saturating_sub(1),
             at: offset_in(base, data),
             len: data.len(),
         });
@@ -87,9 +142,14 @@ impl Chunks {
         }
         let Chunks {
             reassembler,
-            keys,
+            index,
             spans,
+            ..
         } = self;
+        let mut by_key: Vec<Vec<&Span>> = vec![Vec::new(); index.len()];
+        for sp in &spans {
+            by_key[sp.key].push(sp);
+        }
         for r in reassembler.finish() {
             if !r.complete || r.aborted || r.has_errors() {
                 continue;
@@ -97,10 +157,7 @@ impl Chunks {
             let Some(ct) = &r.content_type else {
                 continue;
             };
-            let Some(k) = keys
-                .iter()
-                .position(|(s, m)| *s == r.session && *m == r.message_id)
-            else {
+            let Some(&k) = index.get(&(r.session.clone(), r.message_id.clone())) else {
                 continue;
             };
             // The whole message: the first chunk's head with the whole
@@ -126,7 +183,7 @@ impl Chunks {
             let parsed = message::parse_one(&whole, Protocol::Msrp, false, Vec::new(), &cfg.limits);
             let mut found = parsed.findings.clone();
             check_message(&whole, &parsed, cfg, &mut found);
-            let mine: Vec<&Span> = spans.iter().filter(|s| s.key == k).collect();
+            let mine = &by_key[k];
             // A body offset back to the input: the chunk that carries it.
             let place = |o: usize| -> usize {
                 let o64 = o as u64;

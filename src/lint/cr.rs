@@ -130,7 +130,7 @@ pub(crate) fn check_sip(cx: &mut Cx<'_>, node: &SipNode<'_>, path: &str) {
         );
     }
     let invite = method == Some(&b"INVITE"[..]);
-    let anonymous = msg.wants_anonymity();
+    let anonymous = super::scan::wants_anonymity(msg);
     for h in &msg.headers {
         let c: &str = &h.canonical;
         match c {

@@ -13,6 +13,7 @@
 //! [`lint_one`] for one message already cut out of a capture.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use crate::body::{self, Body, BodyKind};
 use crate::finding::{Finding, Severity, offset_in};
@@ -29,6 +30,7 @@ pub mod msrp_rules;
 pub mod oma;
 pub mod output;
 pub mod rules;
+mod scan;
 pub mod sip_grammar;
 pub mod summary_hook;
 
@@ -171,9 +173,16 @@ impl Cx<'_> {
         h: &Header<'_>,
         message: impl Into<String>,
     ) {
+        let mut p = String::with_capacity(path.len() + 10 + h.canonical.len());
+        if !path.is_empty() {
+            p.push_str(path);
+            p.push_str(" > ");
+        }
+        p.push_str("header ");
+        p.push_str(&h.canonical);
         let f = Finding::error(code, self.at(h.field), message)
             .with_len(h.field.len())
-            .with_path(join(path, &format!("header {}", h.canonical)));
+            .with_path(p);
         self.out.push(f);
     }
 }
@@ -207,19 +216,21 @@ pub fn check_message(base: &[u8], parsed: &Parsed<'_>, cfg: &Config, out: &mut V
             if oma_im {
                 oma::check(&mut cx, &n.msg);
             }
-            walk_body(&mut cx, &n.body, "", false);
+            walk_body(&mut cx, &n.body, &mut String::new(), false);
         }
         Message::Msrp(n) => {
             msrp_rules::check(&mut cx, &n.msg, "", false);
             let pushed = cr::check_pushed_send(&mut cx, n);
-            walk_body(&mut cx, &n.body, "", pushed);
+            walk_body(&mut cx, &n.body, &mut String::new(), pushed);
         }
     }
 }
 
 /// Walk a body tree once. `pushed`: the body is (inside) the payload of a
 /// pushed SEND or a bare multipart body, where the CR's rules apply.
-pub(crate) fn walk_body(cx: &mut Cx<'_>, body: &Body<'_>, path: &str, pushed: bool) {
+/// `path` is the MIME path so far; one buffer serves the whole walk (a
+/// part's segment is appended, then cut off again).
+pub(crate) fn walk_body(cx: &mut Cx<'_>, body: &Body<'_>, path: &mut String, pushed: bool) {
     match &body.kind {
         BodyKind::Empty => {}
         BodyKind::Leaf => {
@@ -232,9 +243,14 @@ pub(crate) fn walk_body(cx: &mut Cx<'_>, body: &Body<'_>, path: &str, pushed: bo
             }
         }
         BodyKind::Multipart(mp) => {
+            let len = path.len();
             for (i, part) in mp.parts.iter().enumerate() {
-                let p = join(path, &format!("part {}", i + 1));
-                walk_body(cx, &part.body, &p, pushed);
+                if len > 0 {
+                    path.push_str(" > ");
+                }
+                let _ = write!(path, "part {}", i + 1);
+                walk_body(cx, &part.body, path, pushed);
+                path.truncate(len);
             }
         }
         BodyKind::Sip(node) => {
@@ -446,7 +462,7 @@ fn bare_body(
         out: findings,
         limits: &cfg.limits,
     };
-    walk_body(&mut cx, &b, "", true);
+    walk_body(&mut cx, &b, &mut String::new(), true);
 }
 
 /// Lint one message that is not part of a text stream (from a capture):
