@@ -1128,3 +1128,116 @@ struct InviteHead {
     headers: Vec<OwnedHeader>,
     anonymous: bool,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts() -> FixOptions {
+        FixOptions {
+            date: Some("Thu, 21 Feb 2002 13:02:03 GMT".into()),
+            now: Timestamp::UNIX_EPOCH,
+        }
+    }
+
+    /// A pushed SEND around `body` (Byte-Range right).
+    fn send(ct: &str, body: &str) -> Vec<u8> {
+        format!(
+            "MSRP a1b2c3d4 SEND\r\nTo-Path: msrp://c.example:1/x;tcp\r\nFrom-Path: msrp://s.example:2/y;tcp\r\nMessage-ID: m1234\r\nByte-Range: 1-{n}/{n}\r\nContent-Type: {ct}\r\n\r\n{body}\r\n-------a1b2c3d4$\r\n",
+            n = body.len()
+        )
+        .into_bytes()
+    }
+
+    fn pager(cl: usize, body: &str) -> String {
+        format!(
+            "MESSAGE sip:b@x.example SIP/2.0\r\nVia: SIP/2.0/TCP h.example;branch=z9hG4bK1\r\nFrom: <sip:a@x.example>;tag=1\r\nTo: <sip:b@x.example>\r\nCall-ID: c1@x.example\r\nCSeq: 1 MESSAGE\r\nContent-Type: text/plain\r\nContent-Length: {cl}\r\n\r\n{body}"
+        )
+    }
+
+    fn fixed(input: &[u8]) -> FixReport {
+        fix_text(input, &Config::default(), &opts())
+    }
+
+    fn rules(r: &FixReport) -> Vec<&'static str> {
+        r.changes.iter().map(|c| c.rule).collect()
+    }
+
+    #[test]
+    fn trailing_blanks_after_the_content_length_are_dropped_other_bytes_are_kept() {
+        let multipart =
+            |msg: &str| format!("--b1\r\nContent-Type: message/sip\r\n\r\n{msg}\r\n--b1--");
+        // Five body bytes, then a blank line pasted before the delimiter.
+        let r = fixed(&send(
+            "multipart/mixed; boundary=b1",
+            &multipart(&pager(5, "Hello\r\n")),
+        ));
+        assert!(r.unfixed.is_empty(), "{:?}", r.unfixed);
+        let out = String::from_utf8(r.output.clone()).unwrap();
+        assert!(
+            out.contains("Content-Length: 5\r\n\r\nHello\r\n--b1--"),
+            "{out}"
+        );
+        assert!(rules(&r).contains(&"content-length-mismatch"));
+        // More bytes than declared and not blanks: all kept, the length follows.
+        let r = fixed(&send(
+            "multipart/mixed; boundary=b1",
+            &multipart(&pager(3, "Hello")),
+        ));
+        let out = String::from_utf8(r.output).unwrap();
+        assert!(
+            out.contains("Content-Length: 5\r\n\r\nHello\r\n--b1--"),
+            "{out}"
+        );
+        assert!(!lint_text_has_errors(out.as_bytes()));
+    }
+
+    fn lint_text_has_errors(b: &[u8]) -> bool {
+        super::super::lint_text(b, &Config::default()).has_errors()
+    }
+
+    #[test]
+    fn what_cannot_be_fixed_is_left_as_it_was() {
+        let two = format!(
+            "--b1\r\nContent-Type: message/sip\r\n\r\n{}\r\n--b1\r\nContent-Type: message/sip\r\n\r\n{}\r\n--b1--",
+            pager(5, "Hello"),
+            pager(5, "World").replace("c1@", "c2@")
+        );
+        let text = format!(
+            "--b1\r\nContent-Type: text/plain\r\n\r\nhi\r\n--b1\r\nContent-Type: message/sip\r\n\r\n{}\r\n--b1--",
+            pager(5, "Hello")
+        );
+        let no_call_id = format!(
+            "--b1\r\nContent-Type: message/sip\r\n\r\n{}\r\n--b1--",
+            pager(5, "Hello").replace("Call-ID: c1@x.example\r\n", "")
+        );
+        for (body, rule) in [
+            (two, None),
+            (text, None),
+            (no_call_id, Some("call-id-missing")),
+        ] {
+            let input = send("multipart/mixed; boundary=b1", &body);
+            let r = fixed(&input);
+            assert_eq!(r.output, input);
+            assert_eq!(r.rewritten, 0);
+            assert_eq!(r.unfixed.len(), 1, "{:?}", r.unfixed);
+            assert_eq!(r.unfixed[0].rule, rule, "{:?}", r.unfixed);
+            assert!(r.changes.is_empty());
+        }
+    }
+
+    #[test]
+    fn a_conformant_send_and_other_messages_pass_through() {
+        let body = "--b1\r\nContent-Type: message/sip\r\n\r\n".to_string()
+            + &pager(5, "Hello")
+                .replace("Via: SIP/2.0/TCP h.example;branch=z9hG4bK1\r\n", "")
+                .replace("CSeq", "Date: Thu, 21 Feb 2002 13:02:03 GMT\r\nCSeq")
+            + "\r\n--b1--";
+        let mut input = pager(5, "Hello").into_bytes();
+        input.extend(send("multipart/mixed; boundary=b1", &body));
+        let r = fixed(&input);
+        assert_eq!(r.output, input);
+        assert_eq!((r.pushed, r.rewritten), (1, 0));
+        assert!(r.changes.is_empty() && r.unfixed.is_empty());
+    }
+}
