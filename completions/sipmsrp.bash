@@ -394,7 +394,7 @@ _sipmsrp() {
             return 0
             ;;
         sipmsrp__subcmd__lint)
-            opts="-f -o -h -V --format --deny --warn --allow --profile --list-rules --explain --fix --output --max-message --max-headers --max-header-line --max-depth --max-parts --max-flow-bytes --max-total-flow-bytes --max-fragment-bytes --max-chunks --color --help --version"
+            opts="-f -o -h -V --format --deny --warn --allow --profile --list-rules --explain --fix --output --date --max-message --max-headers --max-header-line --max-depth --max-parts --max-flow-bytes --max-total-flow-bytes --max-fragment-bytes --max-chunks --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -433,6 +433,10 @@ _sipmsrp() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --date)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -96,6 +96,7 @@ complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -l allow -d 'Silen
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -l profile -d 'Enable an opt-in profile' -r -f -a "oma-im\t'The OMA SIMPLE IM header rules (Accept-Contact +g.oma.sip-im, User-Agent, timer, pager size)'"
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -l explain -d 'Explain a rule, citing its clause, and exit' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -s o -l output -d 'With --fix: write here (atomically) instead of standard output' -r -F
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -l date -d 'With --fix: the Date added where an encapsulated INVITE or MESSAGE has none, as for encap --date. Default: now' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -l max-message -d 'Largest message accepted, in bytes' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -l max-headers -d 'Most headers in one message' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -l max-header-line -d 'Longest header line, in bytes' -r
@@ -109,7 +110,7 @@ complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -l color -d 'When 
 always\t''
 never\t''"
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -l list-rules -d 'List every rule with its default severity and exit'
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -l fix -d 'Rewrite non-conformant pushed SENDs into conformant ones (through encap)'
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -l fix -d 'Rewrite non-conformant pushed SENDs (one text input) into the CR\'s form through encap: Via, routing and charging headers removed, 200 OK/ACK/BYE parts dropped, message/msrp renamed message/msrpfrag, Date added, boundary and delimiter typos repaired, Content-Length and Byte-Range recomputed. The fixed input goes to standard output (or -o); each change, what could not be fixed and what the output still breaks go to standard error (human or json format). Exit 0 when the output lints clean, 1 otherwise'
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -s V -l version -d 'Print version'
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand uri; and not __fish_seen_subcommand_from escape unescape request help" -l color -d 'When to colour human output: auto (only on a terminal, and not with NO_COLOR), always, never' -r -f -a "auto\t''

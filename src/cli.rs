@@ -265,12 +265,15 @@ pub struct LintArgs {
     /// Explain a rule, citing its clause, and exit.
     #[arg(long, value_name = "RULE")]
     pub explain: Option<String>,
-    /// Rewrite non-conformant pushed SENDs into conformant ones (through encap).
+    /// Rewrite non-conformant pushed SENDs (one text input) into the CR's form through encap: Via, routing and charging headers removed, 200 OK/ACK/BYE parts dropped, message/msrp renamed message/msrpfrag, Date added, boundary and delimiter typos repaired, Content-Length and Byte-Range recomputed. The fixed input goes to standard output (or -o); each change, what could not be fixed and what the output still breaks go to standard error (human or json format). Exit 0 when the output lints clean, 1 otherwise.
     #[arg(long)]
     pub fix: bool,
     /// With --fix: write here (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE", requires = "fix")]
     pub output: Option<PathBuf>,
+    /// With --fix: the Date added where an encapsulated INVITE or MESSAGE has none, as for encap --date. Default: now.
+    #[arg(long, value_name = "DATE", requires = "fix")]
+    pub date: Option<String>,
     #[command(flatten)]
     pub limits: LimitArgs,
 }

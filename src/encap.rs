@@ -129,6 +129,10 @@ pub struct Options {
     pub chunk_size: Option<usize>,
     /// Seed of generated ids and boundaries.
     pub seed: u64,
+    /// Extra header fields of every pushed SEND, written as given (without
+    /// line end) after Byte-Range and before Content-Type. `lint --fix`
+    /// keeps the other headers of the SEND it rewrites this way.
+    pub send_headers: Vec<Vec<u8>>,
 }
 
 impl Default for Options {
@@ -146,12 +150,13 @@ impl Default for Options {
             boundary: None,
             chunk_size: None,
             seed: 0,
+            send_headers: Vec::new(),
         }
     }
 }
 
 /// RFC 4975 `ident`: ALPHANUM 3*31ident-char.
-fn is_ident(s: &str) -> bool {
+pub fn is_ident(s: &str) -> bool {
     let b = s.as_bytes();
     (4..=32).contains(&b.len())
         && b[0].is_ascii_alphanumeric()
@@ -159,7 +164,7 @@ fn is_ident(s: &str) -> bool {
 }
 
 /// RFC 2046 boundary: 1 to 70 bchars, not ending with a space.
-fn is_boundary(s: &str) -> bool {
+pub fn is_boundary(s: &str) -> bool {
     let b = s.as_bytes();
     (1..=70).contains(&b.len())
         && b.last() != Some(&b' ')
@@ -250,6 +255,31 @@ impl Options {
                 "bad-option",
                 format!("--date `{d}` is not an RFC 1123 GMT date"),
             ));
+        }
+        for h in &self.send_headers {
+            let name_len = h.iter().take_while(|&&b| crate::chars::is_token(b)).count();
+            let ok = name_len > 0
+                && h.get(name_len) == Some(&b':')
+                && !h.iter().any(|&b| b == b'\r' || b == b'\n');
+            let name = &h[..name_len];
+            let reserved = [
+                "To-Path",
+                "From-Path",
+                "Message-ID",
+                "Byte-Range",
+                "Content-Type",
+            ]
+            .iter()
+            .any(|r| r.as_bytes().eq_ignore_ascii_case(name));
+            if !ok || reserved {
+                return Err(EncapError::usage(
+                    "bad-option",
+                    format!(
+                        "SEND header `{}`: expected one `Name: value` line other than To-Path, From-Path, Message-ID, Byte-Range and Content-Type",
+                        lossy(h)
+                    ),
+                ));
+            }
         }
         for n in self.keep.iter().chain(&self.strip) {
             if n.is_empty() || !crate::chars::is_token_str(n.as_bytes()) {
@@ -390,8 +420,9 @@ pub struct Collector {
 }
 
 /// Framing and syntax errors that would lose or misplace bytes of a message
-/// encap copies: they stop encap when they are outside the message body.
-const BLOCKING: &[&str] = &[
+/// encap copies: they stop encap when they are outside the message body
+/// (and `lint --fix` when they are in the head of a part it rebuilds).
+pub const BLOCKING: &[&str] = &[
     "truncated",
     "content-length-exceeds-body",
     "content-length-invalid",
@@ -1082,6 +1113,9 @@ pub fn encode(deferred: &[Deferred], opts: &Options) -> Result<Vec<u8>, EncapErr
                 &mut out,
                 format!("Byte-Range: {}-{end}/{total}", start + 1).as_bytes(),
             );
+            for h in &opts.send_headers {
+                push_line(&mut out, h);
+            }
             push_line(&mut out, content_type.as_bytes());
             out.extend_from_slice(b"\r\n");
             push_line(&mut out, data);

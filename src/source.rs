@@ -58,6 +58,36 @@ fn indent_of(line: &[u8]) -> usize {
     }
 }
 
+/// An indented start line for dedenting: an MSRP start line, or a SIP one
+/// with its SIP-Version, followed by a header line indented at least as
+/// much. (The framer also takes a request line without version when a
+/// header follows; inside a body or a chunk's data, lines such as
+/// ` 1970 00:00:00 GMT` or ` SIP/2.0` must not be taken for an indented
+/// message.)
+fn indented_start_line(input: &[u8], at: usize, ind: usize) -> bool {
+    let rest = &input[at..];
+    let le = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+    let line = rest[..le].trim_ascii_end();
+    let is_version =
+        |t: &[u8]| t.len() >= 5 && t[..4].eq_ignore_ascii_case(b"SIP/") && t[4].is_ascii_digit();
+    let start = match framing::classify(input, at) {
+        Some(framing::Protocol::Msrp) => true,
+        Some(framing::Protocol::Sip) => {
+            is_version(line) || line.rsplit(|&b| b == b' ').next().is_some_and(is_version)
+        }
+        None => false,
+    };
+    if !start {
+        return false;
+    }
+    let next = &rest[(le + 1).min(rest.len())..];
+    let next = &next[..memchr::memchr(b'\n', next).unwrap_or(next.len())];
+    let next_ind = indent_of(next);
+    let h = &next[next_ind..];
+    let n = h.iter().take_while(|&&b| crate::chars::is_token(b)).count();
+    next_ind >= ind && n > 0 && h[n..].trim_ascii_start().first() == Some(&b':')
+}
+
 /// Remove the indentation of messages pasted from documents: when a start
 /// line is indented, that indentation is removed from it and from the lines
 /// that follow (up to that many leading blanks each). Lines indented more
@@ -78,7 +108,7 @@ pub fn prepare(input: &[u8], dedent: bool) -> Prepared<'_> {
     while pos < input.len() {
         let le = memchr::memchr(b'\n', &input[pos..]).map_or(input.len(), |i| pos + i);
         let ind = indent_of(&input[pos..le]);
-        if ind > 0 && ind < le - pos && framing::classify(input, pos + ind).is_some() {
+        if ind > 0 && ind < le - pos && indented_start_line(input, pos + ind, ind) {
             any = true;
             break;
         }
@@ -98,7 +128,12 @@ pub fn prepare(input: &[u8], dedent: bool) -> Prepared<'_> {
         let ind = indent_of(line);
         let content = &line[ind..];
         let blank = content.iter().all(|b| b.is_ascii_whitespace());
-        if !blank && framing::classify(input, pos + ind).is_some() {
+        let start = if ind == 0 {
+            framing::classify(input, pos).is_some()
+        } else {
+            indented_start_line(input, pos + ind, ind)
+        };
+        if !blank && start {
             if ind > 0 {
                 findings.push(Finding::warning(
                     "indented-message",
@@ -128,6 +163,21 @@ pub fn prepare(input: &[u8], dedent: bool) -> Prepared<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn body_lines_that_look_like_start_lines_are_not_dedented() {
+        // Chunk data starting with a blank: not an indented message.
+        for data in [&b" SIP/2.0"[..], b" 1970 00:00:00 GMT\r\nCSeq: 1 MESSAGE"] {
+            let mut input = b"MSRP a1b2c3d4 SEND\r\nTo-Path: msrp://a.example:1/x;tcp\r\nFrom-Path: msrp://b.example:2/y;tcp\r\nMessage-ID: m1234\r\nByte-Range: 5-9/40\r\nContent-Type: text/plain\r\n\r\n".to_vec();
+            input.extend_from_slice(data);
+            input.extend_from_slice(b"\r\n-------a1b2c3d4+\r\n");
+            let p = prepare(&input, true);
+            assert!(p.map.is_none(), "{}", String::from_utf8_lossy(data));
+        }
+        // A pasted message whose headers are indented more than its start line.
+        let p = prepare(b" INVITE sip:a@b SIP/2.0\n   To: <sip:a@b>\n\n", true);
+        assert_eq!(&*p.bytes, b"INVITE sip:a@b SIP/2.0\n  To: <sip:a@b>\n\n");
+    }
 
     #[test]
     fn dedents_pasted_messages_and_maps_offsets_back() {

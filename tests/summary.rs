@@ -695,3 +695,192 @@ fn every_output_passes_the_rfc3842_rules() {
         }
     }
 }
+
+/// The rule ids in `summary`'s own report on standard error.
+fn reported_codes(stderr: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(stderr);
+    text.lines()
+        .filter_map(|l| {
+            let start = l.find("[summary-")? + 1;
+            let end = start + l[start..].find(']')?;
+            Some(l[start..end].to_string())
+        })
+        .collect()
+}
+
+/// Every output of `summary` (body, NOTIFY, JSON input, normalised bodies)
+/// passes `sipmsrp lint` (the binary): no finding at all when summary
+/// reported none; otherwise only the RFC 3842 findings summary itself
+/// reported about its input (a block without Message-ID is kept, not
+/// invented; an unknown class is kept as an extension line).
+#[test]
+fn every_output_passes_lint_through_the_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = |n: &str| fixture(n).display().to_string();
+    let runs: Vec<Vec<String>> = vec![
+        vec![f("stored-pager.sip"), f("stored-lmm.txt")],
+        [
+            &[f("stored-pager.sip"), f("stored-lmm.txt")][..],
+            &EXAMPLE_ARGS.map(String::from)[..],
+        ]
+        .concat(),
+        [
+            &[f("stored-pager.sip"), f("stored-lmm.txt")][..],
+            &EXAMPLE_ARGS.map(String::from)[..],
+            &NOTIFY_ARGS.map(String::from)[..],
+        ]
+        .concat(),
+        vec!["--notify".into(), f("stored-undated.sip")],
+        vec![
+            f("stored-pager.sip"),
+            "--old".into(),
+            "asd88asd77a@1.2.3.4".into(),
+            "--notify".into(),
+        ],
+        vec!["--json-input".into(), f("counts.json")],
+        vec!["--json-input".into(), f("example.json"), "--notify".into()],
+        vec!["--json-input".into(), f("empty.json")],
+        vec!["--json-input".into(), f("empty.json"), "--notify".into()],
+        vec!["--from-body".into(), f("other-server-body.txt")],
+        vec![
+            "--from-body".into(),
+            f("other-server-body.txt"),
+            "--notify".into(),
+        ],
+        vec!["--from-body".into(), f("voice-status-only.txt")],
+        vec![
+            "--from-body".into(),
+            f("unknown-class.txt"),
+            "--notify".into(),
+        ],
+        vec!["--from-body".into(), f("no-message-id.txt")],
+        vec!["--from-body".into(), f("notify-short-length.sip")],
+    ];
+    let mut checked = 0;
+    for (i, args) in runs.iter().enumerate() {
+        let out = cmd().args(args).output().unwrap();
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let reported = reported_codes(&out.stderr);
+        let file = dir.path().join(format!("out-{i}.txt"));
+        std::fs::write(&file, &out.stdout).unwrap();
+        let lint = Command::cargo_bin("sipmsrp")
+            .unwrap()
+            .args(["lint", "--format", "json"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        let findings: serde_json::Value = serde_json::from_slice(&lint.stdout).unwrap();
+        let findings = findings.as_array().unwrap();
+        for x in findings {
+            let rule = x["rule"].as_str().unwrap();
+            assert!(
+                reported.iter().any(|r| r == rule),
+                "{args:?}: lint says {rule} of summary's output, summary reported {reported:?}\n{}",
+                String::from_utf8_lossy(&out.stdout)
+            );
+        }
+        let errors = findings.iter().any(|x| x["severity"] == "error");
+        assert_eq!(lint.status.code(), Some(i32::from(errors)), "{args:?}");
+        if reported.is_empty() {
+            assert_eq!(findings.len(), 0, "{args:?}");
+            checked += 1;
+        }
+    }
+    assert!(
+        checked >= 9,
+        "only {checked} outputs without input findings"
+    );
+}
+
+mod lint_props {
+    use proptest::prelude::*;
+    use sipmsrp::finding::Severity;
+    use sipmsrp::lint::{Config, lint_text};
+    use sipmsrp::summary::{
+        DocHeader, DocMessage, MessageState, NotifyParams, SummaryDoc, emit_body, emit_notify,
+    };
+
+    fn message(i: usize) -> impl Strategy<Value = DocMessage> {
+        (
+            proptest::sample::select(vec![
+                "voice-message",
+                "fax-message",
+                "pager-message",
+                "multimedia-message",
+                "text-message",
+                "none",
+            ]),
+            any::<bool>(),
+            any::<bool>(),
+            proptest::collection::vec(
+                (
+                    proptest::sample::select(vec!["To", "From", "Subject", "Date", "Priority"]),
+                    "[ -~]{0,30}",
+                ),
+                0..5,
+            ),
+        )
+            .prop_map(move |(class, old, urgent, hs)| {
+                let mut headers: Vec<DocHeader> =
+                    hs.into_iter().map(|(n, v)| DocHeader::new(n, v)).collect();
+                headers.push(DocHeader::new("Message-ID", format!("id{i}@store.example")));
+                DocMessage {
+                    class: Some(class.to_string()),
+                    state: Some(if old {
+                        MessageState::Old
+                    } else {
+                        MessageState::New
+                    }),
+                    urgent: Some(urgent),
+                    headers,
+                }
+            })
+    }
+
+    fn doc() -> impl Strategy<Value = SummaryDoc> {
+        (
+            proptest::option::of("sip:[a-z]{1,8}@[a-z]{1,8}\\.example"),
+            (0usize..6).prop_flat_map(|n| (0..n).map(message).collect::<Vec<_>>()),
+        )
+            .prop_map(|(account, messages)| {
+                let mut d = SummaryDoc::new(account);
+                d.messages = messages;
+                d
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        /// Emitted bodies and NOTIFYs lint without any finding.
+        #[test]
+        fn emitted_bodies_and_notifies_lint_clean(d in doc(), cseq in 1u32..1000) {
+            prop_assume!(d.validate().is_ok());
+            let body = emit_body(&d);
+            let r = lint_text(body.as_bytes(), &Config::default());
+            prop_assert!(r.diagnostics.is_empty(), "{:?}\n{}", r.diagnostics, body);
+            let p = NotifyParams {
+                request_uri: "sip:charlie@pc.example.com".into(),
+                to: "sip:charlie@example.com".into(),
+                to_tag: Some("78923".into()),
+                from: "sip:mailserver.example.com".into(),
+                from_tag: "4442".into(),
+                call_id: "adsf0923jsdjw".into(),
+                cseq,
+                branch: "z9hG4bKnashds8".into(),
+                contact: None,
+                subscription_state: "active".into(),
+            };
+            let notify = emit_notify(&d, &p).unwrap();
+            let r = lint_text(notify.as_bytes(), &Config::default());
+            prop_assert!(
+                !r.diagnostics.iter().any(|x| x.severity >= Severity::Warning),
+                "{:?}\n{}", r.diagnostics, notify
+            );
+        }
+    }
+}

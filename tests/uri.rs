@@ -703,3 +703,62 @@ fn request_usage_errors() {
         .assert()
         .code(2);
 }
+
+/// Every kind of retrieval request passes `sipmsrp lint` (through the
+/// binary, as a user's CI would run it): no finding at all, exit 0.
+#[test]
+fn request_outputs_pass_lint() {
+    let dir = tempfile::tempdir().unwrap();
+    let several = [
+        JOE_ID,
+        "32098d@alicepc.example.org",
+        "a&b<c> \u{e9}%",
+        "sip:x@h",
+    ];
+    let runs: Vec<Vec<&str>> = vec![
+        [&FIXED[..], &[JOE_ID]].concat(),
+        vec![JOE_ID],
+        [&FIXED[..], &several[..]].concat(),
+        several.to_vec(),
+        [
+            &["--scheme", "sips", "--local-host", "198.51.100.7"][..],
+            &several[..2],
+        ]
+        .concat(),
+        vec!["--scheme", "sips", "--local-host", "[2001:db8::7]", JOE_ID],
+    ];
+    for (i, extra) in runs.iter().enumerate() {
+        let msg = request(extra);
+        let file = dir.path().join(format!("request-{i}.sip"));
+        std::fs::write(&file, &msg).unwrap();
+        let out = bin()
+            .args(["lint", "--format", "json"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        let findings: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            (out.status.code(), findings.as_array().map(Vec::len)),
+            (Some(0), Some(0)),
+            "{extra:?}: {findings:#}\n{msg}"
+        );
+    }
+    // A display name in --from, through stdin.
+    let msg = stdout_of(&[
+        "request",
+        "--from",
+        "\"Charlie C.\" <sip:charlie@example.com>",
+        "--host",
+        "mailserver.example.com:5070",
+        JOE_ID,
+        "second@example.org",
+    ]);
+    bin()
+        .args(["lint", "-"])
+        .write_stdin(msg)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "1 message checked: 0 errors, 0 warnings, 0 notes",
+        ));
+}

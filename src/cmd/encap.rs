@@ -65,6 +65,7 @@ pub fn run(args: EncapArgs) -> Result<ExitCode> {
         boundary: args.boundary.clone(),
         chunk_size: args.chunk_size,
         seed: seed(),
+        send_headers: Vec::new(),
     };
     opts.validate().map_err(|e| anyhow!("{}", e.message))?;
     let limits = args.limits.to_limits();

@@ -42,7 +42,7 @@ pub fn run(args: LintArgs, color: ColorChoice) -> Result<ExitCode> {
         return Ok(ExitCode::from(EXIT_CLEAN));
     }
     if args.fix {
-        bail!("--fix needs the encap library, which is not merged yet");
+        return run_fix(&args);
     }
     let cfg = config(&args)?;
     let (inputs, results) = lint_inputs(&args.inputs, &cfg)?;
@@ -299,4 +299,164 @@ fn human(
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+// ------------------------------------------------------------------ --fix
+
+/// `lint --fix`: rewrite the pushed SENDs of one text input, write the
+/// result (stdout or `-o`, atomically), report every change, what could not
+/// be fixed and what the output still breaks on stderr. Exit 0 when the
+/// output has no error-level finding and everything was fixed, else 1.
+fn run_fix(args: &LintArgs) -> Result<ExitCode> {
+    use sipmsrp::lint::fix::{self, FixOptions};
+    if matches!(args.format, LintFormat::Github | LintFormat::Sarif) {
+        bail!("--fix reports in the human or json format");
+    }
+    if args.inputs.len() > 1 {
+        bail!("--fix takes one input (a file or standard input)");
+    }
+    let cfg = config(args)?;
+    let date = match &args.date {
+        Some(d) => Some(sipmsrp::date::normalize(d)?),
+        None => None,
+    };
+    let input = super::read_inputs(&args.inputs)?.remove(0);
+    if sipmsrp::capture::is_capture(&input.bytes) {
+        bail!(
+            "{}: --fix rewrites text input; extract the messages of a capture first",
+            input.name
+        );
+    }
+    let opts = FixOptions {
+        date,
+        now: jiff::Timestamp::now(),
+    };
+    let rep = fix::fix_text(&input.bytes, &cfg, &opts);
+    emit(args.output.as_deref(), &rep.output)?;
+    let out_name = args
+        .output
+        .as_ref()
+        .map_or_else(|| "<stdout>".to_string(), |p| p.display().to_string());
+    let after = lint::lint_text(&rep.output, &cfg);
+    let in_index = LineIndex::new(&input.bytes);
+    let out_index = LineIndex::new(&rep.output);
+    let text = match args.format {
+        LintFormat::Json => fix_json(&input.name, &in_index, &out_name, &out_index, &rep, &after),
+        _ => fix_human(&input.name, &in_index, &out_name, &out_index, &rep, &after),
+    };
+    let mut err = std::io::stderr().lock();
+    std::io::Write::write_all(&mut err, text.as_bytes())?;
+    let clean = rep.unfixed.is_empty() && !after.has_errors();
+    Ok(ExitCode::from(if clean {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    }))
+}
+
+fn in_path(path: &str) -> String {
+    if path.is_empty() {
+        String::new()
+    } else {
+        format!(" ({path})")
+    }
+}
+
+fn fix_human(
+    name: &str,
+    index: &LineIndex,
+    out_name: &str,
+    out_index: &LineIndex,
+    rep: &sipmsrp::lint::fix::FixReport,
+    after: &Report,
+) -> String {
+    let mut out = String::new();
+    for c in &rep.changes {
+        let (l, col) = index.line_col(c.offset);
+        let _ = writeln!(
+            out,
+            "{name}:{l}:{col}: fixed[{}]: {}{}",
+            c.rule,
+            c.message,
+            in_path(&c.path)
+        );
+    }
+    for u in &rep.unfixed {
+        let (l, col) = index.line_col(u.offset);
+        let head = u
+            .rule
+            .map_or_else(|| "error".to_string(), |r| format!("error[{r}]"));
+        let _ = writeln!(
+            out,
+            "{name}:{l}:{col}: {head}: cannot fix: {}{}",
+            u.message,
+            in_path(&u.path)
+        );
+    }
+    for d in &after.diagnostics {
+        let (l, col) = out_index.line_col(d.offset);
+        let _ = writeln!(
+            out,
+            "{out_name}:{l}:{col}: {}[{}]: {}{}",
+            d.severity,
+            d.rule,
+            d.message,
+            in_path(&d.path)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{} change{} in {} of {} pushed SEND{}; {} not fixable; the output has {} error{}, {} warning{}",
+        rep.changes.len(),
+        plural(rep.changes.len()),
+        rep.rewritten,
+        rep.pushed,
+        plural(rep.pushed),
+        rep.unfixed.len(),
+        after.count(Severity::Error),
+        plural(after.count(Severity::Error)),
+        after.count(Severity::Warning),
+        plural(after.count(Severity::Warning)),
+    );
+    out
+}
+
+fn fix_json(
+    name: &str,
+    index: &LineIndex,
+    out_name: &str,
+    out_index: &LineIndex,
+    rep: &sipmsrp::lint::fix::FixReport,
+    after: &Report,
+) -> String {
+    use serde_json::{Value, json};
+    let mut items: Vec<Value> = Vec::new();
+    for c in &rep.changes {
+        let (line, column) = index.line_col(c.offset);
+        items.push(json!({
+            "rule": c.rule, "severity": "fixed", "fixed": true, "message": c.message,
+            "file": name, "line": line, "column": column, "offset": c.offset,
+            "length": 0, "frame": null, "path": c.path,
+        }));
+    }
+    for u in &rep.unfixed {
+        let (line, column) = index.line_col(u.offset);
+        items.push(json!({
+            "rule": u.rule, "severity": "error", "fixed": false,
+            "message": format!("cannot fix: {}", u.message),
+            "file": name, "line": line, "column": column, "offset": u.offset,
+            "length": 0, "frame": null, "path": u.path,
+        }));
+    }
+    for d in &after.diagnostics {
+        let (line, column) = out_index.line_col(d.offset);
+        items.push(json!({
+            "rule": d.rule, "severity": d.severity.as_str(), "fixed": false, "message": d.message,
+            "file": out_name, "line": line, "column": column, "offset": d.offset,
+            "length": d.len, "frame": d.frame, "path": d.path,
+        }));
+    }
+    let mut s = serde_json::to_string_pretty(&Value::Array(items)).unwrap_or_default();
+    s.push('\n');
+    s
 }

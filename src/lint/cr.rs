@@ -27,25 +27,33 @@ fn is_message_media(m: &MediaType<'_>) -> bool {
         || m.is("message", "msrpfrag")
 }
 
-/// Is this top-level MSRP message a pushed SEND (its body holds message/*
-/// content, directly or as parts)? Reports `not-multipart` when it is one
-/// whose body is not multipart/mixed.
-pub(crate) fn check_pushed_send(cx: &mut Cx<'_>, node: &MsrpNode<'_>) -> bool {
+/// Is this top-level MSRP message a pushed SEND: a SEND whose body holds
+/// message/* content, directly or as parts?
+pub(crate) fn is_pushed_send(node: &MsrpNode<'_>) -> bool {
     if node.msg.method() != Some(&b"SEND"[..]) {
         return false;
     }
     let Some(media) = &node.body.media else {
         return false;
     };
-    let pushed = match &node.body.kind {
+    match &node.body.kind {
         BodyKind::Sip(_) | BodyKind::Msrp(_) => true,
         BodyKind::Multipart(mp) => mp.parts.iter().any(|p| {
             matches!(p.body.kind, BodyKind::Sip(_) | BodyKind::Msrp(_))
                 || p.body.media.as_ref().is_some_and(is_message_media)
         }),
         _ => is_message_media(media),
+    }
+}
+
+/// [`is_pushed_send`], reporting `not-multipart` when it is one whose body
+/// is not multipart/mixed.
+pub(crate) fn check_pushed_send(cx: &mut Cx<'_>, node: &MsrpNode<'_>) -> bool {
+    let pushed = is_pushed_send(node);
+    let Some(media) = node.body.media.as_ref().filter(|_| pushed) else {
+        return false;
     };
-    if pushed && !media.is("multipart", "mixed") {
+    if !media.is("multipart", "mixed") {
         let (off, len) = match node.msg.headers.iter().find(|h| h.is("Content-Type")) {
             Some(h) => (cx.at(h.field), h.field.len()),
             None => (cx.at(media.raw), media.raw.len()),
@@ -110,8 +118,19 @@ pub(crate) fn check_sip(cx: &mut Cx<'_>, node: &SipNode<'_>, path: &str) {
             .with_path(path),
         );
     }
+    if method == Some(&b"ACK"[..]) {
+        cx.push(
+            Finding::error(
+                "ack-part",
+                at,
+                "a SIP ACK is carried as part of the deferred message",
+            )
+            .with_len(len)
+            .with_path(path),
+        );
+    }
     let invite = method == Some(&b"INVITE"[..]);
-    let anonymous = msg.wants_anonymity();
+    let anonymous = super::scan::wants_anonymity(msg);
     for h in &msg.headers {
         let c: &str = h.canonical;
         match c {

@@ -13,6 +13,7 @@
 //! [`lint_one`] for one message already cut out of a capture.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use crate::body::{self, Body, BodyKind};
 use crate::finding::{Finding, Severity, offset_in};
@@ -22,11 +23,14 @@ use crate::limits::Limits;
 use crate::message::{self, Message, Parsed};
 use crate::source;
 
+mod chunks;
 pub mod cr;
+pub mod fix;
 pub mod msrp_rules;
 pub mod oma;
 pub mod output;
 pub mod rules;
+mod scan;
 pub mod sip_grammar;
 pub mod summary_hook;
 
@@ -147,6 +151,8 @@ impl Report {
 pub(crate) struct Cx<'c> {
     pub base: &'c [u8],
     pub out: &'c mut Vec<Finding>,
+    /// The user's limits (the message-summary parser applies them too).
+    pub limits: &'c Limits,
 }
 
 impl Cx<'_> {
@@ -167,9 +173,16 @@ impl Cx<'_> {
         h: &Header<'_>,
         message: impl Into<String>,
     ) {
+        let mut p = String::with_capacity(path.len() + 10 + h.canonical.len());
+        if !path.is_empty() {
+            p.push_str(path);
+            p.push_str(" > ");
+        }
+        p.push_str("header ");
+        p.push_str(h.canonical);
         let f = Finding::error(code, self.at(h.field), message)
             .with_len(h.field.len())
-            .with_path(join(path, &format!("header {}", h.canonical)));
+            .with_path(p);
         self.out.push(f);
     }
 }
@@ -188,28 +201,36 @@ pub(crate) fn lossy(b: &[u8]) -> String {
 }
 
 /// Run every rule over one parsed message; findings go to `out` with
-/// offsets into `base` (the buffer the message was parsed from).
-pub fn check_message(base: &[u8], parsed: &Parsed<'_>, oma_im: bool, out: &mut Vec<Finding>) {
-    let mut cx = Cx { base, out };
+/// offsets into `base` (the buffer the message was parsed from). `cfg`
+/// gives the profiles and the limits.
+pub fn check_message(base: &[u8], parsed: &Parsed<'_>, cfg: &Config, out: &mut Vec<Finding>) {
+    let oma_im = cfg.oma_im;
+    let mut cx = Cx {
+        base,
+        out,
+        limits: &cfg.limits,
+    };
     match &parsed.message {
         Message::Sip(n) => {
             sip_grammar::check(&mut cx, &n.msg, "", true);
             if oma_im {
                 oma::check(&mut cx, &n.msg);
             }
-            walk_body(&mut cx, &n.body, "", false);
+            walk_body(&mut cx, &n.body, &mut String::new(), false);
         }
         Message::Msrp(n) => {
             msrp_rules::check(&mut cx, &n.msg, "", false);
             let pushed = cr::check_pushed_send(&mut cx, n);
-            walk_body(&mut cx, &n.body, "", pushed);
+            walk_body(&mut cx, &n.body, &mut String::new(), pushed);
         }
     }
 }
 
 /// Walk a body tree once. `pushed`: the body is (inside) the payload of a
 /// pushed SEND or a bare multipart body, where the CR's rules apply.
-pub(crate) fn walk_body(cx: &mut Cx<'_>, body: &Body<'_>, path: &str, pushed: bool) {
+/// `path` is the MIME path so far; one buffer serves the whole walk (a
+/// part's segment is appended, then cut off again).
+pub(crate) fn walk_body(cx: &mut Cx<'_>, body: &Body<'_>, path: &mut String, pushed: bool) {
     match &body.kind {
         BodyKind::Empty => {}
         BodyKind::Leaf => {
@@ -222,9 +243,14 @@ pub(crate) fn walk_body(cx: &mut Cx<'_>, body: &Body<'_>, path: &str, pushed: bo
             }
         }
         BodyKind::Multipart(mp) => {
+            let len = path.len();
             for (i, part) in mp.parts.iter().enumerate() {
-                let p = join(path, &format!("part {}", i + 1));
-                walk_body(cx, &part.body, &p, pushed);
+                if len > 0 {
+                    path.push_str(" > ");
+                }
+                let _ = write!(path, "part {}", i + 1);
+                walk_body(cx, &part.body, path, pushed);
+                path.truncate(len);
             }
         }
         BodyKind::Sip(node) => {
@@ -308,6 +334,7 @@ pub fn lint_text(input: &[u8], cfg: &Config) -> Report {
             let mut cx = Cx {
                 base: buf,
                 out: &mut findings,
+                limits: &cfg.limits,
             };
             summary_hook::check_body(&mut cx, buf, "");
         }
@@ -339,17 +366,34 @@ pub fn lint_text(input: &[u8], cfg: &Config) -> Report {
                 max_message: cfg.limits.max_message,
                 datagram: false,
             };
+            let mut chunks = chunks::Chunks::new(cfg);
             for item in Framer::new(buf, opts) {
                 match item {
                     Item::Junk { start, end } => findings.push(junk(&buf[start..end], start)),
                     Item::Message(frame) => {
                         report.messages += 1;
                         let mut parsed = message::parse_frame(buf, &frame, &cfg.limits);
+                        if let Some(body) = partial_body(buf, &parsed) {
+                            // One chunk: header rules now, body rules on the joined body.
+                            parsed.findings.retain(|f| !body.contains(&f.offset));
+                            findings.append(&mut parsed.findings);
+                            if let Message::Msrp(n) = &parsed.message {
+                                let mut cx = Cx {
+                                    base: buf,
+                                    out: &mut findings,
+                                    limits: &cfg.limits,
+                                };
+                                msrp_rules::check(&mut cx, &n.msg, "", false);
+                                chunks.push(buf, &n.msg);
+                            }
+                            continue;
+                        }
                         findings.append(&mut parsed.findings);
-                        check_message(buf, &parsed, cfg.oma_im, &mut findings);
+                        check_message(buf, &parsed, cfg, &mut findings);
                     }
                 }
             }
+            chunks.finish(cfg, &mut findings);
         }
     }
     for f in findings {
@@ -416,8 +460,9 @@ fn bare_body(
     let mut cx = Cx {
         base,
         out: findings,
+        limits: &cfg.limits,
     };
-    walk_body(&mut cx, &b, "", true);
+    walk_body(&mut cx, &b, &mut String::new(), true);
 }
 
 /// Lint one message that is not part of a text stream (from a capture):
@@ -437,13 +482,40 @@ pub fn lint_one(
     };
     let parsed = message::parse_one(bytes, protocol, truncated, findings, &cfg.limits);
     let mut all = parsed.findings.clone();
-    check_message(bytes, &parsed, cfg.oma_im, &mut all);
+    match (partial_body(bytes, &parsed), &parsed.message) {
+        // One chunk of a larger message: its data is not a body; only the
+        // header rules apply.
+        (Some(body), Message::Msrp(n)) => {
+            all.retain(|f| !body.contains(&f.offset));
+            let mut cx = Cx {
+                base: bytes,
+                out: &mut all,
+                limits: &cfg.limits,
+            };
+            msrp_rules::check(&mut cx, &n.msg, "", false);
+        }
+        _ => check_message(bytes, &parsed, cfg, &mut all),
+    }
     for f in all {
         let off = f.offset;
         report.push(cfg, f, off, frame);
     }
     dedup(&mut report.diagnostics);
     report
+}
+
+/// The span of a chunk's data (offsets of `base`, end included) when the
+/// message is one chunk of a larger MSRP message.
+fn partial_body(base: &[u8], parsed: &Parsed<'_>) -> Option<std::ops::RangeInclusive<usize>> {
+    let Message::Msrp(n) = &parsed.message else {
+        return None;
+    };
+    if !chunks::is_partial(&n.msg) {
+        return None;
+    }
+    let body = n.msg.body?;
+    let at = offset_in(base, body);
+    Some(at..=at + body.len())
 }
 
 /// Sort by position; the same rule at the same place once.
@@ -504,6 +576,33 @@ mod tests {
     fn junk_is_an_error() {
         assert_eq!(codes(b"hello world\r\n"), ["not-sip-or-msrp"]);
         assert_eq!(codes(b"INVALID 1234 SEND\r\nTo-Path: x\r\n\r\n"), ["junk"]);
+    }
+
+    #[test]
+    fn chunked_pushed_sends_are_checked_on_the_joined_body() {
+        let stored = b"MESSAGE sip:b@x.example SIP/2.0\r\nVia: SIP/2.0/TCP h.example;branch=z9hG4bK1\r\nFrom: <sip:a@x.example>;tag=1\r\nTo: <sip:b@x.example>\r\nCall-ID: c1@x.example\r\nCSeq: 1 MESSAGE\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nHello";
+        let opts = |keep: Vec<String>| crate::encap::Options {
+            date: Some("Thu, 21 Feb 2002 13:02:03 GMT".into()),
+            chunk_size: Some(37),
+            keep,
+            ..crate::encap::Options::default()
+        };
+        let limits = Limits::default();
+        let clean = crate::encap::encap_text(&[stored], None, &opts(vec![]), &limits).unwrap();
+        let r = lint_text(&clean, &Config::default());
+        assert!(r.messages > 5);
+        assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+        // Via kept: found once, in the chunk that carries its first byte.
+        let bad =
+            crate::encap::encap_text(&[stored], None, &opts(vec!["Via".into()]), &limits).unwrap();
+        let r = lint_text(&bad, &Config::default());
+        let rules: Vec<_> = r.diagnostics.iter().map(|d| d.rule).collect();
+        assert_eq!(rules, ["via-present"]);
+        assert!(bad[r.diagnostics[0].offset..].starts_with(b"V"));
+        assert_eq!(r.diagnostics[0].path, "part 1 > header Via");
+        // A chunk without the others: header rules only, no body noise.
+        let first = &bad[..memchr::memmem::find(&bad, b"+\r\n").unwrap() + 3];
+        assert_eq!(codes(first), Vec::<&str>::new());
     }
 
     #[test]

@@ -14,7 +14,7 @@ use super::sip_grammar::unbalanced_quotes;
 use super::{Cx, lossy};
 
 /// RFC 4975 headers that appear at most once.
-const SINGLE: &[&str] = &[
+const SINGLE: [&str; 19] = [
     "To-Path",
     "From-Path",
     "Message-ID",
@@ -44,19 +44,19 @@ fn is_ident(v: &[u8]) -> bool {
 }
 
 fn is_msrp_uri(u: &[u8]) -> bool {
-    let lower = u.to_ascii_lowercase();
-    let rest = lower
-        .strip_prefix(b"msrp://")
-        .or_else(|| lower.strip_prefix(b"msrps://"));
+    let strip = |p: &[u8]| {
+        (u.len() >= p.len() && u[..p.len()].eq_ignore_ascii_case(p)).then(|| &u[p.len()..])
+    };
+    let rest = strip(b"msrp://").or_else(|| strip(b"msrps://"));
     rest.is_some_and(|r| !r.is_empty() && !r.starts_with(b"/"))
 }
 
 pub(crate) fn check(cx: &mut Cx<'_>, msg: &MsrpMessage<'_>, path: &str, fragment: bool) {
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen = 0u32;
     for h in &msg.headers {
         let c: &str = if h.known { h.canonical } else { "" };
-        if SINGLE.contains(&c) {
-            if seen.contains(&c) {
+        if let Some(i) = SINGLE.iter().position(|s| !c.is_empty() && *s == c) {
+            if seen & (1 << i) != 0 {
                 cx.header(
                     "duplicate-header",
                     path,
@@ -64,7 +64,7 @@ pub(crate) fn check(cx: &mut Cx<'_>, msg: &MsrpMessage<'_>, path: &str, fragment
                     format!("{c} appears more than once (RFC 4975 allows one)"),
                 );
             } else {
-                seen.push(c);
+                seen |= 1 << i;
             }
         }
         let v = h.value;

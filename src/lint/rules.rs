@@ -140,6 +140,13 @@ static LINT_RULES: &[Rule] = &[
         "OMA IM CR (001) 1 Reason for Change and 12.2.2.3 item 3: the BYE that ended the session is not part of the deferred message (superseding the 000 Appendix K and 004 forms); the IM Server sends its own BYE after pushing (12.2.2.5)."
     ),
     r!(
+        "ack-part",
+        E,
+        Cr,
+        "a SIP ACK carried as a part",
+        "OMA IM CR (001) 1 Reason for Change and 12.2.2.5: session setup information (the 200 OK, its ACK, the BYE) is of no use to the IM Client and is not pushed; only the deferred message is. In the flow of 000 Appendix K the ACK (step 6) belongs to setting up the session, not to the deferred message."
+    ),
+    r!(
         "date-missing",
         E,
         Cr,

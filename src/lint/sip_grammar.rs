@@ -10,107 +10,228 @@ use std::borrow::Cow;
 
 use crate::chars;
 use crate::finding::Finding;
-use crate::header::{Header, split_commas};
+use crate::header::Header;
 use crate::sip::{SipMessage, StartLine, parse_via};
 
+use super::scan::comma_items;
 use super::{Cx, lossy};
 
 /// Headers whose value is a name-addr or addr-spec (one value).
+const ADDR_SINGLE: [&str; 6] = [
+    "From",
+    "To",
+    "Reply-To",
+    "Refer-To",
+    "Referred-By",
+    "P-Called-Party-ID",
+];
+
 fn is_addr_single(c: &str) -> bool {
-    matches!(
-        c,
-        "From" | "To" | "Reply-To" | "Refer-To" | "Referred-By" | "P-Called-Party-ID"
-    )
+    ADDR_SINGLE.contains(&c)
 }
 
 /// Headers whose value is a list of name-addr / addr-spec.
+const ADDR_LIST: [&str; 8] = [
+    "Contact",
+    "Route",
+    "Record-Route",
+    "P-Asserted-Identity",
+    "P-Preferred-Identity",
+    "P-Associated-URI",
+    "Path",
+    "Service-Route",
+];
+
 fn is_addr_list(c: &str) -> bool {
-    matches!(
-        c,
-        "Contact"
-            | "Route"
-            | "Record-Route"
-            | "P-Asserted-Identity"
-            | "P-Preferred-Identity"
-            | "P-Associated-URI"
-            | "Path"
-            | "Service-Route"
-    )
+    ADDR_LIST.contains(&c)
 }
 
 /// Structured headers whose quoted strings must balance.
+const QUOTED: [&str; 32] = [
+    "From",
+    "To",
+    "Contact",
+    "Reply-To",
+    "Route",
+    "Record-Route",
+    "P-Asserted-Identity",
+    "P-Preferred-Identity",
+    "P-Associated-URI",
+    "P-Called-Party-ID",
+    "Referred-By",
+    "Refer-To",
+    "Via",
+    "Accept-Contact",
+    "Reject-Contact",
+    "Content-Type",
+    "Content-Disposition",
+    "Warning",
+    "WWW-Authenticate",
+    "Proxy-Authenticate",
+    "Authorization",
+    "Proxy-Authorization",
+    "Authentication-Info",
+    "Event",
+    "Path",
+    "Service-Route",
+    "Call-Info",
+    "Alert-Info",
+    "Error-Info",
+    "Subscription-State",
+    "Session-Expires",
+    "Identity-Info",
+];
+
 fn is_quoted(c: &str) -> bool {
-    matches!(
-        c,
-        "From"
-            | "To"
-            | "Contact"
-            | "Reply-To"
-            | "Route"
-            | "Record-Route"
-            | "P-Asserted-Identity"
-            | "P-Preferred-Identity"
-            | "P-Associated-URI"
-            | "P-Called-Party-ID"
-            | "Referred-By"
-            | "Refer-To"
-            | "Via"
-            | "Accept-Contact"
-            | "Reject-Contact"
-            | "Content-Type"
-            | "Content-Disposition"
-            | "Warning"
-            | "WWW-Authenticate"
-            | "Proxy-Authenticate"
-            | "Authorization"
-            | "Proxy-Authorization"
-            | "Authentication-Info"
-            | "Event"
-            | "Path"
-            | "Service-Route"
-            | "Call-Info"
-            | "Alert-Info"
-            | "Error-Info"
-            | "Subscription-State"
-            | "Session-Expires"
-            | "Identity-Info"
-    )
+    QUOTED.contains(&c)
 }
 
 /// Single-value headers (RFC 3261 7.3.1 and the extensions that define them).
 /// Content-Length is left to the framer (`content-length-duplicate`).
-fn is_single(c: &str) -> bool {
-    matches!(
-        c,
-        "To" | "From"
-            | "Call-ID"
-            | "CSeq"
-            | "Max-Forwards"
-            | "Expires"
-            | "Date"
-            | "Content-Type"
-            | "Content-Disposition"
-            | "MIME-Version"
-            | "Min-Expires"
-            | "Organization"
-            | "Priority"
-            | "Reply-To"
-            | "Retry-After"
-            | "Server"
-            | "Subject"
-            | "Timestamp"
-            | "User-Agent"
-            | "RSeq"
-            | "RAck"
-            | "Session-Expires"
-            | "Min-SE"
-            | "Event"
-            | "Refer-To"
-            | "Referred-By"
-            | "SIP-ETag"
-            | "SIP-If-Match"
-            | "Subscription-State"
-    )
+const SINGLE: [&str; 29] = [
+    "To",
+    "From",
+    "Call-ID",
+    "CSeq",
+    "Max-Forwards",
+    "Expires",
+    "Date",
+    "Content-Type",
+    "Content-Disposition",
+    "MIME-Version",
+    "Min-Expires",
+    "Organization",
+    "Priority",
+    "Reply-To",
+    "Retry-After",
+    "Server",
+    "Subject",
+    "Timestamp",
+    "User-Agent",
+    "RSeq",
+    "RAck",
+    "Session-Expires",
+    "Min-SE",
+    "Event",
+    "Refer-To",
+    "Referred-By",
+    "SIP-ETag",
+    "SIP-If-Match",
+    "Subscription-State",
+];
+
+/// The bit of a single-value header in a `u32` set of those seen.
+fn single_bit(c: &str) -> Option<u32> {
+    if c.is_empty() {
+        return None;
+    }
+    SINGLE.iter().position(|s| *s == c).map(|i| 1 << i)
+}
+
+/// What the rules need to know about a header name, looked up once per
+/// header (the name tests above, computed once for every name they know).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Class {
+    quoted: bool,
+    addr_single: bool,
+    addr_list: bool,
+    /// Bit in the set of single-value headers seen.
+    single: u32,
+    /// Index in [`MANDATORY`].
+    mandatory: Option<u8>,
+}
+
+/// Every name some rule singles out.
+const NAMED: &[&str] = &[
+    "From",
+    "To",
+    "Reply-To",
+    "Refer-To",
+    "Referred-By",
+    "P-Called-Party-ID",
+    "Contact",
+    "Route",
+    "Record-Route",
+    "P-Asserted-Identity",
+    "P-Preferred-Identity",
+    "P-Associated-URI",
+    "Path",
+    "Service-Route",
+    "Via",
+    "Accept-Contact",
+    "Reject-Contact",
+    "Content-Type",
+    "Content-Disposition",
+    "Warning",
+    "WWW-Authenticate",
+    "Proxy-Authenticate",
+    "Authorization",
+    "Proxy-Authorization",
+    "Authentication-Info",
+    "Event",
+    "Call-Info",
+    "Alert-Info",
+    "Error-Info",
+    "Subscription-State",
+    "Session-Expires",
+    "Identity-Info",
+    "Call-ID",
+    "CSeq",
+    "Max-Forwards",
+    "Expires",
+    "Date",
+    "MIME-Version",
+    "Min-Expires",
+    "Organization",
+    "Priority",
+    "Retry-After",
+    "Server",
+    "Subject",
+    "Timestamp",
+    "User-Agent",
+    "RSeq",
+    "RAck",
+    "Min-SE",
+    "SIP-ETag",
+    "SIP-If-Match",
+];
+
+fn build_class(c: &str) -> Class {
+    Class {
+        quoted: is_quoted(c),
+        addr_single: is_addr_single(c),
+        addr_list: is_addr_list(c),
+        single: single_bit(c).unwrap_or(0),
+        mandatory: MANDATORY.iter().position(|m| *m == c).map(|i| i as u8),
+    }
+}
+
+const BUCKETS: usize = 128;
+
+fn bucket(c: &[u8]) -> usize {
+    let first = c.first().copied().unwrap_or(0) as usize;
+    let last = c.last().copied().unwrap_or(0) as usize;
+    (c.len().wrapping_mul(31) ^ first.wrapping_mul(7) ^ last.wrapping_mul(3)) % BUCKETS
+}
+
+/// The class of a canonical name: a small hash table built once from the
+/// name tests, so a header costs one lookup instead of a pass per test.
+fn class_of(c: &str) -> Class {
+    static TABLE: std::sync::OnceLock<Vec<Vec<(&'static str, Class)>>> = std::sync::OnceLock::new();
+    if c.is_empty() {
+        return Class::default();
+    }
+    let table = TABLE.get_or_init(|| {
+        let mut t = vec![Vec::new(); BUCKETS];
+        for name in NAMED {
+            t[bucket(name.as_bytes())].push((*name, build_class(name)));
+        }
+        t
+    });
+    table[bucket(c.as_bytes())]
+        .iter()
+        .find(|(n, _)| *n == c)
+        .map_or_else(Class::default, |(_, cl)| *cl)
 }
 
 /// The canonical name of a header the table knows (the `is_*` tables hold
@@ -124,16 +245,18 @@ fn known<'h>(h: &'h Header<'_>) -> &'h str {
 pub(crate) fn check(cx: &mut Cx<'_>, msg: &SipMessage<'_>, path: &str, top: bool) {
     check_start_line(cx, msg, path);
     let method = msg.method();
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen = 0u32;
     // To, From, CSeq, Call-ID, Via, Max-Forwards present.
     let mut present = [false; 6];
     for h in &msg.headers {
         let c = known(h);
-        if let Some(i) = MANDATORY.iter().position(|m| *m == c) {
-            present[i] = true;
+        let cl = class_of(c);
+        if let Some(i) = cl.mandatory {
+            present[usize::from(i)] = true;
         }
-        if is_single(c) {
-            if seen.contains(&c) {
+        if cl.single != 0 {
+            let bit = cl.single;
+            if seen & bit != 0 {
                 cx.header(
                     "duplicate-header",
                     path,
@@ -141,10 +264,10 @@ pub(crate) fn check(cx: &mut Cx<'_>, msg: &SipMessage<'_>, path: &str, top: bool
                     format!("{c} appears more than once; it is a single-value header"),
                 );
             } else {
-                seen.push(c);
+                seen |= bit;
             }
         }
-        check_header(cx, h, method, path);
+        check_header(cx, h, cl, method, path);
     }
     if top {
         check_mandatory(cx, msg, path, &present);
@@ -224,30 +347,36 @@ fn scheme(uri: &[u8]) -> Option<&[u8]> {
 /// `%` followed by two hex digits everywhere.
 fn escapes_ok(uri: &[u8]) -> bool {
     let mut i = 0;
-    while i < uri.len() {
-        if uri[i] == b'%' {
-            if !uri.get(i + 1).is_some_and(|b| b.is_ascii_hexdigit())
-                || !uri.get(i + 2).is_some_and(|b| b.is_ascii_hexdigit())
-            {
-                return false;
-            }
-            i += 3;
-        } else {
-            i += 1;
+    while let Some(p) = memchr::memchr(b'%', &uri[i.min(uri.len())..]) {
+        let at = i + p;
+        if !uri.get(at + 1).is_some_and(|b| b.is_ascii_hexdigit())
+            || !uri.get(at + 2).is_some_and(|b| b.is_ascii_hexdigit())
+        {
+            return false;
         }
+        i = at + 3;
     }
     true
 }
+
+/// Bytes of a host name or IPv4 address: alphanumerics, `-`, `.`, `_`.
+static HOST_CHAR: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'-' || c == b'.' || c == b'_';
+        b += 1;
+    }
+    t
+};
 
 /// The host[:port] of a SIP or SIPS URI (after `scheme:`): a bracketed
 /// IPv6 reference or a host name / IPv4 address, then an optional port.
 fn hostport_problem(uri: &[u8], after_scheme: usize) -> Option<String> {
     let start = memchr::memrchr(b'@', uri).map_or(after_scheme, |i| i + 1);
     let rest = &uri[start.max(after_scheme).min(uri.len())..];
-    let end = rest
-        .iter()
-        .position(|&b| b == b';' || b == b'?')
-        .unwrap_or(rest.len());
+    let end = memchr::memchr2(b';', b'?', rest).unwrap_or(rest.len());
     let hp = &rest[..end];
     let (host, port) = if let Some(r) = hp.strip_prefix(b"[") {
         let Some(close) = memchr::memchr(b']', r) else {
@@ -271,11 +400,7 @@ fn hostport_problem(uri: &[u8], after_scheme: usize) -> Option<String> {
     if host.is_empty() {
         return Some("no host".into());
     }
-    if !host.starts_with(b"[")
-        && !host
-            .iter()
-            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'))
-    {
+    if !host.starts_with(b"[") && !host.iter().all(|&b| HOST_CHAR[usize::from(b)]) {
         if host.contains(&b':') || port.iter().filter(|&&b| b == b':').count() > 1 {
             return Some("IPv6 address without `[]`".into());
         }
@@ -327,8 +452,11 @@ fn check_request_uri(cx: &mut Cx<'_>, uri: &[u8], path: &str) {
 
 /// The quoted strings of `v` do not close.
 pub(crate) fn unbalanced_quotes(v: &[u8]) -> bool {
+    let Some(first) = memchr::memchr(b'"', v) else {
+        return false;
+    };
     let mut in_q = false;
-    let mut i = 0;
+    let mut i = first;
     while i < v.len() {
         match v[i] {
             b'\\' if in_q => i += 1,
@@ -344,11 +472,11 @@ fn digits_u32(v: &[u8]) -> bool {
     crate::framing::parse_u64(v).is_some_and(|n| n <= u64::from(u32::MAX))
 }
 
-fn check_header(cx: &mut Cx<'_>, h: &Header<'_>, method: Option<&[u8]>, path: &str) {
+fn check_header(cx: &mut Cx<'_>, h: &Header<'_>, cl: Class, method: Option<&[u8]>, path: &str) {
     let value: Cow<'_, [u8]> = h.unfolded();
     let value = value.trim_ascii();
     let c = known(h);
-    if is_quoted(c) && unbalanced_quotes(value) {
+    if cl.quoted && unbalanced_quotes(value) {
         cx.header(
             "header-unbalanced-quotes",
             path,
@@ -358,8 +486,8 @@ fn check_header(cx: &mut Cx<'_>, h: &Header<'_>, method: Option<&[u8]>, path: &s
         return;
     }
     match c {
-        _ if is_addr_single(c) => check_addr(cx, h, value, path),
-        _ if is_addr_list(c) => {
+        _ if cl.addr_single => check_addr(cx, h, value, path),
+        _ if cl.addr_list => {
             if c == "Contact" && value == b"*" {
                 return;
             }
@@ -371,7 +499,7 @@ fn check_header(cx: &mut Cx<'_>, h: &Header<'_>, method: Option<&[u8]>, path: &s
                     format!("{c} has an empty list element"),
                 );
             }
-            for v in split_commas(value) {
+            for v in comma_items(value) {
                 check_addr(cx, h, v, path);
             }
         }
@@ -461,7 +589,7 @@ fn check_header(cx: &mut Cx<'_>, h: &Header<'_>, method: Option<&[u8]>, path: &s
             }
         }
         "Warning" => {
-            for w in split_commas(value) {
+            for w in comma_items(value) {
                 let code = w.split(|&b| b == b' ').next().unwrap_or_default();
                 if code.len() != 3 || !code.iter().all(u8::is_ascii_digit) {
                     cx.header(
@@ -500,6 +628,12 @@ fn short(v: &[u8]) -> String {
 
 /// `,,`, a leading or a trailing comma outside quotes and `<>`.
 fn has_empty_element(v: &[u8]) -> bool {
+    if memchr::memchr(b',', v).is_none() {
+        // No separator: only a value of blanks (and `>`) is an empty element.
+        return !v.is_empty()
+            && v.iter()
+                .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'>'));
+    }
     let mut in_q = false;
     let mut in_a = false;
     let mut last_sep = true; // start counts as after a separator
@@ -581,35 +715,35 @@ fn params_problem(params: &[u8]) -> Option<String> {
     }
     // Each `;`-separated item outside quotes, without allocating.
     let mut start = 1;
-    let mut in_q = false;
     let mut i = 1;
-    while i <= p.len() {
-        let end = i == p.len();
-        let b = if end { b';' } else { p[i] };
-        if in_q {
-            if b == b'\\' {
-                i += 1;
-            } else if b == b'"' {
-                in_q = false;
+    loop {
+        match memchr::memchr2(b';', b'"', &p[i..]) {
+            Some(k) if p[i + k] == b'"' => {
+                // Skip the quoted string (a backslash escapes the next byte).
+                let mut j = i + k + 1;
+                while j < p.len() && p[j] != b'"' {
+                    j += if p[j] == b'\\' { 2 } else { 1 };
+                }
+                if j >= p.len() {
+                    return Some("unterminated quoted parameter value".into());
+                }
+                i = j + 1;
             }
-        } else if b == b'"' {
-            in_q = true;
-        } else if b == b';' {
-            if let Some(problem) = param_problem(p[start..i.min(p.len())].trim_ascii()) {
-                return Some(problem);
+            found => {
+                let end = found.map_or(p.len(), |k| i + k);
+                if let Some(problem) = param_problem(p[start..end].trim_ascii()) {
+                    return Some(problem);
+                }
+                found?;
+                start = end + 1;
+                i = end + 1;
             }
-            start = i + 1;
         }
-        i += 1;
     }
-    if in_q {
-        return Some("unterminated quoted parameter value".into());
-    }
-    None
 }
 
 fn check_uri(cx: &mut Cx<'_>, h: &Header<'_>, uri: &[u8], path: &str) -> bool {
-    if scheme(uri).is_none() {
+    let Some(s) = scheme(uri) else {
         cx.header(
             "uri-invalid",
             path,
@@ -617,9 +751,8 @@ fn check_uri(cx: &mut Cx<'_>, h: &Header<'_>, uri: &[u8], path: &str) -> bool {
             format!("{}: `{}` has no URI scheme", h.canonical, lossy(uri)),
         );
         return false;
-    }
-    if let Some(s) = scheme(uri)
-        && (s.eq_ignore_ascii_case(b"sip") || s.eq_ignore_ascii_case(b"sips"))
+    };
+    if (s.eq_ignore_ascii_case(b"sip") || s.eq_ignore_ascii_case(b"sips"))
         && let Some(p) = hostport_problem(uri, s.len() + 1)
     {
         cx.header(
@@ -657,24 +790,30 @@ fn quoted_string_whole(v: &[u8]) -> bool {
     false
 }
 
+/// The first `<` outside a quoted string.
+fn first_angle(v: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    while let Some(p) = memchr::memchr2(b'<', b'"', &v[i..]) {
+        let at = i + p;
+        if v[at] == b'<' {
+            return Some(at);
+        }
+        // Skip the quoted string (a backslash escapes the next byte).
+        let mut j = at + 1;
+        while j < v.len() && v[j] != b'"' {
+            j += if v[j] == b'\\' { 2 } else { 1 };
+        }
+        if j >= v.len() {
+            return None;
+        }
+        i = j + 1;
+    }
+    None
+}
+
 /// A name-addr or addr-spec with its header parameters.
 fn check_addr(cx: &mut Cx<'_>, h: &Header<'_>, v: &[u8], path: &str) {
-    // `<` outside a quoted string.
-    let mut in_q = false;
-    let mut lt = None;
-    let mut i = 0;
-    while i < v.len() {
-        match v[i] {
-            b'\\' if in_q => i += 1,
-            b'"' => in_q = !in_q,
-            b'<' if !in_q => {
-                lt = Some(i);
-                break;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
+    let lt = first_angle(v);
     let c = &h.canonical;
     if let Some(lt) = lt {
         let Some(gt) = memchr::memchr(b'>', &v[lt..]).map(|g| lt + g) else {
@@ -775,7 +914,7 @@ fn check_expires_param(cx: &mut Cx<'_>, h: &Header<'_>, params: &[u8], path: &st
     if !h.is("Contact") {
         return;
     }
-    if let Some(e) = crate::sip::find_param(params, "expires")
+    if let Some(e) = super::scan::param_value(params, "expires")
         && !digits_u32(e)
     {
         cx.header(
@@ -795,7 +934,7 @@ fn check_via(cx: &mut Cx<'_>, h: &Header<'_>, value: &[u8], path: &str) {
         cx.header("via-invalid", path, h, "Via has an empty list element");
         return;
     }
-    for item in split_commas(value) {
+    for item in comma_items(value) {
         let Some(via) = parse_via(item) else {
             cx.header(
                 "via-invalid",
@@ -805,15 +944,12 @@ fn check_via(cx: &mut Cx<'_>, h: &Header<'_>, value: &[u8], path: &str) {
             );
             return;
         };
-        let parts: Vec<&[u8]> = via
-            .protocol
-            .split(|&b| b == b'/')
-            .map(|p| p.trim_ascii())
-            .collect();
-        let proto_ok = parts.len() == 3
-            && parts.iter().all(|p| chars::is_token_str(p))
-            && parts[0].eq_ignore_ascii_case(b"SIP")
-            && parts[1] == b"2.0";
+        // `SIP / 2.0 / transport`, each a token.
+        let mut parts = via.protocol.split(|&b| b == b'/').map(<[u8]>::trim_ascii);
+        let proto_ok = parts.next().is_some_and(|p| p.eq_ignore_ascii_case(b"SIP"))
+            && parts.next() == Some(&b"2.0"[..])
+            && parts.next().is_some_and(chars::is_token_str)
+            && parts.next().is_none();
         let sent_by_ok =
             !via.sent_by.is_empty() && !via.sent_by.iter().any(|b| b.is_ascii_whitespace());
         if !proto_ok || !sent_by_ok {
@@ -904,5 +1040,167 @@ fn check_mandatory(cx: &mut Cx<'_>, msg: &SipMessage<'_>, path: &str, present: &
             .with_len(len)
             .with_path(path),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The byte-by-byte `;param` scan the memchr one replaced.
+    fn params_problem_reference(params: &[u8]) -> Option<String> {
+        let p = params.trim_ascii();
+        if p.is_empty() {
+            return None;
+        }
+        if !p.starts_with(b";") {
+            return Some(format!("`{}` after the address is not `;param`", lossy(p)));
+        }
+        let mut start = 1;
+        let mut in_q = false;
+        let mut i = 1;
+        while i <= p.len() {
+            let end = i == p.len();
+            let b = if end { b';' } else { p[i] };
+            if in_q {
+                if b == b'\\' {
+                    i += 1;
+                } else if b == b'"' {
+                    in_q = false;
+                }
+            } else if b == b'"' {
+                in_q = true;
+            } else if b == b';' {
+                if let Some(problem) = param_problem(p[start..i.min(p.len())].trim_ascii()) {
+                    return Some(problem);
+                }
+                start = i + 1;
+            }
+            i += 1;
+        }
+        if in_q {
+            return Some("unterminated quoted parameter value".into());
+        }
+        None
+    }
+
+    /// The byte-by-byte `<`-outside-quotes scan.
+    fn first_angle_reference(v: &[u8]) -> Option<usize> {
+        let mut in_q = false;
+        let mut i = 0;
+        while i < v.len() {
+            match v[i] {
+                b'\\' if in_q => i += 1,
+                b'"' => in_q = !in_q,
+                b'<' if !in_q => return Some(i),
+                _ => {}
+            }
+            i += 1;
+        }
+        None
+    }
+
+    /// `,,`, a leading or a trailing comma outside quotes and `<>` (no fast path).
+    fn has_empty_element_reference(v: &[u8]) -> bool {
+        let mut in_q = false;
+        let mut in_a = false;
+        let mut last_sep = true;
+        let mut i = 0;
+        while i < v.len() {
+            let b = v[i];
+            if in_q {
+                match b {
+                    b'\\' => i += 1,
+                    b'"' => in_q = false,
+                    _ => {}
+                }
+            } else {
+                match b {
+                    b'"' => {
+                        in_q = true;
+                        last_sep = false;
+                    }
+                    b'<' => {
+                        in_a = true;
+                        last_sep = false;
+                    }
+                    b'>' => in_a = false,
+                    b',' if !in_a => {
+                        if last_sep {
+                            return true;
+                        }
+                        last_sep = true;
+                    }
+                    b' ' | b'\t' | b'\r' | b'\n' => {}
+                    _ => last_sep = false,
+                }
+            }
+            i += 1;
+        }
+        last_sep && !v.is_empty()
+    }
+
+    fn piece() -> impl Strategy<Value = Vec<u8>> {
+        proptest::collection::vec(
+            proptest::sample::select(vec![
+                &b";"[..],
+                b"\"",
+                b"\\",
+                b"<",
+                b">",
+                b",",
+                b"=",
+                b" ",
+                b"\t",
+                b"tag",
+                b"x",
+                b"1",
+                b"@",
+                b"sip:a@b",
+                b"lr",
+                b"\r\n ",
+            ]),
+            0..14,
+        )
+        .prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn scanners_agree_with_their_byte_by_byte_forms(v in piece()) {
+            prop_assert_eq!(params_problem(&v), params_problem_reference(&v));
+            prop_assert_eq!(has_empty_element(&v), has_empty_element_reference(&v));
+            prop_assert_eq!(
+                crate::lint::scan::comma_items(&v).collect::<Vec<_>>(),
+                crate::header::split_commas(&v)
+            );
+            prop_assert_eq!(first_angle(&v), first_angle_reference(&v));
+        }
+    }
+
+    #[test]
+    fn class_table_knows_every_named_header() {
+        for list in [&ADDR_SINGLE[..], &ADDR_LIST, &QUOTED, &SINGLE, &MANDATORY] {
+            for n in list {
+                assert!(NAMED.contains(n), "{n} missing from NAMED");
+            }
+        }
+        for n in NAMED {
+            assert_ne!(build_class(n), Class::default(), "{n} is not special");
+            assert_eq!(class_of(n), build_class(n), "{n}");
+        }
+        for n in [
+            "",
+            "Allow",
+            "Supported",
+            "X-Thing",
+            "To-Path",
+            "from",
+            "Tox",
+        ] {
+            assert_eq!(class_of(n), Class::default(), "{n}");
+            assert_eq!(build_class(n), Class::default(), "{n}");
+        }
     }
 }

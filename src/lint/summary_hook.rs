@@ -7,11 +7,10 @@
 
 use super::Cx;
 
-/// Check one `application/simple-message-summary` body (or a bare one).
-/// `body` is a subslice of `cx.base`.
+/// Check one `application/simple-message-summary` body (or a bare one)
+/// under the user's limits. `body` is a subslice of `cx.base`.
 pub(crate) fn check_body(cx: &mut Cx<'_>, body: &[u8], path: &str) {
-    let (_, findings) =
-        crate::summary::parse_with(cx.base, body, &crate::limits::Limits::default());
+    let (_, findings) = crate::summary::parse_with(cx.base, body, cx.limits);
     for f in findings {
         cx.push(f.nest(path));
     }

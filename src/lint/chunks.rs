@@ -1,0 +1,208 @@
+//! Messages sent in chunks (RFC 4975 5.1; the CR's NOTE in 12.2.2.5: a
+//! deferred message "may be delivered in one MSRP SEND request or in a
+//! series of MSRP SEND requests called chunks").
+//!
+//! A chunk's data is a slice of the message body, not a body: a pushed
+//! SEND's multipart split over chunks has no close delimiter in its first
+//! chunk and no delimiter at all in the middle ones. So a chunk gets only
+//! the header rules; its chunks are joined by Byte-Range (the core's
+//! [`Reassembler`]) and the body rules run once on the whole body, with
+//! their findings placed back at the input bytes they concern. A message
+//! whose chunks are not all in the input is not body-checked.
+
+use std::collections::{HashMap, HashSet};
+
+use super::{Config, check_message};
+use crate::finding::{Finding, offset_in};
+use crate::framing::Protocol;
+use crate::message;
+use crate::msrp::ByteRange;
+use crate::msrp::MsrpMessage;
+use crate::reassembly::{Chunk, ChunkHead, OwnedHeader, Reassembler};
+
+/// Is this MSRP message a SEND that carries one chunk of a larger message
+/// (a `+` or `#` end-line, or a Byte-Range that does not cover 1 to the total)?
+pub(crate) fn is_partial(msg: &MsrpMessage<'_>) -> bool {
+    msg.method() == Some(&b"SEND"[..])
+        && msg.body.is_some()
+        && (matches!(msg.flag, Some(b'+' | b'#'))
+            || msg.byte_range().is_some_and(|r| {
+                r.start != 1 || matches!((r.end, r.total), (Some(e), Some(t)) if e < t)
+            }))
+}
+
+/// Where a chunk's data is in the input.
+struct Span {
+    /// Index of the (session, Message-ID) the chunk belongs to.
+    key: usize,
+    /// First body byte it carries (0-based).
+    start: u64,
+    /// Offset of its data in the input.
+    at: usize,
+    len: usize,
+}
+
+/// The chunks of a text input, joined at the end.
+pub(crate) struct Chunks {
+    reassembler: Reassembler,
+    keys: Vec<(Vec<u8>, Vec<u8>)>,
+    index: HashMap<(Vec<u8>, Vec<u8>), usize>,
+    /// (message, first byte, length, digest) of the chunks kept.
+    seen: HashSet<(usize, u64, usize, u64)>,
+    spans: Vec<Span>,
+}
+
+impl Chunks {
+    pub fn new(cfg: &Config) -> Self {
+        Chunks {
+            reassembler: Reassembler::new(&cfg.limits),
+            keys: Vec::new(),
+            index: HashMap::new(),
+            seen: HashSet::new(),
+            spans: Vec::new(),
+        }
+    }
+
+    /// Keep a partial SEND of `base` (see [`is_partial`]).
+    pub fn push(&mut self, base: &[u8], msg: &MsrpMessage<'_>) {
+        let Some(message_id) = msg.message_id() else {
+            return;
+        };
+        let range = match msg.header("Byte-Range") {
+            None => ByteRange {
+                start: 1,
+                end: None,
+                total: None,
+            },
+            Some(h) => match ByteRange::parse(h.value) {
+                Some(r) => r,
+                None => return,
+            },
+        };
+        let data = msg.body.unwrap_or_default();
+        // The chunks of one message share To-Path, From-Path and Message-ID.
+        let to = msg.value("To-Path").unwrap_or_default().trim_ascii();
+        let from = msg.value("From-Path").unwrap_or_default().trim_ascii();
+        let mut session = Vec::with_capacity(to.len() + from.len() + 1);
+        session.extend_from_slice(to);
+        session.push(b'\n');
+        session.extend_from_slice(from);
+        let key = (session, message_id.to_vec());
+        let k = match self.index.get(&key) {
+            Some(&k) => k,
+            None => {
+                let k = self.keys.len();
+                self.index.insert(key.clone(), k);
+                self.keys.push(key);
+                k
+            }
+        };
+        // A chunk sent again with the same bytes adds nothing to the body
+        // (and would only make reassembly compare it with every other).
+        let digest = data.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &x| {
+            (h ^ u64::from(x)).wrapping_mul(0x0000_0100_0000_01b3)
+        });
+        if !self.seen.insert((k, range.start, data.len(), digest)) {
+            return;
+        }
+        // What reassembly needs, copied: the whole head of a chunk that
+        // starts the message, only Content-Type of the others.
+        let headers = msg
+            .headers
+            .iter()
+            .filter(|h| range.start == 1 || h.is("Content-Type"))
+            .map(OwnedHeader::from_header)
+            .collect();
+        let chunk = Chunk {
+            head: ChunkHead {
+                pos: offset_in(base, msg.start_line),
+                start_line: msg.start_line.to_vec(),
+                transaction_id: msg.transaction_id.to_vec(),
+                headers,
+            },
+            message_id: message_id.to_vec(),
+            range,
+            flag: msg.flag.unwrap_or(b'$'),
+            data: data.to_vec(),
+        };
+        self.spans.push(Span {
+            key: k,
+            start: range.start.saturating_sub(1),
+            at: offset_in(base, data),
+            len: data.len(),
+        });
+        self.reassembler.push_chunk(&self.keys[k].0, chunk);
+    }
+
+    /// Run the body rules on every message whose chunks are all here;
+    /// findings go to `out` at offsets of the input the chunks came from.
+    pub fn finish(self, cfg: &Config, out: &mut Vec<Finding>) {
+        if self.spans.is_empty() {
+            return;
+        }
+        let Chunks {
+            reassembler,
+            index,
+            spans,
+            ..
+        } = self;
+        let mut by_key: Vec<Vec<&Span>> = vec![Vec::new(); index.len()];
+        for sp in &spans {
+            by_key[sp.key].push(sp);
+        }
+        for r in reassembler.finish() {
+            if !r.complete || r.aborted || r.has_errors() {
+                continue;
+            }
+            let Some(ct) = &r.content_type else {
+                continue;
+            };
+            let Some(&k) = index.get(&(r.session.clone(), r.message_id.clone())) else {
+                continue;
+            };
+            // The whole message: the first chunk's head with the whole
+            // Byte-Range, Content-Type last, the joined body, an end-line.
+            let mut whole = Vec::with_capacity(r.body.len() + 512);
+            whole.extend_from_slice(&r.first.start_line);
+            whole.extend_from_slice(b"\r\n");
+            for h in &r.first.headers {
+                if !h.is("Byte-Range") && !h.is("Content-Type") {
+                    whole.extend_from_slice(&h.field);
+                    whole.extend_from_slice(b"\r\n");
+                }
+            }
+            let n = r.body.len();
+            whole.extend_from_slice(format!("Byte-Range: 1-{n}/{n}\r\n").as_bytes());
+            whole.extend_from_slice(&ct.field);
+            whole.extend_from_slice(b"\r\n\r\n");
+            let body_at = whole.len();
+            whole.extend_from_slice(&r.body);
+            whole.extend_from_slice(b"\r\n-------");
+            whole.extend_from_slice(&r.first.transaction_id);
+            whole.extend_from_slice(b"$\r\n");
+            let parsed = message::parse_one(&whole, Protocol::Msrp, false, Vec::new(), &cfg.limits);
+            let mut found = parsed.findings.clone();
+            check_message(&whole, &parsed, cfg, &mut found);
+            let mine = &by_key[k];
+            // A body offset back to the input: the chunk that carries it.
+            let place = |o: usize| -> usize {
+                let o64 = o as u64;
+                mine.iter()
+                    .find(|s| s.start <= o64 && o64 < s.start + s.len as u64)
+                    .or_else(|| mine.iter().find(|s| s.start + s.len as u64 == o64))
+                    .map_or(r.first.pos, |s| s.at + (o64 - s.start) as usize)
+            };
+            for mut f in found {
+                if f.offset >= body_at && f.offset <= body_at + n {
+                    f.offset = place(f.offset - body_at);
+                    out.push(f);
+                } else if f.code == "not-multipart" {
+                    // About the message as a whole: at its first chunk.
+                    f.offset = r.first.pos;
+                    f.len = 0;
+                    out.push(f);
+                }
+            }
+        }
+    }
+}
