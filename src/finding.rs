@@ -156,9 +156,64 @@ impl LineIndex {
     }
 }
 
+/// Line and column of offsets in one buffer, found by counting line ends
+/// from the last offset asked about. No memory per line, so it suits inputs
+/// of any size; cheap when offsets come roughly in order (messages, then
+/// their findings), as they do when printing.
+#[derive(Debug)]
+pub struct LineCursor<'a> {
+    buf: &'a [u8],
+    /// (offset, its 1-based line, the offset where that line starts).
+    at: std::cell::Cell<(usize, usize, usize)>,
+}
+
+impl<'a> LineCursor<'a> {
+    pub fn new(buf: &'a [u8]) -> Self {
+        LineCursor {
+            buf,
+            at: std::cell::Cell::new((0, 1, 0)),
+        }
+    }
+
+    /// (line, column), 1-based, as [`LineIndex::line_col`]. Offsets past the
+    /// end count as the end.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.buf.len());
+        let (at, mut line, mut start) = self.at.get();
+        if offset >= at {
+            let span = &self.buf[at..offset];
+            line += memchr::memchr_iter(b'\n', span).count();
+            if let Some(last) = memchr::memrchr(b'\n', span) {
+                start = at + last + 1;
+            }
+        } else {
+            line -= memchr::memchr_iter(b'\n', &self.buf[offset..at]).count();
+            start = memchr::memrchr(b'\n', &self.buf[..offset]).map_or(0, |i| i + 1);
+        }
+        self.at.set((offset, line, start));
+        (line, offset - start + 1)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn line_cursor_agrees_with_line_index(
+            buf in proptest::collection::vec(prop_oneof![Just(b'\n'), Just(b'\r'), Just(b'a')], 0..200),
+            offsets in proptest::collection::vec(0usize..220, 0..30),
+        ) {
+            let idx = LineIndex::new(&buf);
+            let cur = LineCursor::new(&buf);
+            for o in offsets {
+                let o = o.min(buf.len());
+                prop_assert_eq!(cur.line_col(o), idx.line_col(o), "offset {}", o);
+            }
+        }
+    }
 
     #[test]
     fn line_index_counts_lines_and_columns() {

@@ -8,7 +8,6 @@
 //! output is the same JSON. Keys come out in the order written, which lets
 //! `type` and `schema_version` lead each line.
 
-use std::fmt::Display;
 use std::io::Write as _;
 
 use base64::Engine;
@@ -97,46 +96,22 @@ impl Json {
         self
     }
 
-    /// A value written with `Display` (numbers, addresses), as a string.
-    pub fn display_str(&mut self, v: impl Display) -> &mut Self {
+    /// A capture timestamp as an RFC 3339 string.
+    pub fn rfc3339(&mut self, secs: i64, nanos: u32) -> &mut Self {
         self.value_start();
-        let start = self.buf.len();
-        let _ = write!(self.buf, "{v}");
-        // Display of numbers and addresses needs no escaping; anything else does.
-        if self.buf[start..]
-            .iter()
-            .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
-        {
-            let text = String::from_utf8_lossy(&self.buf[start..]).into_owned();
-            self.buf.truncate(start);
-            escape_into(&mut self.buf, &text);
-        } else {
-            self.buf.insert(start, b'"');
-            self.buf.push(b'"');
-        }
+        self.buf.push(b'"');
+        push_rfc3339(&mut self.buf, secs, nanos);
+        self.buf.push(b'"');
         self
     }
 
     /// A socket address as a string (`192.0.2.1:5060`, `[2001:db8::1]:5060`).
     pub fn socket_addr(&mut self, a: std::net::SocketAddr) -> &mut Self {
-        match a {
-            // By hand for IPv4, the common case: `Display` is slow here.
-            std::net::SocketAddr::V4(v4) => {
-                self.value_start();
-                self.buf.push(b'"');
-                for (i, o) in v4.ip().octets().into_iter().enumerate() {
-                    if i > 0 {
-                        self.buf.push(b'.');
-                    }
-                    self.digits(u64::from(o));
-                }
-                self.buf.push(b':');
-                self.digits(u64::from(v4.port()));
-                self.buf.push(b'"');
-                self
-            }
-            v6 => self.display_str(v6),
-        }
+        self.value_start();
+        self.buf.push(b'"');
+        push_socket_addr(&mut self.buf, a);
+        self.buf.push(b'"');
+        self
     }
 
     pub fn num(&mut self, n: impl Into<u64>) -> &mut Self {
@@ -145,20 +120,8 @@ impl Json {
         self
     }
 
-    /// Digits by hand: `write!` goes through the formatting machinery,
-    /// which showed up in profiles of `--format jsonl`.
-    fn digits(&mut self, mut n: u64) {
-        let mut digits = [0u8; 20];
-        let mut at = digits.len();
-        loop {
-            at -= 1;
-            digits[at] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        self.buf.extend_from_slice(&digits[at..]);
+    fn digits(&mut self, n: u64) {
+        push_digits(&mut self.buf, n);
     }
 
     pub fn opt_num(&mut self, n: Option<impl Into<u64>>) -> &mut Self {
@@ -206,6 +169,98 @@ impl Json {
             }
         }
     }
+}
+
+/// A socket address as text, by hand for IPv4 (the common case: `Display`
+/// formats each octet through the formatting machinery).
+pub fn push_socket_addr(buf: &mut Vec<u8>, a: std::net::SocketAddr) {
+    match a {
+        std::net::SocketAddr::V4(v4) => {
+            for (i, o) in v4.ip().octets().into_iter().enumerate() {
+                if i > 0 {
+                    buf.push(b'.');
+                }
+                push_digits(buf, u64::from(o));
+            }
+            buf.push(b':');
+            push_digits(buf, u64::from(v4.port()));
+        }
+        v6 => {
+            let _ = write!(buf, "{v6}");
+        }
+    }
+}
+
+/// Decimal digits by hand: `write!` goes through the formatting machinery,
+/// which showed up in profiles of `--format jsonl`.
+fn push_digits(buf: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    buf.extend_from_slice(&digits[at..]);
+}
+
+/// RFC 3339 UTC time of a capture timestamp, as jiff writes it
+/// (`2023-11-14T22:13:20.0042Z`: fraction without trailing zeros, none when
+/// whole). By hand for years 1970 to 9999, which covers every pcap; jiff
+/// otherwise. Formatting through jiff cost more than the rest of a summary line.
+pub fn push_rfc3339(buf: &mut Vec<u8>, secs: i64, nanos: u32) {
+    const MAX: i64 = 253_402_300_799; // 9999-12-31T23:59:59Z
+    if !(0..=MAX).contains(&secs) || nanos >= 1_000_000_000 {
+        let text = match jiff::Timestamp::new(secs, nanos as i32) {
+            Ok(t) => t.to_string(),
+            Err(_) => format!("{secs}.{nanos:09}"),
+        };
+        buf.extend_from_slice(text.as_bytes());
+        return;
+    }
+    let days = secs / 86_400;
+    let rem = secs % 86_400;
+    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let two = |buf: &mut Vec<u8>, v: i64| {
+        buf.push(b'0' + (v / 10) as u8);
+        buf.push(b'0' + (v % 10) as u8);
+    };
+    two(buf, year / 100);
+    two(buf, year % 100);
+    buf.push(b'-');
+    two(buf, month);
+    buf.push(b'-');
+    two(buf, day);
+    buf.push(b'T');
+    two(buf, rem / 3_600);
+    buf.push(b':');
+    two(buf, rem / 60 % 60);
+    buf.push(b':');
+    two(buf, rem % 60);
+    if nanos > 0 {
+        let mut frac = [0u8; 9];
+        let mut n = nanos;
+        for d in frac.iter_mut().rev() {
+            *d = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+        let len = 9 - frac.iter().rev().take_while(|&&d| d == b'0').count();
+        buf.push(b'.');
+        buf.extend_from_slice(&frac[..len]);
+    }
+    buf.push(b'Z');
 }
 
 /// Bytes that need an escape in a JSON string: 0 none, else the short form
@@ -289,6 +344,20 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
+    fn rfc3339_edges() {
+        for (secs, nanos, want) in [
+            (0, 0, "1970-01-01T00:00:00Z"),
+            (951_782_400, 500_000_000, "2000-02-29T00:00:00.5Z"),
+            (1_700_000_000, 4_200_000, "2023-11-14T22:13:20.0042Z"),
+            (253_402_300_799, 1, "9999-12-31T23:59:59.000000001Z"),
+        ] {
+            let mut buf = Vec::new();
+            push_rfc3339(&mut buf, secs, nanos);
+            assert_eq!(std::str::from_utf8(&buf).unwrap(), want);
+        }
+    }
+
+    #[test]
     fn objects_arrays_and_separators() {
         let mut j = Json::new();
         j.begin_object()
@@ -312,8 +381,6 @@ mod tests {
             .end_array()
             .bytes_field("t", b"hi")
             .bytes_field("raw", b"\xff\x00")
-            .key("addr")
-            .display_str("192.0.2.1:5060")
             .key("a4")
             .socket_addr("192.0.2.10:5060".parse().unwrap())
             .key("a6")
@@ -322,13 +389,25 @@ mod tests {
         let text = std::str::from_utf8(j.as_bytes()).unwrap();
         assert_eq!(
             text,
-            r#"{"a":1,"b":["x",null,true,{}],"c":null,"n":[0,18446744073709551615,1234567],"t":"hi","raw_base64":"/wA=","addr":"192.0.2.1:5060","a4":"192.0.2.10:5060","a6":"[2001:db8::1]:5061"}"#
+            r#"{"a":1,"b":["x",null,true,{}],"c":null,"n":[0,18446744073709551615,1234567],"t":"hi","raw_base64":"/wA=","a4":"192.0.2.10:5060","a6":"[2001:db8::1]:5061"}"#
         );
         let v: serde_json::Value = serde_json::from_str(text).unwrap();
         assert_eq!(v["raw_base64"], "/wA=");
     }
 
     proptest! {
+        /// Same text as jiff for any time a capture can hold, and beyond.
+        #[test]
+        fn rfc3339_like_jiff(secs in -100_000_000_000i64..300_000_000_000, nanos in 0u32..1_000_000_000) {
+            let mut buf = Vec::new();
+            push_rfc3339(&mut buf, secs, nanos);
+            let want = match jiff::Timestamp::new(secs, nanos as i32) {
+                Ok(t) => t.to_string(),
+                Err(_) => format!("{secs}.{nanos:09}"),
+            };
+            prop_assert_eq!(String::from_utf8(buf).unwrap(), want);
+        }
+
         /// Same text as serde_json for any string.
         #[test]
         fn strings_escape_like_serde_json(

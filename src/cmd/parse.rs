@@ -13,7 +13,7 @@ use colored::Colorize;
 
 use sipmsrp::body::{Body, BodyKind};
 use sipmsrp::capture::{CaptureOptions, Event, Meta};
-use sipmsrp::finding::{Finding, LineIndex, Severity, offset_in};
+use sipmsrp::finding::{Finding, LineCursor, Severity, offset_in};
 use sipmsrp::framing::{FrameOptions, Framer, Item, Protocol};
 use sipmsrp::header::Header;
 use sipmsrp::limits::Limits;
@@ -194,7 +194,7 @@ fn parse_text<W: Write>(
     progress: &Progress,
 ) -> Result<Tally> {
     let prepared = source::prepare(&input.bytes, true);
-    let index = LineIndex::new(&input.bytes);
+    let index = LineCursor::new(&input.bytes);
     let buf: &[u8] = &prepared.bytes;
     let opts = FrameOptions {
         max_message: limits.max_message,
@@ -349,7 +349,7 @@ fn parse_capture<W: Write>(
                 if !selected(&parsed, args) {
                     continue;
                 }
-                let index = LineIndex::new(&m.bytes);
+                let index = LineCursor::new(&m.bytes);
                 let origin = |o: usize| {
                     let (line, column) = index.line_col(o);
                     Origin {
@@ -485,12 +485,23 @@ fn print_joined<W: Write>(
     Ok(worst)
 }
 
+/// A socket address written without the formatting machinery for IPv4
+/// (per-octet `Display` showed up in profiles of `--summary`).
+struct FastAddr(std::net::SocketAddr);
+
+impl std::fmt::Display for FastAddr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut buf = Vec::with_capacity(24);
+        super::json::push_socket_addr(&mut buf, self.0);
+        f.write_str(std::str::from_utf8(&buf).map_err(|_| std::fmt::Error)?)
+    }
+}
+
 /// RFC 3339 UTC timestamp of a capture time.
 fn rfc3339(secs: i64, nanos: u32) -> String {
-    match jiff::Timestamp::new(secs, nanos as i32) {
-        Ok(t) => t.to_string(),
-        Err(_) => format!("{secs}.{nanos:09}"),
-    }
+    let mut buf = Vec::with_capacity(32);
+    super::json::push_rfc3339(&mut buf, secs, nanos);
+    String::from_utf8(buf).unwrap_or_default()
 }
 
 fn capture_json(j: &mut Json, m: &Meta) {
@@ -504,7 +515,7 @@ fn capture_json(j: &mut Json, m: &Meta) {
     }
     j.end_array()
         .key("timestamp")
-        .str(&rfc3339(m.ts_secs, m.ts_nanos))
+        .rfc3339(m.ts_secs, m.ts_nanos)
         .key("src")
         .socket_addr(m.src)
         .key("dst")
@@ -805,8 +816,8 @@ impl<W: Write> Printer<W> {
                     "{}\t{}\t{} → {}\t{}\t{}\t{}",
                     c.frame,
                     rfc3339(c.ts_secs, c.ts_nanos),
-                    c.src,
-                    c.dst,
+                    FastAddr(c.src),
+                    FastAddr(c.dst),
                     p.message.protocol().as_str(),
                     lossy(p.message.start_line()),
                     id
