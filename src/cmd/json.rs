@@ -147,12 +147,23 @@ impl Json {
     /// `"key": text` when the bytes are UTF-8, else `"key_base64": base64`.
     /// Never lossy.
     pub fn bytes_field(&mut self, key: &'static str, bytes: &[u8]) -> &mut Self {
+        self.value_start();
+        self.buf.push(b'"');
+        self.buf.extend_from_slice(key.as_bytes());
+        let mark = self.buf.len();
+        self.buf.extend_from_slice(b"\":");
+        // ASCII (nearly all of SIP and MSRP) is escaped in the same pass that
+        // proves it valid; anything else is checked as UTF-8 first.
+        if escape_ascii(&mut self.buf, bytes) {
+            return self;
+        }
+        self.buf.truncate(mark);
         match std::str::from_utf8(bytes) {
-            Ok(s) => self.key(key).str(s),
+            Ok(s) => {
+                self.buf.extend_from_slice(b"\":");
+                escape_into(&mut self.buf, s);
+            }
             Err(_) => {
-                self.value_start();
-                self.buf.push(b'"');
-                self.buf.extend_from_slice(key.as_bytes());
                 self.buf.extend_from_slice(b"_base64\":\"");
                 let engine = &base64::engine::general_purpose::STANDARD;
                 let start = self.buf.len();
@@ -165,9 +176,9 @@ impl Json {
                     .unwrap_or(0);
                 self.buf.truncate(start + n);
                 self.buf.push(b'"');
-                self
             }
         }
+        self
     }
 }
 
@@ -298,7 +309,20 @@ fn needs_escape(w: u64) -> bool {
 
 /// Append `s` as a quoted JSON string.
 fn escape_into(out: &mut Vec<u8>, s: &str) {
-    let bytes = s.as_bytes();
+    escape_bytes(out, s.as_bytes(), false);
+}
+
+/// Append `bytes` as a quoted JSON string if they are all ASCII and return
+/// true; otherwise return false, having appended part of them.
+fn escape_ascii(out: &mut Vec<u8>, bytes: &[u8]) -> bool {
+    escape_bytes(out, bytes, true)
+}
+
+/// The escaping loop; with `ascii_only`, stop (false) at the first byte of
+/// 0x80 or more.
+#[inline(always)]
+fn escape_bytes(out: &mut Vec<u8>, bytes: &[u8], ascii_only: bool) -> bool {
+    let extra = if ascii_only { HIGHS } else { 0 };
     out.reserve(bytes.len() + 2);
     out.push(b'"');
     let mut run = 0;
@@ -308,12 +332,16 @@ fn escape_into(out: &mut Vec<u8>, s: &str) {
         // for message text).
         if let Some(word) = bytes[i..].first_chunk::<8>()
             && !needs_escape(u64::from_le_bytes(*word))
+            && u64::from_le_bytes(*word) & extra == 0
         {
             i += 8;
             continue;
         }
         let b = bytes[i];
         i += 1;
+        if ascii_only && b >= 0x80 {
+            return false;
+        }
         let e = ESCAPE[usize::from(b)];
         if e == 0 {
             continue;
@@ -336,6 +364,7 @@ fn escape_into(out: &mut Vec<u8>, s: &str) {
     }
     out.extend_from_slice(&bytes[run..]);
     out.push(b'"');
+    true
 }
 
 #[cfg(test)]
@@ -381,6 +410,7 @@ mod tests {
             .end_array()
             .bytes_field("t", b"hi")
             .bytes_field("raw", b"\xff\x00")
+            .bytes_field("u", "caf\u{e9} \"q\"\n".as_bytes())
             .key("a4")
             .socket_addr("192.0.2.10:5060".parse().unwrap())
             .key("a6")
@@ -389,7 +419,7 @@ mod tests {
         let text = std::str::from_utf8(j.as_bytes()).unwrap();
         assert_eq!(
             text,
-            r#"{"a":1,"b":["x",null,true,{}],"c":null,"n":[0,18446744073709551615,1234567],"t":"hi","raw_base64":"/wA=","a4":"192.0.2.10:5060","a6":"[2001:db8::1]:5061"}"#
+            r#"{"a":1,"b":["x",null,true,{}],"c":null,"n":[0,18446744073709551615,1234567],"t":"hi","raw_base64":"/wA=","u":"café \"q\"\n","a4":"192.0.2.10:5060","a6":"[2001:db8::1]:5061"}"#
         );
         let v: serde_json::Value = serde_json::from_str(text).unwrap();
         assert_eq!(v["raw_base64"], "/wA=");
@@ -406,6 +436,23 @@ mod tests {
                 Err(_) => format!("{secs}.{nanos:09}"),
             };
             prop_assert_eq!(String::from_utf8(buf).unwrap(), want);
+        }
+
+        /// Any bytes come back exactly: as text when UTF-8, else base64.
+        #[test]
+        fn bytes_fields_round_trip(b in proptest::collection::vec(
+            prop_oneof![Just(b'"'), Just(b'\\'), Just(b'\n'), Just(0xc3u8), Just(0xa9u8), any::<u8>(), 0x20u8..0x7f], 0..40)) {
+            let mut j = Json::new();
+            j.begin_object().bytes_field("k", &b).end_object();
+            let v: serde_json::Value = serde_json::from_slice(j.as_bytes()).unwrap();
+            match std::str::from_utf8(&b) {
+                Ok(s) => prop_assert_eq!(v["k"].as_str().unwrap(), s),
+                Err(_) => {
+                    let d = base64::engine::general_purpose::STANDARD
+                        .decode(v["k_base64"].as_str().unwrap()).unwrap();
+                    prop_assert_eq!(d, b);
+                }
+            }
         }
 
         /// Same text as serde_json for any string.
