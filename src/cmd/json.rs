@@ -90,6 +90,19 @@ impl Json {
         self
     }
 
+    /// A string the program knows needs no escaping: header names and their
+    /// canonical forms, which are made of token characters only.
+    pub fn token_str(&mut self, s: &str) -> &mut Self {
+        if !s.bytes().all(|b| ESCAPE[usize::from(b)] == 0) {
+            return self.str(s);
+        }
+        self.value_start();
+        self.buf.push(b'"');
+        self.buf.extend_from_slice(s.as_bytes());
+        self.buf.push(b'"');
+        self
+    }
+
     pub fn str(&mut self, s: &str) -> &mut Self {
         self.value_start();
         escape_into(&mut self.buf, s);

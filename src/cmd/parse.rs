@@ -1086,10 +1086,14 @@ fn render_body(b: &Body<'_>, depth: usize, out: &mut Vec<String>) {
 fn headers_json(j: &mut Json, headers: &[Header<'_>]) {
     j.begin_array();
     for h in headers {
-        j.begin_object()
-            .bytes_field("name", h.name)
-            .key("canonical")
-            .str(h.canonical)
+        j.begin_object();
+        // Names are token characters (ASCII), so never base64.
+        match std::str::from_utf8(h.name) {
+            Ok(name) => j.key("name").token_str(name),
+            Err(_) => j.bytes_field("name", h.name),
+        };
+        j.key("canonical")
+            .token_str(h.canonical)
             .bytes_field("value", &h.unfolded());
         if h.compact {
             j.key("compact").bool(true);
