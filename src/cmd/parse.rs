@@ -127,15 +127,13 @@ fn parse_text<W: Write>(
     for item in Framer::new(buf, opts) {
         match item {
             Item::Junk { start, end } => {
+                let length = original_len(&prepared, start, end);
                 let f = Finding::warning(
                     "junk",
                     start,
-                    format!(
-                        "{} bytes that are not a SIP or MSRP message skipped",
-                        end - start
-                    ),
+                    format!("{length} bytes that are not a SIP or MSRP message skipped"),
                 )
-                .with_len(end - start);
+                .with_len(length);
                 worst = worst.max(Some(f.severity));
                 printer.junk(&origin(start), &f, &|o| origin(o))?;
             }
@@ -145,6 +143,7 @@ fn parse_text<W: Write>(
                 // Leniency findings of the dedent belong to the message they precede.
                 let orig_start = prepared.original_offset(frame.start);
                 let orig_end = prepared.original_offset(frame.end.saturating_sub(1));
+                let length = original_len(&prepared, frame.start, frame.end);
                 let mut mine = Vec::new();
                 leniency.retain(|f| {
                     if f.offset >= orig_start.saturating_sub(64) && f.offset <= orig_end {
@@ -168,7 +167,8 @@ fn parse_text<W: Write>(
                 let own: Vec<(Finding, bool)> =
                     parsed.findings.drain(..).map(|f| (f, false)).collect();
                 let all: Vec<(Finding, bool)> = extra.into_iter().chain(own).collect();
-                printer.message(&origin(frame.start), &parsed, &all, &|o| origin(o), &|o| {
+                let at = origin(frame.start);
+                printer.message(&at, length, &parsed, &all, &|o| origin(o), &|o| {
                     let (line, column) = index.line_col(o);
                     Origin {
                         file: &input.name,
@@ -182,6 +182,16 @@ fn parse_text<W: Write>(
         }
     }
     Ok((count, worst))
+}
+
+/// Length in the original input of the prepared bytes `start..end`: from
+/// the original offset of the first byte to just past that of the last, so
+/// indentation removed from the lines in between is counted.
+fn original_len(prepared: &source::Prepared<'_>, start: usize, end: usize) -> usize {
+    if end <= start {
+        return 0;
+    }
+    prepared.original_offset(end - 1) + 1 - prepared.original_offset(start)
 }
 
 /// Read one pcap/pcapng input and print its messages. Positions of
@@ -235,7 +245,7 @@ fn parse_capture<W: Write>(
                 };
                 let all: Vec<(Finding, bool)> =
                     parsed.findings.drain(..).map(|f| (f, false)).collect();
-                printer.message(&origin(0), &parsed, &all, &origin, &origin)?;
+                printer.message(&origin(0), m.bytes.len(), &parsed, &all, &origin, &origin)?;
             }
         }
     }
@@ -402,9 +412,12 @@ impl<W: Write> Printer<W> {
         Ok(())
     }
 
+    /// `length`: the bytes the message spans in the original input from
+    /// `at.offset` (more than the message when pasted indentation was removed).
     fn message(
         &mut self,
         at: &Origin<'_>,
+        length: usize,
         p: &Parsed<'_>,
         findings: &[(Finding, bool)],
         origin: &OriginFn<'_, '_>,
@@ -448,7 +461,7 @@ impl<W: Write> Printer<W> {
                 let obj = v.as_object_mut().expect("object");
                 obj.insert("type".into(), json!("message"));
                 obj.insert("schema_version".into(), json!(SCHEMA_VERSION));
-                let mut source = json!({"file": at.file, "offset": at.offset, "line": at.line, "column": at.column, "length": p.message.raw().len()});
+                let mut source = json!({"file": at.file, "offset": at.offset, "line": at.line, "column": at.column, "length": length});
                 if let Some(c) = at.capture {
                     source["capture"] = capture_json(c);
                 }
