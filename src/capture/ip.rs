@@ -257,6 +257,21 @@ impl Defrag {
             }
         }
         if self.bytes + cost > self.max_bytes {
+            // Alone over the whole budget: dropped, and said so.
+            findings.push((
+                Some(frame),
+                Finding::error(
+                    "ip-fragments-incomplete",
+                    0,
+                    format!(
+                        "IP datagram {} → {} (id {:#x}) never completed (fragment memory limit reached): its fragment in frame {frame} needs {cost} bytes, over the limit of {}; dropped",
+                        key.src,
+                        key.dst,
+                        if key.v6 { key.id } else { key.id & 0xffff },
+                        self.max_bytes
+                    ),
+                ),
+            ));
             return None;
         }
         let p = self.pending.entry(key).or_insert_with(|| Pending {

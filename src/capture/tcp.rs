@@ -796,15 +796,16 @@ impl Tcp {
                 )
             };
             let name = flow.name();
-            flow.push_finding(
-                Some(ctx.frame),
-                Finding::error(
+            // Said even before the flow proved to carry SIP/MSRP: only what
+            // looks like a message (or waits behind a hole) is buffered.
+            out.push_back(Event::Finding {
+                frame: Some(ctx.frame),
+                finding: Finding::error(
                     "tcp-flow-over-limit",
                     0,
                     format!("{name} is dropped at frame {}: {why}", ctx.frame),
                 ),
-                out,
-            );
+            });
             self.total -= after.min(self.total);
             flow.mode = Mode::Dropped;
             flow.free();
