@@ -1,6 +1,6 @@
 //! IPv4 and IPv6 (with extension headers) and fragment reassembly.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::finding::Finding;
@@ -169,12 +169,39 @@ const PIECE_OVERHEAD: usize = 64;
 const FRAG_TIMEOUT_SECS: i64 = 60;
 
 struct Pending {
-    pieces: Vec<(u32, Vec<u8>)>,
+    /// Fragments by offset: at one offset the longest is kept (the first
+    /// among equals), so duplicates cost nothing and the map stays small.
+    pieces: BTreeMap<u32, Vec<u8>>,
+    /// Bytes `0..covered` are all present.
+    covered: u32,
+    /// Every piece starting before this offset has been counted in `covered`.
+    scanned: u32,
     total: Option<u32>,
     proto: u8,
     frames: Vec<u64>,
     first_ts: i64,
     cost: usize,
+    /// Creation number, to tell this datagram from a later one with the same key.
+    serial: u64,
+}
+
+impl Pending {
+    /// Extend `covered` over the pieces not yet counted. Each piece is
+    /// visited once over the datagram's life, so a flood of fragments costs
+    /// O(log n) each, not O(n).
+    fn advance(&mut self) {
+        while self.scanned <= self.covered {
+            let Some((&at, data)) = self.pieces.range(self.scanned..=self.covered).next() else {
+                break;
+            };
+            self.covered = self.covered.max(at + data.len() as u32);
+            self.scanned = at + 1;
+        }
+    }
+
+    fn complete(&self) -> bool {
+        self.total.is_some_and(|t| self.covered >= t)
+    }
 }
 
 /// A reassembled datagram.
@@ -189,15 +216,24 @@ pub(crate) struct Reassembled {
 
 pub(crate) struct Defrag {
     pending: HashMap<FragKey, Pending>,
+    /// Datagrams in the order they were started (key, serial): the oldest is
+    /// evicted first. Entries of finished datagrams are skipped lazily.
+    order: VecDeque<(FragKey, u64)>,
+    serial: u64,
     bytes: usize,
     max_bytes: usize,
     last_sweep_ts: i64,
 }
 
+/// Frames listed by name in a finding; more are counted.
+const FRAMES_NAMED: usize = 10;
+
 impl Defrag {
     pub fn new(max_bytes: usize) -> Self {
         Defrag {
             pending: HashMap::new(),
+            order: VecDeque::new(),
+            serial: 0,
             bytes: 0,
             max_bytes,
             last_sweep_ts: i64::MIN,
@@ -205,7 +241,15 @@ impl Defrag {
     }
 
     fn incomplete(key: &FragKey, p: &Pending, why: &str) -> (Option<u64>, Finding) {
-        let frames: Vec<String> = p.frames.iter().map(u64::to_string).collect();
+        let mut frames: Vec<String> = p
+            .frames
+            .iter()
+            .take(FRAMES_NAMED)
+            .map(u64::to_string)
+            .collect();
+        if p.frames.len() > FRAMES_NAMED {
+            frames.push(format!("and {} more", p.frames.len() - FRAMES_NAMED));
+        }
         (
             p.frames.last().copied(),
             Finding::error(
@@ -216,11 +260,35 @@ impl Defrag {
                     key.src,
                     key.dst,
                     if key.v6 { key.id } else { key.id & 0xffff },
-                    if frames.len() == 1 { "" } else { "s" },
+                    if p.frames.len() == 1 { "" } else { "s" },
                     frames.join(", ")
                 ),
             ),
         )
+    }
+
+    /// The oldest datagram still pending (dropping stale entries of `order`).
+    fn oldest(&mut self) -> Option<FragKey> {
+        while let Some(&(k, serial)) = self.order.front() {
+            if self.pending.get(&k).is_some_and(|p| p.serial == serial) {
+                return Some(k);
+            }
+            self.order.pop_front();
+        }
+        None
+    }
+
+    fn remove(&mut self, key: &FragKey) -> Option<Pending> {
+        let p = self.pending.remove(key)?;
+        self.bytes -= p.cost;
+        // Finished datagrams leave entries behind in `order`: keep it in
+        // proportion to what is pending.
+        if self.order.len() > 2 * self.pending.len() + 1024 {
+            let pending = &self.pending;
+            self.order
+                .retain(|(k, s)| pending.get(k).is_some_and(|p| p.serial == *s));
+        }
+        Some(p)
     }
 
     /// Add a fragment; returns the whole datagram when this completes it.
@@ -240,19 +308,29 @@ impl Defrag {
             self.sweep(ts, findings);
             self.last_sweep_ts = ts;
         }
-        let cost = data.len() + PIECE_OVERHEAD;
         // A datagram cannot exceed 64 KiB of payload (plus one fragment).
         if u64::from(offset) + data.len() as u64 > 65_535 + 65_535 {
             return None;
         }
-        while self.bytes + cost > self.max_bytes && !self.pending.is_empty() {
+        // A duplicate (no longer than what is there) changes nothing.
+        let held = self
+            .pending
+            .get(&key)
+            .and_then(|p| p.pieces.get(&offset))
+            .map(Vec::len);
+        let store = held.is_none_or(|n| n < data.len());
+        if !store && more {
+            return None;
+        }
+        let cost = match held {
+            _ if !store => 0,
+            Some(n) => data.len() - n,
+            None => data.len() + PIECE_OVERHEAD,
+        };
+        while self.bytes + cost > self.max_bytes {
             // Evict the oldest datagram.
-            let (&k, _) = self
-                .pending
-                .iter()
-                .min_by_key(|(_, p)| p.frames.first().copied().unwrap_or(0))?;
-            if let Some(p) = self.pending.remove(&k) {
-                self.bytes -= p.cost;
+            let Some(k) = self.oldest() else { break };
+            if let Some(p) = self.remove(&k) {
                 findings.push(Self::incomplete(&k, &p, "(fragment memory limit reached)"));
             }
         }
@@ -274,13 +352,21 @@ impl Defrag {
             ));
             return None;
         }
+        if !self.pending.contains_key(&key) {
+            self.serial += 1;
+            self.order.push_back((key, self.serial));
+        }
+        let serial = self.serial;
         let p = self.pending.entry(key).or_insert_with(|| Pending {
-            pieces: Vec::new(),
+            pieces: BTreeMap::new(),
+            covered: 0,
+            scanned: 0,
             total: None,
             proto,
             frames: Vec::new(),
             first_ts: ts,
             cost: 0,
+            serial,
         });
         if !more {
             p.total = Some(offset + data.len() as u32);
@@ -288,30 +374,27 @@ impl Defrag {
         if offset == 0 {
             p.proto = proto;
         }
-        p.pieces.push((offset, data.to_vec()));
+        if store {
+            p.pieces.insert(offset, data.to_vec());
+            if offset < p.scanned {
+                // Already past this offset: count the longer piece now.
+                p.covered = p.covered.max(offset + data.len() as u32);
+            }
+            p.advance();
+        }
         p.cost += cost;
         self.bytes += cost;
         if p.frames.last() != Some(&frame) {
             p.frames.push(frame);
         }
-        let total = p.total?;
-        // Complete when the pieces cover 0..total.
-        p.pieces.sort_by_key(|(o, _)| *o);
-        let mut covered = 0u32;
-        for (o, d) in &p.pieces {
-            if *o > covered {
-                return None;
-            }
-            covered = covered.max(o + d.len() as u32);
-        }
-        if covered < total {
+        if !p.complete() {
             return None;
         }
-        let p = self.pending.remove(&key)?;
-        self.bytes -= p.cost;
-        let mut payload = vec![0u8; total as usize];
-        for (o, d) in &p.pieces {
-            let o = *o as usize;
+        let p = self.remove(&key)?;
+        let total = p.total.unwrap_or(0) as usize;
+        let mut payload = vec![0u8; total];
+        for (&o, d) in &p.pieces {
+            let o = o as usize;
             let end = (o + d.len()).min(payload.len());
             if o < end {
                 payload[o..end].copy_from_slice(&d[..end - o]);
@@ -330,19 +413,18 @@ impl Defrag {
         })
     }
 
+    /// Give up datagrams started more than the timeout ago, oldest first.
+    /// Started in capture order, so the first young one ends the sweep.
     fn sweep(&mut self, now: i64, findings: &mut Vec<(Option<u64>, Finding)>) {
-        if self.pending.is_empty() {
-            return;
-        }
-        let old: Vec<FragKey> = self
-            .pending
-            .iter()
-            .filter(|(_, p)| now.saturating_sub(p.first_ts) > FRAG_TIMEOUT_SECS)
-            .map(|(k, _)| *k)
-            .collect();
-        for k in old {
-            if let Some(p) = self.pending.remove(&k) {
-                self.bytes -= p.cost;
+        while let Some(k) = self.oldest() {
+            let old = self
+                .pending
+                .get(&k)
+                .is_some_and(|p| now.saturating_sub(p.first_ts) > FRAG_TIMEOUT_SECS);
+            if !old {
+                break;
+            }
+            if let Some(p) = self.remove(&k) {
                 findings.push(Self::incomplete(
                     &k,
                     &p,
@@ -355,10 +437,11 @@ impl Defrag {
     /// At the end of the capture: every datagram still incomplete.
     pub fn finish(&mut self, findings: &mut Vec<(Option<u64>, Finding)>) {
         let mut all: Vec<(FragKey, Pending)> = self.pending.drain().collect();
-        all.sort_by_key(|(_, p)| p.frames.first().copied().unwrap_or(0));
+        all.sort_by_key(|(_, p)| p.serial);
         for (k, p) in &all {
             findings.push(Self::incomplete(k, p, "by the end of the capture"));
         }
+        self.order.clear();
         self.bytes = 0;
     }
 }
@@ -404,6 +487,90 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].1.code, "ip-fragments-incomplete");
         assert_eq!(f[0].0, Some(5));
+    }
+
+    fn key(id: u32) -> FragKey {
+        FragKey {
+            src: "1.1.1.1".parse().unwrap(),
+            dst: "2.2.2.2".parse().unwrap(),
+            id,
+            v6: false,
+        }
+    }
+
+    #[test]
+    fn duplicates_overlaps_and_longer_repeats_reassemble() {
+        let mut d = Defrag::new(1 << 20);
+        let mut f = Vec::new();
+        let k = key(1);
+        // Last piece first, then duplicates of a middle piece (free), then a
+        // shorter and a longer piece at offset 0, then one overlapping it.
+        assert!(d.insert(k, 24, false, 17, b"TAIL", 1, 0, &mut f).is_none());
+        for frame in 2..50 {
+            assert!(
+                d.insert(k, 16, true, 17, b"ijklmnop", frame, 0, &mut f)
+                    .is_none()
+            );
+        }
+        assert_eq!(d.bytes, 4 + 8 + 2 * PIECE_OVERHEAD);
+        assert!(
+            d.insert(k, 0, true, 17, b"abcdefgh", 50, 0, &mut f)
+                .is_none()
+        );
+        assert!(
+            d.insert(k, 0, true, 17, b"abcdefg", 51, 0, &mut f)
+                .is_none()
+        );
+        let r = d
+            .insert(k, 8, true, 17, b"IJKLMNOP", 52, 0, &mut f)
+            .expect("complete");
+        assert_eq!(r.payload, b"abcdefghIJKLMNOPijklmnopTAIL");
+        assert_eq!(r.frames, vec![1, 2, 50, 52]);
+        assert_eq!(d.bytes, 0);
+        assert!(f.is_empty());
+        // A longer repeat at an offset already counted extends the coverage.
+        let k = key(2);
+        assert!(
+            d.insert(k, 0, true, 17, b"01234567", 1, 0, &mut f)
+                .is_none()
+        );
+        assert!(d.insert(k, 16, false, 17, b"end", 2, 0, &mut f).is_none());
+        let r = d
+            .insert(k, 0, true, 17, b"0123456789abcdef", 3, 0, &mut f)
+            .expect("complete");
+        assert_eq!(r.payload, b"0123456789abcdefend");
+    }
+
+    #[test]
+    fn eviction_and_timeout_take_the_oldest_first() {
+        let mut d = Defrag::new(3 * (8 + PIECE_OVERHEAD) + 1 + PIECE_OVERHEAD);
+        let mut f = Vec::new();
+        for id in 0..3 {
+            d.insert(key(id), 0, true, 17, &[0; 8], u64::from(id) + 1, 0, &mut f);
+        }
+        assert!(f.is_empty());
+        // Completing datagram 0 leaves a stale entry at the front of the
+        // order: skipped, and datagram 1 is the one evicted.
+        d.insert(key(0), 8, false, 17, b"x", 4, 0, &mut f).unwrap();
+        d.insert(key(3), 0, true, 17, &[0; 8], 5, 0, &mut f);
+        assert!(f.is_empty(), "{f:?}");
+        d.insert(key(4), 0, true, 17, &[0; 8], 6, 0, &mut f);
+        assert_eq!(f.len(), 1);
+        assert!(f[0].1.message.contains("id 0x1)"), "{}", f[0].1.message);
+        assert!(f[0].1.message.contains("memory limit"));
+        // Sixty seconds later every one left is given up, oldest first.
+        f.clear();
+        d.insert(key(9), 0, true, 17, &[0; 8], 8, 100, &mut f);
+        let ids: Vec<&str> = f
+            .iter()
+            .map(|(_, x)| x.message.split("(id ").nth(1).unwrap())
+            .collect();
+        assert_eq!(ids.len(), 3, "{ids:?}");
+        assert!(
+            ids[0].starts_with("0x2)") && ids[2].starts_with("0x4)"),
+            "{ids:?}"
+        );
+        assert_eq!(d.pending.len(), 1);
     }
 
     #[test]
