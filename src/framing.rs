@@ -12,6 +12,9 @@
 //! `at_eof = true`; TCP reassembly calls it as segments arrive. [`Framer`]
 //! iterates over a whole buffer.
 
+use std::collections::HashMap;
+use std::hash::BuildHasher;
+
 use memchr::{memchr, memmem};
 
 use crate::chars;
@@ -171,7 +174,47 @@ pub fn classify(buf: &[u8], from: usize) -> Option<Protocol> {
 }
 
 /// Frame one step from the start of `buf`.
+///
+/// Each call searches afresh: to frame a long buffer or a growing stream,
+/// use [`Framer`] or [`Scanner`], which never search the same bytes twice.
 pub fn next(buf: &[u8], at_eof: bool, opts: &FrameOptions) -> Step {
+    next_with(buf, at_eof, opts, &mut Plain)
+}
+
+/// The searches that may run past the message being framed: done afresh
+/// ([`Plain`]) or remembered across calls ([`Scanner`]).
+trait Searches {
+    /// [`header_block_end`]`(buf, 0)`.
+    fn header_end(&mut self, buf: &[u8]) -> Option<(usize, usize)>;
+    /// [`find_end_line`]`(buf, from, limit, Some(tid))`.
+    fn own_end_line(
+        &mut self,
+        buf: &[u8],
+        from: usize,
+        limit: usize,
+        tid: &[u8],
+    ) -> Option<(usize, usize)>;
+}
+
+struct Plain;
+
+impl Searches for Plain {
+    fn header_end(&mut self, buf: &[u8]) -> Option<(usize, usize)> {
+        header_block_end(buf, 0)
+    }
+
+    fn own_end_line(
+        &mut self,
+        buf: &[u8],
+        from: usize,
+        limit: usize,
+        tid: &[u8],
+    ) -> Option<(usize, usize)> {
+        find_end_line(buf, from, limit, Some(tid))
+    }
+}
+
+fn next_with<S: Searches>(buf: &[u8], at_eof: bool, opts: &FrameOptions, s: &mut S) -> Step {
     if buf.is_empty() {
         return Step::End;
     }
@@ -204,8 +247,8 @@ pub fn next(buf: &[u8], at_eof: bool, opts: &FrameOptions) -> Step {
         };
     }
     match classify(buf, 0) {
-        Some(Protocol::Sip) => frame_sip(buf, at_eof, opts),
-        Some(Protocol::Msrp) => frame_msrp(buf, at_eof, opts),
+        Some(Protocol::Sip) => frame_sip(buf, at_eof, opts, s),
+        Some(Protocol::Msrp) => frame_msrp(buf, at_eof, opts, s),
         None => junk(buf, at_eof),
     }
 }
@@ -231,24 +274,32 @@ fn junk(buf: &[u8], at_eof: bool) -> Step {
 }
 
 /// End of the header block starting at `from`: (index of the empty line's
-/// first byte, index after it), accepting CRLF or bare LF.
+/// first byte, index after it), accepting CRLF or bare LF. The block ends at
+/// the first empty line, as the header parser reads it.
 fn header_block_end(buf: &[u8], from: usize) -> Option<(usize, usize)> {
-    let crlf = memmem::find(&buf[from..], b"\r\n\r\n").map(|i| from + i);
-    // A bare-LF empty line before the CRLF one (or with none at all).
-    let limit = crlf.map_or(buf.len(), |c| c + 2);
-    let lf = memmem::find(&buf[from..limit], b"\n\n").map(|i| from + i);
-    match (crlf, lf) {
-        (Some(c), Some(l)) if l < c + 2 => Some((l + 1, l + 2)),
-        (Some(c), _) => Some((c + 2, c + 4)),
-        (None, Some(l)) => {
-            // "\n\r\n" with the first line LF-terminated.
-            Some((l + 1, l + 2))
+    blank_line_from(buf, from).0
+}
+
+/// The first empty line whose preceding `\n` is at or after `from`:
+/// (Some((start, end)), _) when found, else (None, resume) where every `\n`
+/// before `resume` is known not to precede an empty line (those at the very
+/// end may still, once more bytes come).
+fn blank_line_from(buf: &[u8], from: usize) -> (Option<(usize, usize)>, usize) {
+    let mut pos = from;
+    while let Some(i) = memchr(b'\n', &buf[pos.min(buf.len())..]).map(|i| pos + i) {
+        match buf.get(i + 1) {
+            Some(b'\n') => return (Some((i + 1, i + 2)), i),
+            Some(b'\r') => match buf.get(i + 2) {
+                Some(b'\n') => return (Some((i + 1, i + 3)), i),
+                Some(_) => {}
+                None => return (None, i),
+            },
+            Some(_) => {}
+            None => return (None, i),
         }
-        (None, None) => {
-            let lfcrlf = memmem::find(&buf[from..], b"\n\r\n").map(|i| from + i)?;
-            Some((lfcrlf + 1, lfcrlf + 3))
-        }
+        pos = i + 1;
     }
+    (None, buf.len())
 }
 
 /// What a header block says about Content-Length.
@@ -328,9 +379,9 @@ fn sip_frame(end: usize, truncated: bool, findings: Vec<Finding>) -> Step {
     })
 }
 
-fn frame_sip(buf: &[u8], at_eof: bool, opts: &FrameOptions) -> Step {
+fn frame_sip<S: Searches>(buf: &[u8], at_eof: bool, opts: &FrameOptions, s: &mut S) -> Step {
     let mut findings = Vec::new();
-    let Some((_, body_start)) = header_block_end(buf, 0) else {
+    let Some((_, body_start)) = s.header_end(buf) else {
         if !at_eof && buf.len() <= opts.max_message {
             return Step::NeedMore;
         }
@@ -443,13 +494,13 @@ fn next_start_line(buf: &[u8], from: usize, limit: usize) -> Option<usize> {
     None
 }
 
-fn frame_msrp(buf: &[u8], at_eof: bool, opts: &FrameOptions) -> Step {
+fn frame_msrp<S: Searches>(buf: &[u8], at_eof: bool, opts: &FrameOptions, s: &mut S) -> Step {
     let (le, _) = line_end(buf, 0);
     let line = chomp(&buf[..le]);
     let tid = msrp_transaction_id(line).expect("classified as MSRP");
     let limit = buf.len().min(opts.max_message);
     let mut findings = Vec::new();
-    if let Some((end, _)) = find_end_line(buf, le, limit, Some(tid)) {
+    if let Some((end, _)) = s.own_end_line(buf, le, limit, tid) {
         return Step::Message(Frame {
             protocol: Protocol::Msrp,
             start: 0,
@@ -517,48 +568,452 @@ pub fn find_end_line(
 ) -> Option<(usize, usize)> {
     let hay = &buf[..limit];
     let finder = memmem::Finder::new(b"\n-------");
-    let mut pos = from;
+    // A start line longer than the limit leaves nothing to search.
+    let mut pos = from.min(limit);
     while let Some(i) = finder.find(&hay[pos..]) {
         let at = pos + i + 1;
-        let id_start = at + 7;
-        // `+` is both an ident character and a flag: with a known id, match
-        // it exactly; otherwise a trailing `+` of the run is the flag.
-        let (ok_id, flag_at) = match tid {
-            Some(t) => (hay[id_start..].starts_with(t), id_start + t.len()),
-            None => {
-                let run = hay[id_start..]
-                    .iter()
-                    .take_while(|&&b| is_ident_char(b))
-                    .count();
-                let next = hay.get(id_start + run).copied();
-                if matches!(next, Some(b'$' | b'#')) {
-                    (run > 0, id_start + run)
-                } else if run > 1 && hay[id_start + run - 1] == b'+' {
-                    (true, id_start + run - 1)
-                } else {
-                    (false, id_start + run)
-                }
-            }
-        };
-        if ok_id && flag_at < hay.len() && matches!(hay[flag_at], b'$' | b'+' | b'#') {
-            let after = flag_at + 1;
-            let end = if hay[after..].starts_with(b"\r\n") {
-                Some(after + 2)
-            } else if hay[after..].starts_with(b"\n") || after == hay.len() {
-                Some((after + 1).min(hay.len()))
-            } else if hay.len() - after < 2 {
-                // End of input right after the flag and a lone `\r`.
-                Some(hay.len())
-            } else {
-                None
-            };
-            if let Some(end) = end {
-                return Some((end, at));
-            }
+        if let Some(end) = end_line_at(hay, at, tid) {
+            return Some((end, at));
         }
         pos = at;
     }
     None
+}
+
+/// Is the line at `at` (just after a `\n`, starting with `-------`) an
+/// end-line of `tid` (any id when None)? Returns the end of the message
+/// including the line end. `hay` ends where the search is limited.
+fn end_line_at(hay: &[u8], at: usize, tid: Option<&[u8]>) -> Option<usize> {
+    let id_start = at + 7;
+    // `+` is both an ident character and a flag: with a known id, match
+    // it exactly; otherwise a trailing `+` of the run is the flag.
+    let (ok_id, flag_at) = match tid {
+        Some(t) => (hay[id_start..].starts_with(t), id_start + t.len()),
+        None => {
+            let run = hay[id_start..]
+                .iter()
+                .take_while(|&&b| is_ident_char(b))
+                .count();
+            let next = hay.get(id_start + run).copied();
+            if matches!(next, Some(b'$' | b'#')) {
+                (run > 0, id_start + run)
+            } else if run > 1 && hay[id_start + run - 1] == b'+' {
+                (true, id_start + run - 1)
+            } else {
+                (false, id_start + run)
+            }
+        }
+    };
+    if !(ok_id && flag_at < hay.len() && matches!(hay[flag_at], b'$' | b'+' | b'#')) {
+        return None;
+    }
+    let after = flag_at + 1;
+    if hay[after..].starts_with(b"\r\n") {
+        Some(after + 2)
+    } else if hay[after..].starts_with(b"\n") || after == hay.len() {
+        Some((after + 1).min(hay.len()))
+    } else if hay.len() - after < 2 {
+        // End of input right after the flag and a lone `\r`.
+        Some(hay.len())
+    } else {
+        None
+    }
+}
+
+/// Frames a byte stream incrementally without searching any byte twice for
+/// the same thing: the same steps as [`next`], in time linear in the input
+/// however the messages are broken or the stream is cut into segments.
+///
+/// Call [`Scanner::next`] with the unconsumed bytes and their offset in the
+/// stream; bytes once given must not change (the stream only grows at the
+/// end and is consumed from the front). Start a new scanner for another
+/// stream, or after a gap.
+///
+/// What it remembers: where the last header block search stopped, an index
+/// of MSRP end-lines by transaction id (so that a message whose end-line is
+/// missing does not make every later message search to the end again), and,
+/// after [`Step::NeedMore`], what must arrive before another step can differ.
+pub struct Scanner {
+    opts: FrameOptions,
+    memo: HeaderMemo,
+    index: EndIndex,
+    wait: Option<Wait>,
+}
+
+/// The last header block search, in stream offsets: from the message at
+/// `from`, every `\n` before `resume` checked; `found` when it ended.
+#[derive(Default)]
+struct HeaderMemo {
+    valid: bool,
+    from: usize,
+    resume: usize,
+    found: Option<(usize, usize)>,
+}
+
+/// After [`Step::NeedMore`] for the bytes at stream offset `base`: what
+/// must arrive before the step can change (offsets relative to `base`).
+struct Wait {
+    base: usize,
+    kind: WaitKind,
+}
+
+#[derive(Clone, Copy)]
+enum WaitKind {
+    /// Only blanks and no line end so far: another byte or a `\n`.
+    Blank { checked: usize },
+    /// No line end yet: a `\n`.
+    LineEnd { checked: usize },
+    /// A SIP header block without its empty line: the empty line.
+    HeaderEnd { resume: usize },
+    /// A SIP body shorter than its Content-Length: this many bytes in all.
+    Length(usize),
+    /// An MSRP message without its end-line: an end-line of the id at
+    /// `tid` in the buffer, starting at or after `from` (less the overlap).
+    EndLine { tid: (usize, usize), from: usize },
+}
+
+impl Scanner {
+    pub fn new(opts: FrameOptions) -> Self {
+        Scanner {
+            opts,
+            memo: HeaderMemo::default(),
+            index: EndIndex::default(),
+            wait: None,
+        }
+    }
+
+    /// One step from the start of `buf`, the stream's bytes from offset
+    /// `base` on; offsets in the result are relative to `buf`, as with [`next`].
+    pub fn next(&mut self, buf: &[u8], base: usize, at_eof: bool) -> Step {
+        if let Some(w) = self.wait.take()
+            && !at_eof
+            && w.base == base
+            && buf.len() <= self.opts.max_message
+            && let Some(kind) = still_waiting(buf, w.kind)
+        {
+            self.wait = Some(Wait { base, kind });
+            return Step::NeedMore;
+        }
+        let opts = self.opts.clone();
+        let mut cached = Cached {
+            base,
+            memo: &mut self.memo,
+            index: &mut self.index,
+        };
+        let step = next_with(buf, at_eof, &opts, &mut cached);
+        if step == Step::NeedMore {
+            self.wait = why_waiting(buf, &mut cached).map(|kind| Wait { base, kind });
+        }
+        step
+    }
+}
+
+/// Why [`next_with`] said NeedMore (it did, for `buf`, not at the end).
+fn why_waiting(buf: &[u8], s: &mut Cached<'_>) -> Option<WaitKind> {
+    if buf
+        .iter()
+        .all(|&b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+    {
+        return Some(WaitKind::Blank { checked: buf.len() });
+    }
+    if memchr(b'\n', buf).is_none() {
+        return Some(WaitKind::LineEnd { checked: buf.len() });
+    }
+    match classify(buf, 0)? {
+        Protocol::Sip => match s.header_end(buf) {
+            None => Some(WaitKind::HeaderEnd {
+                resume: s.memo.resume.saturating_sub(s.base),
+            }),
+            Some((_, body_start)) => match content_length(buf, 0, body_start, &mut Vec::new()) {
+                ContentLength::Value(cl, _) => {
+                    Some(WaitKind::Length(body_start.saturating_add(cl as usize)))
+                }
+                _ => None,
+            },
+        },
+        Protocol::Msrp => {
+            let (le, _) = line_end(buf, 0);
+            let tid = msrp_transaction_id(chomp(&buf[..le]))?;
+            let at = tid.as_ptr() as usize - buf.as_ptr() as usize;
+            Some(WaitKind::EndLine {
+                tid: (at, at + tid.len()),
+                from: le,
+            })
+        }
+    }
+}
+
+/// With more bytes in `buf`: Some(the updated condition) while the step
+/// cannot change yet, None when it may.
+fn still_waiting(buf: &[u8], kind: WaitKind) -> Option<WaitKind> {
+    match kind {
+        WaitKind::Blank { checked } => buf[checked..]
+            .iter()
+            .all(|&b| matches!(b, b' ' | b'\t' | b'\r'))
+            .then_some(WaitKind::Blank { checked: buf.len() }),
+        WaitKind::LineEnd { checked } => memchr(b'\n', &buf[checked..])
+            .is_none()
+            .then_some(WaitKind::LineEnd { checked: buf.len() }),
+        WaitKind::HeaderEnd { resume } => match blank_line_from(buf, resume) {
+            (Some(_), _) => None,
+            (None, resume) => Some(WaitKind::HeaderEnd { resume }),
+        },
+        WaitKind::Length(n) => (buf.len() < n).then_some(kind),
+        WaitKind::EndLine { tid, from } => {
+            let t = &buf[tid.0..tid.1];
+            // Only an end-line of this id can end the message: look at the
+            // ones that start in the new bytes or were cut short before.
+            let mut needle = b"\n-------".to_vec();
+            needle.extend_from_slice(t);
+            let finder = memmem::Finder::new(&needle);
+            let mut pos = from.saturating_sub(needle.len() + 3).max(tid.1);
+            while let Some(i) = finder.find(&buf[pos..]) {
+                let at = pos + i + 1;
+                if end_line_at(buf, at, Some(t)).is_some() {
+                    return None;
+                }
+                pos = at;
+            }
+            Some(WaitKind::EndLine {
+                tid,
+                from: buf.len(),
+            })
+        }
+    }
+}
+
+/// The searches of a [`Scanner`]: `base` is the stream offset of the
+/// buffer's first byte (the message being framed).
+struct Cached<'s> {
+    base: usize,
+    memo: &'s mut HeaderMemo,
+    index: &'s mut EndIndex,
+}
+
+impl Searches for Cached<'_> {
+    fn header_end(&mut self, buf: &[u8]) -> Option<(usize, usize)> {
+        let base = self.base;
+        let m = &mut *self.memo;
+        // What an earlier search from at or before here says still holds:
+        // no empty line between its start and where it stopped or found one.
+        let reuse = m.valid && m.from <= base;
+        if reuse && let Some((s, e)) = m.found {
+            // The `\n` before the empty line must be in this message.
+            if s > base {
+                return Some((s - base, e - base));
+            }
+        }
+        let from = if reuse && m.found.is_none() {
+            m.resume.max(base) - base
+        } else {
+            0
+        };
+        let (found, resume) = blank_line_from(buf, from);
+        *m = HeaderMemo {
+            valid: true,
+            from: base,
+            resume: base + resume,
+            found: found.map(|(s, e)| (base + s, base + e)),
+        };
+        found
+    }
+
+    fn own_end_line(
+        &mut self,
+        buf: &[u8],
+        from: usize,
+        limit: usize,
+        tid: &[u8],
+    ) -> Option<(usize, usize)> {
+        self.index.find(buf, self.base, from, limit, tid)
+    }
+}
+
+/// Every line starting with `-------` in the stream (after a `\n`), with
+/// the transaction id its end-line would close, chained by id.
+#[derive(Default)]
+struct EndIndex {
+    /// Ordered by position.
+    lines: Vec<EndLineRec>,
+    /// Stream offset before which every `\n-------` is in `lines`.
+    scanned: usize,
+    /// First entry of `lines` that may still be asked for.
+    live: usize,
+    /// For the last line while its end is not seen: searched up to here.
+    open_checked: usize,
+    /// Hash of an id → (first entry not yet passed, last entry).
+    by_id: HashMap<u64, (u32, u32)>,
+    hasher: std::hash::RandomState,
+}
+
+struct EndLineRec {
+    /// Stream offset of the `\n` before the line.
+    nl: usize,
+    /// Stream offset of the `\n` ending the line (NONE: not seen yet).
+    le: usize,
+    /// Next entry with the same id hash.
+    next: u32,
+}
+
+const NONE: u32 = u32::MAX;
+
+impl EndIndex {
+    /// [`find_end_line`]`(buf, from, limit, Some(tid))` for `buf` at stream
+    /// offset `base`, from the index.
+    fn find(
+        &mut self,
+        buf: &[u8],
+        base: usize,
+        from: usize,
+        limit: usize,
+        tid: &[u8],
+    ) -> Option<(usize, usize)> {
+        self.extend(buf, base);
+        let (from_abs, limit_abs) = (base + from, base + limit);
+        // Complete end-lines of this id, in order, from the first not passed.
+        let h = self.hasher.hash_one(tid);
+        if let Some(entry) = self.by_id.get_mut(&h) {
+            let mut c = entry.0;
+            while c != NONE && self.lines[c as usize].nl < from_abs {
+                c = self.lines[c as usize].next;
+            }
+            entry.0 = c;
+            while c != NONE {
+                let r = &self.lines[c as usize];
+                if r.le >= limit_abs {
+                    break;
+                }
+                let at = r.nl + 1 - base;
+                if end_line_at(&buf[..limit], at, Some(tid)).is_some() {
+                    return Some((r.le + 1 - base, at));
+                }
+                c = r.next;
+            }
+        }
+        // The line cut by the limit (or not ended yet) is judged at the limit.
+        let last = self.lines.partition_point(|r| r.nl < limit_abs);
+        if last > self.live {
+            let r = &self.lines[last - 1];
+            if r.nl >= from_abs && r.le >= limit_abs && r.nl + 8 <= limit_abs {
+                let at = r.nl + 1 - base;
+                if let Some(end) = end_line_at(&buf[..limit], at, Some(tid)) {
+                    return Some((end, at));
+                }
+            }
+        }
+        None
+    }
+
+    /// Index the lines in the bytes not seen yet, and end the line left open.
+    fn extend(&mut self, buf: &[u8], base: usize) {
+        let end = base + buf.len();
+        self.prune(base);
+        // The last line may have been cut short by the end of the bytes.
+        if let Some(i) = self.lines.len().checked_sub(1)
+            && i >= self.live
+            && self.lines[i].le == usize::MAX
+        {
+            let nl = self.lines[i].nl;
+            let look = (nl + 1).max(self.open_checked).max(base) - base;
+            match memchr(b'\n', &buf[look.min(buf.len())..]) {
+                Some(j) => {
+                    self.lines[i].le = base + look + j;
+                    self.link(buf, base, i);
+                }
+                None => self.open_checked = end,
+            }
+        }
+        let from = self.scanned.max(base);
+        if end >= from + 8 {
+            let finder = memmem::Finder::new(b"\n-------");
+            let mut pos = from - base;
+            while let Some(k) = finder.find(&buf[pos..]) {
+                let nl = pos + k;
+                let le = memchr(b'\n', &buf[nl + 1..]).map_or(usize::MAX, |j| base + nl + 1 + j);
+                if le == usize::MAX {
+                    self.open_checked = end;
+                }
+                self.lines.push(EndLineRec {
+                    nl: base + nl,
+                    le,
+                    next: NONE,
+                });
+                if le != usize::MAX {
+                    self.link(buf, base, self.lines.len() - 1);
+                }
+                pos = nl + 1;
+            }
+            self.scanned = end - 7;
+        }
+    }
+
+    /// Chain a line whose end is known under the id its end-line would close
+    /// (`-------<id><flag>` then CRLF or LF); lines that close none are left out.
+    fn link(&mut self, buf: &[u8], base: usize, i: usize) {
+        let r = &self.lines[i];
+        let (id_start, le) = (r.nl + 8 - base, r.le - base);
+        let flag = if le >= 1 && buf[le - 1] == b'\r' {
+            le.checked_sub(2)
+        } else {
+            le.checked_sub(1)
+        };
+        let Some(flag) = flag.filter(|&f| f > id_start) else {
+            return;
+        };
+        if !matches!(buf[flag], b'$' | b'+' | b'#') {
+            return;
+        }
+        let id = &buf[id_start..flag];
+        if !id.iter().all(|&b| is_ident_char(b)) {
+            return;
+        }
+        let h = self.hasher.hash_one(id);
+        let i = i as u32;
+        match self.by_id.get_mut(&h) {
+            Some(entry) => {
+                if entry.1 != NONE {
+                    self.lines[entry.1 as usize].next = i;
+                }
+                if entry.0 == NONE {
+                    entry.0 = i;
+                }
+                entry.1 = i;
+            }
+            None => {
+                self.by_id.insert(h, (i, i));
+            }
+        }
+    }
+
+    /// Forget lines before `base` once they are the larger part.
+    fn prune(&mut self, base: usize) {
+        self.live = self.lines.partition_point(|r| r.nl < base);
+        if self.live <= 1024 || self.live * 2 <= self.lines.len() {
+            return;
+        }
+        let keep = self.live as u32;
+        // Move every cursor past the lines about to go, then renumber.
+        let lines = &self.lines;
+        self.by_id.retain(|_, e| {
+            while e.0 != NONE && e.0 < keep {
+                e.0 = lines[e.0 as usize].next;
+            }
+            e.1 != NONE && e.1 >= keep
+        });
+        for e in self.by_id.values_mut() {
+            if e.0 != NONE {
+                e.0 -= keep;
+            }
+            e.1 -= keep;
+        }
+        self.lines.drain(..keep as usize);
+        for r in &mut self.lines {
+            if r.next != NONE {
+                r.next -= keep;
+            }
+        }
+        self.live = 0;
+    }
 }
 
 /// An item of a whole-buffer framing pass.
@@ -572,16 +1027,21 @@ pub enum Item {
     },
 }
 
-/// Frames a whole buffer (a text file): every item with absolute offsets.
+/// Frames a whole buffer (a text file): every item with absolute offsets,
+/// in time linear in the buffer (through a [`Scanner`]).
 pub struct Framer<'a> {
     buf: &'a [u8],
     pos: usize,
-    opts: FrameOptions,
+    scanner: Scanner,
 }
 
 impl<'a> Framer<'a> {
     pub fn new(buf: &'a [u8], opts: FrameOptions) -> Self {
-        Framer { buf, pos: 0, opts }
+        Framer {
+            buf,
+            pos: 0,
+            scanner: Scanner::new(opts),
+        }
     }
 }
 
@@ -591,7 +1051,7 @@ impl Iterator for Framer<'_> {
     fn next(&mut self) -> Option<Item> {
         loop {
             let rest = &self.buf[self.pos..];
-            match next(rest, true, &self.opts) {
+            match self.scanner.next(rest, self.pos, true) {
                 Step::End | Step::NeedMore => return None,
                 Step::KeepAlive { len } => self.pos += len,
                 Step::Junk { len } => {
@@ -745,6 +1205,65 @@ mod tests {
         let input = b"INVITE sip:alan@jasomi.com\r\nTO : alan@jasomi.com\r\nl: 0\r\n\r\n";
         let items = frames(input);
         assert_eq!(msg(&items[0]).protocol, Protocol::Sip);
+    }
+
+    /// A long stream in small segments, consumed as TCP reassembly does:
+    /// the scanner (with its index pruned on the way) steps as `next` does.
+    #[test]
+    fn scanner_over_a_long_stream_steps_as_next_does() {
+        let mut data = Vec::new();
+        for i in 0..2400 {
+            match i % 4 {
+                0 => data.extend(format!("MSRP t{i} SEND\r\n\r\nbody\r\n-------t{i}$\r\n").bytes()),
+                // Broken: its end-line names another id.
+                1 => data.extend(format!("MSRP t{i} SEND\r\n\r\nx\r\n-------z{i}+\r\n").bytes()),
+                2 => data.extend(b"OPTIONS sip:a SIP/2.0\r\nl: 3\r\n\r\nabc"),
+                _ => data.extend(format!("-------t{}$\r\n\r\n", i - 2).bytes()),
+            }
+        }
+        let opts = FrameOptions::default();
+        let mut scanner = Scanner::new(opts.clone());
+        let (mut pos, mut avail, mut steps) = (0, 0, 0);
+        loop {
+            let at_eof = avail == data.len();
+            let buf = &data[pos..avail];
+            let got = scanner.next(buf, pos, at_eof);
+            assert_eq!(got, next(buf, at_eof, &opts), "at {pos}..{avail}");
+            match got {
+                Step::End | Step::NeedMore if at_eof => break,
+                Step::End | Step::NeedMore => avail = (avail + 31).min(data.len()),
+                Step::KeepAlive { len } | Step::Junk { len } => pos += len,
+                Step::Message(f) => {
+                    steps += 1;
+                    pos += f.end;
+                }
+            }
+        }
+        assert_eq!(steps, 1800);
+        // Pruned on the way: 1200 lines went by.
+        assert!(
+            scanner.index.lines.len() < 1000,
+            "{}",
+            scanner.index.lines.len()
+        );
+    }
+
+    #[test]
+    fn msrp_start_line_longer_than_the_limit_is_cut() {
+        let mut input = b"MSRP abcd SEND ".to_vec();
+        input.extend([b'x'; 100]);
+        input.extend(b"\r\n\r\n-------abcd$\r\n");
+        let opts = FrameOptions {
+            max_message: 64,
+            datagram: false,
+        };
+        let Step::Message(f) = next(&input, true, &opts) else {
+            panic!()
+        };
+        assert_eq!(f.end, 64);
+        assert!(f.findings.iter().any(|x| x.code == "message-too-large"));
+        let items: Vec<_> = Framer::new(&input, opts).collect();
+        assert!(matches!(&items[0], Item::Message(f) if f.end == 64));
     }
 
     #[test]

@@ -16,7 +16,7 @@ use memchr::memchr;
 use super::websocket as ws;
 use super::{CaptureOptions, CapturedMessage, Ctx, Event, Meta, Transport, frame_datagram};
 use crate::finding::Finding;
-use crate::framing::{self, FrameOptions, Step};
+use crate::framing::{self, FrameOptions, Scanner, Step};
 
 /// A parsed TCP header.
 pub(crate) struct Segment<'a> {
@@ -122,6 +122,9 @@ struct Flow {
     ws_in_msg: bool,
     ws_rsv1: bool,
     ws_reported: bool,
+    /// Framing state of the stream (remembered searches), with the stream
+    /// offset its offsets count from; reset after a gap or a mode change.
+    scanner: Option<(Scanner, u64)>,
 }
 
 impl Flow {
@@ -153,6 +156,7 @@ impl Flow {
             ws_in_msg: false,
             ws_rsv1: false,
             ws_reported: false,
+            scanner: None,
         }
     }
 
@@ -171,6 +175,7 @@ impl Flow {
         self.ooo_bytes = 0;
         self.ws_msg = Vec::new();
         self.ws_in_msg = false;
+        self.scanner = None;
     }
 
     fn name(&self) -> String {
@@ -416,7 +421,16 @@ impl Flow {
                     }
                 }
             }
-            match framing::next(rest, at_eof, &cfg.stream) {
+            let at = self.base + pos as u64;
+            if self
+                .scanner
+                .as_ref()
+                .is_none_or(|(_, origin)| at - origin > (usize::MAX / 2) as u64)
+            {
+                self.scanner = Some((Scanner::new(cfg.stream.clone()), at));
+            }
+            let (scanner, origin) = self.scanner.as_mut().expect("set above");
+            match scanner.next(rest, (at - *origin) as usize, at_eof) {
                 Step::End | Step::NeedMore => break,
                 Step::KeepAlive { len } => pos += len.max(1),
                 Step::Junk { len } => {
@@ -499,6 +513,7 @@ impl Flow {
                     }
                     self.mode = Mode::Stream;
                     self.resync = true;
+                    self.scanner = None;
                     self.ws_in_msg = false;
                     self.ws_msg.clear();
                     switched = true;
@@ -893,6 +908,7 @@ fn resolve_gaps(f: &mut Flow, cfg: &Cfg, out: &mut VecDeque<Event>) {
         }
         f.resync = true;
         f.mid_line = false;
+        f.scanner = None;
         f.drain_ooo();
         f.run(false, cfg, out);
     }
