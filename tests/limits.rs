@@ -434,6 +434,43 @@ fn ip_fragment_buffers_are_capped() {
     );
 }
 
+#[test]
+fn open_tcp_flows_are_capped_by_the_total_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    // 5000 connections that never send anything: each open flow counts
+    // 1 KiB against half the total limit, so 2 MiB holds 1024 of them.
+    let packets = (0..5000u32).map(|i| {
+        let client = addr(&format!(
+            "198.51.100.{}:{}",
+            1 + i / 60_000,
+            1024 + i % 60_000
+        ));
+        writer::ip_tcp(client, addr("192.0.2.2:5060"), 1, 0, writer::SYN, b"")
+    });
+    let file = temp_file(&dir, "syns.pcap", &pcap(packets));
+    let (code, values, _, peak) =
+        run_jsonl(&parse_args(&["--max-total-flow-bytes", "2097152"]), &file);
+    assert_eq!(code, 1);
+    let forgotten: Vec<&Value> = values
+        .iter()
+        .filter(|v| {
+            v["code"] == "tcp-flow-over-limit"
+                && v["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("least recently active")
+        })
+        .collect();
+    assert!(forgotten.len() >= 10, "{}", forgotten.len());
+    assert!(
+        forgotten[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("more than 1024 flows")
+    );
+    assert_bounded(peak, 100 * MB, "5000 open flows");
+}
+
 // ---------------------------------------------------------------------------
 // MSRP chunks per message
 

@@ -84,7 +84,11 @@ fn fragment_budget_evictions_do_not_slow_down() {
     });
     let (code, values) = parse_jsonl(
         &raw_pcap(packets),
-        &["--max-fragment-bytes", &(20_000 * 72).to_string()],
+        // Each costs its 8 bytes, 64 per piece and 512 per datagram.
+        &[
+            "--max-fragment-bytes",
+            &(20_000 * (8 + 64 + 512)).to_string(),
+        ],
     );
     assert_eq!(code, 1);
     let evicted = values

@@ -165,6 +165,8 @@ pub(crate) fn skip_v6_ext(mut next: u8, mut rest: &[u8]) -> Option<(u8, &[u8])> 
 /// Bytes charged per fragment beyond its data (bookkeeping), so that floods of
 /// tiny fragments are bounded too.
 const PIECE_OVERHEAD: usize = 64;
+/// Bytes charged per datagram being reassembled (its state and table entries).
+const DATAGRAM_OVERHEAD: usize = 512;
 /// Fragments older than this (capture time) are given up.
 const FRAG_TIMEOUT_SECS: i64 = 60;
 
@@ -313,27 +315,32 @@ impl Defrag {
             return None;
         }
         // A duplicate (no longer than what is there) changes nothing.
-        let held = self
-            .pending
-            .get(&key)
-            .and_then(|p| p.pieces.get(&offset))
-            .map(Vec::len);
-        let store = held.is_none_or(|n| n < data.len());
-        if !store && more {
+        let held_len = |d: &Self| {
+            d.pending
+                .get(&key)
+                .and_then(|p| p.pieces.get(&offset))
+                .map(Vec::len)
+        };
+        if more && held_len(self).is_some_and(|n| n >= data.len()) {
             return None;
         }
-        let cost = match held {
-            _ if !store => 0,
-            Some(n) => data.len() - n,
-            None => data.len() + PIECE_OVERHEAD,
-        };
-        while self.bytes + cost > self.max_bytes {
-            // Evict the oldest datagram.
+        // Make room for the most this can cost, evicting the oldest datagrams
+        // (perhaps this one: what it costs is counted after).
+        let most = data.len() + PIECE_OVERHEAD + DATAGRAM_OVERHEAD;
+        while self.bytes + most > self.max_bytes {
             let Some(k) = self.oldest() else { break };
             if let Some(p) = self.remove(&k) {
                 findings.push(Self::incomplete(&k, &p, "(fragment memory limit reached)"));
             }
         }
+        let held = held_len(self);
+        let store = held.is_none_or(|n| n < data.len());
+        let new_datagram = !self.pending.contains_key(&key);
+        let cost = match held {
+            _ if !store => 0,
+            Some(n) => data.len() - n,
+            None => data.len() + PIECE_OVERHEAD,
+        } + if new_datagram { DATAGRAM_OVERHEAD } else { 0 };
         if self.bytes + cost > self.max_bytes {
             // Alone over the whole budget: dropped, and said so.
             findings.push((
@@ -512,7 +519,7 @@ mod tests {
                     .is_none()
             );
         }
-        assert_eq!(d.bytes, 4 + 8 + 2 * PIECE_OVERHEAD);
+        assert_eq!(d.bytes, 4 + 8 + 2 * PIECE_OVERHEAD + DATAGRAM_OVERHEAD);
         assert!(
             d.insert(k, 0, true, 17, b"abcdefgh", 50, 0, &mut f)
                 .is_none()
@@ -543,7 +550,9 @@ mod tests {
 
     #[test]
     fn eviction_and_timeout_take_the_oldest_first() {
-        let mut d = Defrag::new(3 * (8 + PIECE_OVERHEAD) + 1 + PIECE_OVERHEAD);
+        let one = 8 + PIECE_OVERHEAD + DATAGRAM_OVERHEAD;
+        // Room for three datagrams and the last piece of one of them.
+        let mut d = Defrag::new(3 * one + 1 + PIECE_OVERHEAD + DATAGRAM_OVERHEAD);
         let mut f = Vec::new();
         for id in 0..3 {
             d.insert(key(id), 0, true, 17, &[0; 8], u64::from(id) + 1, 0, &mut f);
