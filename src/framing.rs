@@ -12,6 +12,9 @@
 //! `at_eof = true`; TCP reassembly calls it as segments arrive. [`Framer`]
 //! iterates over a whole buffer.
 
+use std::collections::HashMap;
+use std::hash::BuildHasher;
+
 use memchr::{memchr, memmem};
 
 use crate::chars;
@@ -82,8 +85,8 @@ impl Default for FrameOptions {
 /// End of the line starting at `from`: (index of `\n` or buf.len(), index after it).
 #[inline]
 fn line_end(buf: &[u8], from: usize) -> (usize, usize) {
-    match crate::scan::next_newline(buf, from) {
-        Some(i) => (i, i + 1),
+    match memchr(b'\n', &buf[from..]) {
+        Some(i) => (from + i, from + i + 1),
         None => (buf.len(), buf.len()),
     }
 }
@@ -99,8 +102,7 @@ pub fn msrp_transaction_id(line: &[u8]) -> Option<&[u8]> {
     // A start line cut short after the id (`MSRP 1234`) still starts a
     // message; the parser reports the missing method.
     let rest = line.strip_prefix(b"MSRP ")?;
-    // Ids are short: a plain loop beats a memchr call here.
-    let sp = rest.iter().position(|&b| b == b' ').unwrap_or(rest.len());
+    let sp = memchr(b' ', rest).unwrap_or(rest.len());
     let tid = &rest[..sp];
     if tid.is_empty() || !tid.iter().all(|&b| is_ident_char(b)) {
         return None;
@@ -117,13 +119,12 @@ pub fn is_ident_char(b: u8) -> bool {
 /// Does this line (without its line end) look like a SIP start line?
 /// `next_line` is the line after it, used to accept a request line that lacks
 /// its SIP-Version (RFC 4475 `test`) when what follows is a header.
-fn sip_start_line<'b>(line: &[u8], next_line: impl FnOnce() -> Option<&'b [u8]>) -> bool {
+fn sip_start_line(line: &[u8], next_line: Option<&[u8]>) -> bool {
     if line.len() >= 5 && line[..4].eq_ignore_ascii_case(b"SIP/") && line[4].is_ascii_digit() {
         return true;
     }
     // Request-Line: Method SP Request-URI SP SIP-Version (lenient about spacing).
-    // Methods are short: a plain loop beats a memchr call here.
-    let Some(sp) = line.iter().position(|&b| b == b' ') else {
+    let Some(sp) = memchr(b' ', line) else {
         return false;
     };
     if sp == 0 || !line[..sp].iter().all(|&b| chars::is_token(b)) {
@@ -144,7 +145,7 @@ fn sip_start_line<'b>(line: &[u8], next_line: impl FnOnce() -> Option<&'b [u8]>)
                 .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
     });
     let upper = line[..sp].iter().all(|&b| !b.is_ascii_lowercase());
-    has_scheme && upper && next_line().is_some_and(looks_like_header)
+    has_scheme && upper && next_line.is_some_and(looks_like_header)
 }
 
 /// `token *WSP ":"` at the start of a line.
@@ -156,22 +157,15 @@ fn looks_like_header(line: &[u8]) -> bool {
 /// Classify the line at `buf[from..]` as a start line.
 pub fn classify(buf: &[u8], from: usize) -> Option<Protocol> {
     let (le, next) = line_end(buf, from);
-    classify_line(buf, from, le, next)
-}
-
-/// [`classify`] with the line's end already known.
-#[inline]
-fn classify_line(buf: &[u8], from: usize, le: usize, next: usize) -> Option<Protocol> {
     let line = chomp(&buf[from..le]);
     if msrp_transaction_id(line).is_some() {
         return Some(Protocol::Msrp);
     }
-    // The line after is needed only for a request line without a version.
-    let next_line = || {
-        (next < buf.len()).then(|| {
-            let (e2, _) = line_end(buf, next);
-            chomp(&buf[next..e2])
-        })
+    let next_line = if next < buf.len() {
+        let (e2, _) = line_end(buf, next);
+        Some(chomp(&buf[next..e2]))
+    } else {
+        None
     };
     if sip_start_line(line, next_line) {
         return Some(Protocol::Sip);
@@ -180,18 +174,55 @@ fn classify_line(buf: &[u8], from: usize, le: usize, next: usize) -> Option<Prot
 }
 
 /// Frame one step from the start of `buf`.
+///
+/// Each call searches afresh: to frame a long buffer or a growing stream,
+/// use [`Framer`] or [`Scanner`], which never search the same bytes twice.
 pub fn next(buf: &[u8], at_eof: bool, opts: &FrameOptions) -> Step {
+    next_with(buf, at_eof, opts, &mut Plain)
+}
+
+/// The searches that may run past the message being framed: done afresh
+/// ([`Plain`]) or remembered across calls ([`Scanner`]).
+trait Searches {
+    /// [`header_block_end`]`(buf, 0)`.
+    fn header_end(&mut self, buf: &[u8]) -> Option<(usize, usize)>;
+    /// [`find_end_line`]`(buf, from, limit, Some(tid))`.
+    fn own_end_line(
+        &mut self,
+        buf: &[u8],
+        from: usize,
+        limit: usize,
+        tid: &[u8],
+    ) -> Option<(usize, usize)>;
+}
+
+struct Plain;
+
+impl Searches for Plain {
+    fn header_end(&mut self, buf: &[u8]) -> Option<(usize, usize)> {
+        header_block_end(buf, 0)
+    }
+
+    fn own_end_line(
+        &mut self,
+        buf: &[u8],
+        from: usize,
+        limit: usize,
+        tid: &[u8],
+    ) -> Option<(usize, usize)> {
+        find_end_line(buf, from, limit, Some(tid))
+    }
+}
+
+fn next_with<S: Searches>(buf: &[u8], at_eof: bool, opts: &FrameOptions, s: &mut S) -> Step {
     if buf.is_empty() {
         return Step::End;
     }
     // Keep-alives: CRLF (RFC 5626) and stray blank lines.
-    let ws = if !matches!(buf[0], b'\r' | b'\n' | b' ' | b'\t') {
-        0
-    } else {
-        buf.iter()
-            .take_while(|&&b| matches!(b, b'\r' | b'\n' | b' ' | b'\t'))
-            .count()
-    };
+    let ws = buf
+        .iter()
+        .take_while(|&&b| matches!(b, b'\r' | b'\n' | b' ' | b'\t'))
+        .count();
     if ws > 0 {
         // Only whole lines: do not eat the indentation of a start line.
         let upto = buf[..ws].iter().rposition(|&b| b == b'\n').map(|i| i + 1);
@@ -207,18 +238,17 @@ pub fn next(buf: &[u8], at_eof: bool, opts: &FrameOptions) -> Step {
             None => {}
         }
     }
-    let (le, after_start) = line_end(buf, 0);
     // A start line must be complete to be classified.
-    if !at_eof && le == buf.len() {
+    if memchr(b'\n', buf).is_none() && !at_eof {
         return if buf.len() > opts.max_message {
             Step::Junk { len: buf.len() }
         } else {
             Step::NeedMore
         };
     }
-    match classify_line(buf, 0, le, after_start) {
-        Some(Protocol::Sip) => frame_sip(buf, after_start, at_eof, opts),
-        Some(Protocol::Msrp) => frame_msrp(buf, le, at_eof, opts),
+    match classify(buf, 0) {
+        Some(Protocol::Sip) => frame_sip(buf, at_eof, opts, s),
+        Some(Protocol::Msrp) => frame_msrp(buf, at_eof, opts, s),
         None => junk(buf, at_eof),
     }
 }
@@ -243,6 +273,35 @@ fn junk(buf: &[u8], at_eof: bool) -> Step {
     Step::Junk { len: pos.max(1) }
 }
 
+/// End of the header block starting at `from`: (index of the empty line's
+/// first byte, index after it), accepting CRLF or bare LF. The block ends at
+/// the first empty line, as the header parser reads it.
+fn header_block_end(buf: &[u8], from: usize) -> Option<(usize, usize)> {
+    blank_line_from(buf, from).0
+}
+
+/// The first empty line whose preceding `\n` is at or after `from`:
+/// (Some((start, end)), _) when found, else (None, resume) where every `\n`
+/// before `resume` is known not to precede an empty line (those at the very
+/// end may still, once more bytes come).
+fn blank_line_from(buf: &[u8], from: usize) -> (Option<(usize, usize)>, usize) {
+    let mut pos = from;
+    while let Some(i) = memchr(b'\n', &buf[pos.min(buf.len())..]).map(|i| pos + i) {
+        match buf.get(i + 1) {
+            Some(b'\n') => return (Some((i + 1, i + 2)), i),
+            Some(b'\r') => match buf.get(i + 2) {
+                Some(b'\n') => return (Some((i + 1, i + 3)), i),
+                Some(_) => {}
+                None => return (None, i),
+            },
+            Some(_) => {}
+            None => return (None, i),
+        }
+        pos = i + 1;
+    }
+    (None, buf.len())
+}
+
 /// What a header block says about Content-Length.
 enum ContentLength {
     Absent,
@@ -251,69 +310,47 @@ enum ContentLength {
     Bad(usize),
 }
 
-/// One pass over the lines of a header block starting at `from` (the line
-/// after the start line): where the block ends, and its Content-Length (or
-/// compact `l`). The empty line may end in CRLF or a bare LF. `None` when
-/// the buffer holds no empty line yet.
-///
-/// A single scan of line ends, rather than a substring search for the empty
-/// line followed by a second pass for Content-Length, keeps framing close to
-/// the cost of reading the bytes once.
-fn scan_head(
+/// Find Content-Length (or its compact form `l`) in a header block.
+fn content_length(
     buf: &[u8],
     from: usize,
+    to: usize,
     findings: &mut Vec<Finding>,
-) -> (Option<(usize, usize)>, ContentLength) {
+) -> ContentLength {
     let mut found = ContentLength::Absent;
     let mut pos = from;
-    for le in crate::scan::Newlines::from(buf, from) {
-        let line = &buf[pos..le];
-        match line.first() {
-            // `\n` or `\r\n` alone: the empty line.
-            None => return (Some((pos, le + 1)), found),
-            Some(b'\r') if line.len() == 1 => return (Some((pos, le + 1)), found),
-            Some(b'c' | b'C' | b'l' | b'L') => {
-                content_length_line(buf, pos, line, &mut found, findings)
+    while pos < to {
+        let (le, next) = line_end(buf, pos);
+        let line = &buf[pos..le.min(to)];
+        if let Some(&first) = line.first()
+            && matches!(first, b'c' | b'C' | b'l' | b'L')
+        {
+            let n = line.iter().take_while(|&&b| chars::is_token(b)).count();
+            let name = &line[..n];
+            let after = line[n..].trim_ascii_start();
+            if after.first() == Some(&b':')
+                && (name.eq_ignore_ascii_case(b"content-length") || name.eq_ignore_ascii_case(b"l"))
+            {
+                let value = chomp(&after[1..]).trim_ascii();
+                let voff = crate::finding::offset_in(buf, value);
+                let parsed = parse_u64(value);
+                if !matches!(found, ContentLength::Absent) {
+                    findings.push(Finding::error(
+                        "content-length-duplicate",
+                        pos,
+                        "more than one Content-Length; the first is used for framing",
+                    ));
+                } else {
+                    found = match parsed {
+                        Some(v) => ContentLength::Value(v, voff),
+                        None => ContentLength::Bad(voff),
+                    };
+                }
             }
-            Some(_) => {}
         }
-        pos = le + 1;
+        pos = next;
     }
-    (None, found)
-}
-
-/// Record the Content-Length of `line` (at `pos`) when it is one.
-#[inline]
-fn content_length_line(
-    buf: &[u8],
-    pos: usize,
-    line: &[u8],
-    found: &mut ContentLength,
-    findings: &mut Vec<Finding>,
-) {
-    let n = line.iter().take_while(|&&b| chars::is_token(b)).count();
-    let name = &line[..n];
-    if !(name.eq_ignore_ascii_case(b"content-length") || name.eq_ignore_ascii_case(b"l")) {
-        return;
-    }
-    let after = line[n..].trim_ascii_start();
-    if after.first() != Some(&b':') {
-        return;
-    }
-    if !matches!(found, ContentLength::Absent) {
-        findings.push(Finding::error(
-            "content-length-duplicate",
-            pos,
-            "more than one Content-Length; the first is used for framing",
-        ));
-        return;
-    }
-    let value = chomp(&after[1..]).trim_ascii();
-    let voff = crate::finding::offset_in(buf, value);
-    *found = match parse_u64(value) {
-        Some(v) => ContentLength::Value(v, voff),
-        None => ContentLength::Bad(voff),
-    };
+    found
 }
 
 /// Digits only, no sign, no overflow.
@@ -342,16 +379,14 @@ fn sip_frame(end: usize, truncated: bool, findings: Vec<Finding>) -> Step {
     })
 }
 
-/// Frame the SIP message whose start line ends at `after_start`.
-fn frame_sip(buf: &[u8], after_start: usize, at_eof: bool, opts: &FrameOptions) -> Step {
+fn frame_sip<S: Searches>(buf: &[u8], at_eof: bool, opts: &FrameOptions, s: &mut S) -> Step {
     let mut findings = Vec::new();
-    let (head_end, content_length) = scan_head(buf, after_start, &mut findings);
-    let Some((_, body_start)) = head_end else {
+    let Some((_, body_start)) = s.header_end(buf) else {
         if !at_eof && buf.len() <= opts.max_message {
             return Step::NeedMore;
         }
         // Headers never end: the rest (up to the next start line) is the message.
-        let end = next_start_line(buf, after_start, buf.len().min(opts.max_message))
+        let end = next_start_line(buf, line_end(buf, 0).1, buf.len().min(opts.max_message))
             .unwrap_or(buf.len().min(opts.max_message));
         findings.push(Finding::error(
             "headers-unterminated",
@@ -371,7 +406,7 @@ fn frame_sip(buf: &[u8], after_start: usize, at_eof: bool, opts: &FrameOptions) 
         ));
     }
     let available = buf.len() - body_start;
-    match content_length {
+    match content_length(buf, 0, body_start, &mut findings) {
         ContentLength::Value(cl, voff) => {
             let max_body = opts.max_message.saturating_sub(body_start) as u64;
             if cl > max_body {
@@ -459,13 +494,13 @@ fn next_start_line(buf: &[u8], from: usize, limit: usize) -> Option<usize> {
     None
 }
 
-/// Frame the MSRP message whose start line ends (before its `\n`) at `le`.
-fn frame_msrp(buf: &[u8], le: usize, at_eof: bool, opts: &FrameOptions) -> Step {
+fn frame_msrp<S: Searches>(buf: &[u8], at_eof: bool, opts: &FrameOptions, s: &mut S) -> Step {
+    let (le, _) = line_end(buf, 0);
     let line = chomp(&buf[..le]);
     let tid = msrp_transaction_id(line).expect("classified as MSRP");
     let limit = buf.len().min(opts.max_message);
     let mut findings = Vec::new();
-    if let Some((end, _)) = find_end_line(buf, le, limit, Some(tid)) {
+    if let Some((end, _)) = s.own_end_line(buf, le, limit, tid) {
         return Step::Message(Frame {
             protocol: Protocol::Msrp,
             start: 0,
@@ -522,10 +557,6 @@ fn frame_msrp(buf: &[u8], le: usize, at_eof: bool, opts: &FrameOptions) -> Step 
     })
 }
 
-/// Built once: building a substring searcher costs more than searching a
-/// typical MSRP message.
-static END_LINE_FINDER: std::sync::OnceLock<memmem::Finder<'static>> = std::sync::OnceLock::new();
-
 /// Find an end-line `-------<tid>[$+#]` at a line start in `from..limit`.
 /// With `tid = None`, any transaction id. Returns (end of message including
 /// the line end, offset of the end-line).
@@ -536,49 +567,453 @@ pub fn find_end_line(
     tid: Option<&[u8]>,
 ) -> Option<(usize, usize)> {
     let hay = &buf[..limit];
-    let finder = END_LINE_FINDER.get_or_init(|| memmem::Finder::new(b"\n-------"));
-    let mut pos = from;
+    let finder = memmem::Finder::new(b"\n-------");
+    // A start line longer than the limit leaves nothing to search.
+    let mut pos = from.min(limit);
     while let Some(i) = finder.find(&hay[pos..]) {
         let at = pos + i + 1;
-        let id_start = at + 7;
-        // `+` is both an ident character and a flag: with a known id, match
-        // it exactly; otherwise a trailing `+` of the run is the flag.
-        let (ok_id, flag_at) = match tid {
-            Some(t) => (hay[id_start..].starts_with(t), id_start + t.len()),
-            None => {
-                let run = hay[id_start..]
-                    .iter()
-                    .take_while(|&&b| is_ident_char(b))
-                    .count();
-                let next = hay.get(id_start + run).copied();
-                if matches!(next, Some(b'$' | b'#')) {
-                    (run > 0, id_start + run)
-                } else if run > 1 && hay[id_start + run - 1] == b'+' {
-                    (true, id_start + run - 1)
-                } else {
-                    (false, id_start + run)
-                }
-            }
-        };
-        if ok_id && flag_at < hay.len() && matches!(hay[flag_at], b'$' | b'+' | b'#') {
-            let after = flag_at + 1;
-            let end = if hay[after..].starts_with(b"\r\n") {
-                Some(after + 2)
-            } else if hay[after..].starts_with(b"\n") || after == hay.len() {
-                Some((after + 1).min(hay.len()))
-            } else if hay.len() - after < 2 {
-                // End of input right after the flag and a lone `\r`.
-                Some(hay.len())
-            } else {
-                None
-            };
-            if let Some(end) = end {
-                return Some((end, at));
-            }
+        if let Some(end) = end_line_at(hay, at, tid) {
+            return Some((end, at));
         }
         pos = at;
     }
     None
+}
+
+/// Is the line at `at` (just after a `\n`, starting with `-------`) an
+/// end-line of `tid` (any id when None)? Returns the end of the message
+/// including the line end. `hay` ends where the search is limited.
+fn end_line_at(hay: &[u8], at: usize, tid: Option<&[u8]>) -> Option<usize> {
+    let id_start = at + 7;
+    // `+` is both an ident character and a flag: with a known id, match
+    // it exactly; otherwise a trailing `+` of the run is the flag.
+    let (ok_id, flag_at) = match tid {
+        Some(t) => (hay[id_start..].starts_with(t), id_start + t.len()),
+        None => {
+            let run = hay[id_start..]
+                .iter()
+                .take_while(|&&b| is_ident_char(b))
+                .count();
+            let next = hay.get(id_start + run).copied();
+            if matches!(next, Some(b'$' | b'#')) {
+                (run > 0, id_start + run)
+            } else if run > 1 && hay[id_start + run - 1] == b'+' {
+                (true, id_start + run - 1)
+            } else {
+                (false, id_start + run)
+            }
+        }
+    };
+    if !(ok_id && flag_at < hay.len() && matches!(hay[flag_at], b'$' | b'+' | b'#')) {
+        return None;
+    }
+    let after = flag_at + 1;
+    if hay[after..].starts_with(b"\r\n") {
+        Some(after + 2)
+    } else if hay[after..].starts_with(b"\n") || after == hay.len() {
+        Some((after + 1).min(hay.len()))
+    } else if hay.len() - after < 2 {
+        // End of input right after the flag and a lone `\r`.
+        Some(hay.len())
+    } else {
+        None
+    }
+}
+
+/// Frames a byte stream incrementally without searching any byte twice for
+/// the same thing: the same steps as [`next`], in time linear in the input
+/// however the messages are broken or the stream is cut into segments.
+///
+/// Call [`Scanner::next`] with the unconsumed bytes and their offset in the
+/// stream; bytes once given must not change (the stream only grows at the
+/// end and is consumed from the front). Start a new scanner for another
+/// stream, or after a gap.
+///
+/// What it remembers: where the last header block search stopped, an index
+/// of MSRP end-lines by transaction id (so that a message whose end-line is
+/// missing does not make every later message search to the end again), and,
+/// after [`Step::NeedMore`], what must arrive before another step can differ.
+pub struct Scanner {
+    opts: FrameOptions,
+    memo: HeaderMemo,
+    index: EndIndex,
+    wait: Option<Wait>,
+}
+
+/// The last header block search, in stream offsets: from the message at
+/// `from`, every `\n` before `resume` checked; `found` when it ended.
+#[derive(Default)]
+struct HeaderMemo {
+    valid: bool,
+    from: usize,
+    resume: usize,
+    found: Option<(usize, usize)>,
+}
+
+/// After [`Step::NeedMore`] for the bytes at stream offset `base`: what
+/// must arrive before the step can change (offsets relative to `base`).
+struct Wait {
+    base: usize,
+    kind: WaitKind,
+}
+
+#[derive(Clone, Copy)]
+enum WaitKind {
+    /// Only blanks and no line end so far: another byte or a `\n`.
+    Blank { checked: usize },
+    /// No line end yet: a `\n`.
+    LineEnd { checked: usize },
+    /// A SIP header block without its empty line: the empty line.
+    HeaderEnd { resume: usize },
+    /// A SIP body shorter than its Content-Length: this many bytes in all.
+    Length(usize),
+    /// An MSRP message without its end-line: an end-line of the id at
+    /// `tid` in the buffer, starting at or after `from` (less the overlap).
+    EndLine { tid: (usize, usize), from: usize },
+}
+
+impl Scanner {
+    pub fn new(opts: FrameOptions) -> Self {
+        Scanner {
+            opts,
+            memo: HeaderMemo::default(),
+            index: EndIndex::default(),
+            wait: None,
+        }
+    }
+
+    /// One step from the start of `buf`, the stream's bytes from offset
+    /// `base` on; offsets in the result are relative to `buf`, as with [`next`].
+    pub fn next(&mut self, buf: &[u8], base: usize, at_eof: bool) -> Step {
+        if let Some(w) = self.wait.take()
+            && !at_eof
+            && w.base == base
+            && buf.len() <= self.opts.max_message
+            && let Some(kind) = still_waiting(buf, w.kind)
+        {
+            self.wait = Some(Wait { base, kind });
+            return Step::NeedMore;
+        }
+        let opts = self.opts.clone();
+        let mut cached = Cached {
+            base,
+            memo: &mut self.memo,
+            index: &mut self.index,
+        };
+        let step = next_with(buf, at_eof, &opts, &mut cached);
+        if step == Step::NeedMore {
+            self.wait = why_waiting(buf, &mut cached).map(|kind| Wait { base, kind });
+        }
+        step
+    }
+}
+
+/// Why [`next_with`] said NeedMore (it did, for `buf`, not at the end).
+fn why_waiting(buf: &[u8], s: &mut Cached<'_>) -> Option<WaitKind> {
+    if buf
+        .iter()
+        .all(|&b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+    {
+        return Some(WaitKind::Blank { checked: buf.len() });
+    }
+    if memchr(b'\n', buf).is_none() {
+        return Some(WaitKind::LineEnd { checked: buf.len() });
+    }
+    match classify(buf, 0)? {
+        Protocol::Sip => match s.header_end(buf) {
+            None => Some(WaitKind::HeaderEnd {
+                resume: s.memo.resume.saturating_sub(s.base),
+            }),
+            Some((_, body_start)) => match content_length(buf, 0, body_start, &mut Vec::new()) {
+                ContentLength::Value(cl, _) => {
+                    Some(WaitKind::Length(body_start.saturating_add(cl as usize)))
+                }
+                _ => None,
+            },
+        },
+        Protocol::Msrp => {
+            let (le, _) = line_end(buf, 0);
+            let tid = msrp_transaction_id(chomp(&buf[..le]))?;
+            let at = tid.as_ptr() as usize - buf.as_ptr() as usize;
+            Some(WaitKind::EndLine {
+                tid: (at, at + tid.len()),
+                from: le,
+            })
+        }
+    }
+}
+
+/// With more bytes in `buf`: Some(the updated condition) while the step
+/// cannot change yet, None when it may.
+fn still_waiting(buf: &[u8], kind: WaitKind) -> Option<WaitKind> {
+    match kind {
+        WaitKind::Blank { checked } => buf[checked..]
+            .iter()
+            .all(|&b| matches!(b, b' ' | b'\t' | b'\r'))
+            .then_some(WaitKind::Blank { checked: buf.len() }),
+        WaitKind::LineEnd { checked } => memchr(b'\n', &buf[checked..])
+            .is_none()
+            .then_some(WaitKind::LineEnd { checked: buf.len() }),
+        WaitKind::HeaderEnd { resume } => match blank_line_from(buf, resume) {
+            (Some(_), _) => None,
+            (None, resume) => Some(WaitKind::HeaderEnd { resume }),
+        },
+        WaitKind::Length(n) => (buf.len() < n).then_some(kind),
+        WaitKind::EndLine { tid, from } => {
+            let t = &buf[tid.0..tid.1];
+            // Only an end-line of this id can end the message: look at the
+            // ones that start in the new bytes or were cut short before.
+            let mut needle = b"\n-------".to_vec();
+            needle.extend_from_slice(t);
+            let finder = memmem::Finder::new(&needle);
+            let mut pos = from.saturating_sub(needle.len() + 3).max(tid.1);
+            while let Some(i) = finder.find(&buf[pos..]) {
+                let at = pos + i + 1;
+                if end_line_at(buf, at, Some(t)).is_some() {
+                    return None;
+                }
+                pos = at;
+            }
+            Some(WaitKind::EndLine {
+                tid,
+                from: buf.len(),
+            })
+        }
+    }
+}
+
+/// The searches of a [`Scanner`]: `base` is the stream offset of the
+/// buffer's first byte (the message being framed).
+struct Cached<'s> {
+    base: usize,
+    memo: &'s mut HeaderMemo,
+    index: &'s mut EndIndex,
+}
+
+impl Searches for Cached<'_> {
+    fn header_end(&mut self, buf: &[u8]) -> Option<(usize, usize)> {
+        let base = self.base;
+        let m = &mut *self.memo;
+        // What an earlier search from at or before here says still holds:
+        // no empty line between its start and where it stopped or found one.
+        let reuse = m.valid && m.from <= base;
+        if reuse && let Some((s, e)) = m.found {
+            // The `\n` before the empty line must be in this message.
+            if s > base {
+                return Some((s - base, e - base));
+            }
+        }
+        let from = if reuse && m.found.is_none() {
+            m.resume.max(base) - base
+        } else {
+            0
+        };
+        let (found, resume) = blank_line_from(buf, from);
+        *m = HeaderMemo {
+            valid: true,
+            from: base,
+            resume: base + resume,
+            found: found.map(|(s, e)| (base + s, base + e)),
+        };
+        found
+    }
+
+    fn own_end_line(
+        &mut self,
+        buf: &[u8],
+        from: usize,
+        limit: usize,
+        tid: &[u8],
+    ) -> Option<(usize, usize)> {
+        self.index.find(buf, self.base, from, limit, tid)
+    }
+}
+
+/// Every line starting with `-------` in the stream (after a `\n`), with
+/// the transaction id its end-line would close, chained by id.
+#[derive(Default)]
+struct EndIndex {
+    /// Ordered by position.
+    lines: Vec<EndLineRec>,
+    /// Stream offset before which every `\n-------` is in `lines`.
+    scanned: usize,
+    /// First entry of `lines` that may still be asked for.
+    live: usize,
+    /// For the last line while its end is not seen: searched up to here.
+    open_checked: usize,
+    /// Hash of an id → (first entry not yet passed, last entry).
+    by_id: HashMap<u64, (u32, u32)>,
+    hasher: std::hash::RandomState,
+}
+
+struct EndLineRec {
+    /// Stream offset of the `\n` before the line.
+    nl: usize,
+    /// Stream offset of the `\n` ending the line (NONE: not seen yet).
+    le: usize,
+    /// Next entry with the same id hash.
+    next: u32,
+}
+
+const NONE: u32 = u32::MAX;
+
+impl EndIndex {
+    /// [`find_end_line`]`(buf, from, limit, Some(tid))` for `buf` at stream
+    /// offset `base`, from the index.
+    fn find(
+        &mut self,
+        buf: &[u8],
+        base: usize,
+        from: usize,
+        limit: usize,
+        tid: &[u8],
+    ) -> Option<(usize, usize)> {
+        self.extend(buf, base);
+        let (from_abs, limit_abs) = (base + from, base + limit);
+        // Complete end-lines of this id, in order, from the first not passed.
+        let h = self.hasher.hash_one(tid);
+        if let Some(entry) = self.by_id.get_mut(&h) {
+            let mut c = entry.0;
+            while c != NONE && self.lines[c as usize].nl < from_abs {
+                c = self.lines[c as usize].next;
+            }
+            entry.0 = c;
+            while c != NONE {
+                let r = &self.lines[c as usize];
+                if r.le >= limit_abs {
+                    break;
+                }
+                let at = r.nl + 1 - base;
+                if end_line_at(&buf[..limit], at, Some(tid)).is_some() {
+                    return Some((r.le + 1 - base, at));
+                }
+                c = r.next;
+            }
+        }
+        // The line cut by the limit (or not ended yet) is judged at the limit.
+        let last = self.lines.partition_point(|r| r.nl < limit_abs);
+        if last > self.live {
+            let r = &self.lines[last - 1];
+            if r.nl >= from_abs && r.le >= limit_abs && r.nl + 8 <= limit_abs {
+                let at = r.nl + 1 - base;
+                if let Some(end) = end_line_at(&buf[..limit], at, Some(tid)) {
+                    return Some((end, at));
+                }
+            }
+        }
+        None
+    }
+
+    /// Index the lines in the bytes not seen yet, and end the line left open.
+    fn extend(&mut self, buf: &[u8], base: usize) {
+        let end = base + buf.len();
+        self.prune(base);
+        // The last line may have been cut short by the end of the bytes.
+        if let Some(i) = self.lines.len().checked_sub(1)
+            && i >= self.live
+            && self.lines[i].le == usize::MAX
+        {
+            let nl = self.lines[i].nl;
+            let look = (nl + 1).max(self.open_checked).max(base) - base;
+            match memchr(b'\n', &buf[look.min(buf.len())..]) {
+                Some(j) => {
+                    self.lines[i].le = base + look + j;
+                    self.link(buf, base, i);
+                }
+                None => self.open_checked = end,
+            }
+        }
+        let from = self.scanned.max(base);
+        if end >= from + 8 {
+            let finder = memmem::Finder::new(b"\n-------");
+            let mut pos = from - base;
+            while let Some(k) = finder.find(&buf[pos..]) {
+                let nl = pos + k;
+                let le = memchr(b'\n', &buf[nl + 1..]).map_or(usize::MAX, |j| base + nl + 1 + j);
+                if le == usize::MAX {
+                    self.open_checked = end;
+                }
+                self.lines.push(EndLineRec {
+                    nl: base + nl,
+                    le,
+                    next: NONE,
+                });
+                if le != usize::MAX {
+                    self.link(buf, base, self.lines.len() - 1);
+                }
+                pos = nl + 1;
+            }
+            self.scanned = end - 7;
+        }
+    }
+
+    /// Chain a line whose end is known under the id its end-line would close
+    /// (`-------<id><flag>` then CRLF or LF); lines that close none are left out.
+    fn link(&mut self, buf: &[u8], base: usize, i: usize) {
+        let r = &self.lines[i];
+        let (id_start, le) = (r.nl + 8 - base, r.le - base);
+        let flag = if le >= 1 && buf[le - 1] == b'\r' {
+            le.checked_sub(2)
+        } else {
+            le.checked_sub(1)
+        };
+        let Some(flag) = flag.filter(|&f| f > id_start) else {
+            return;
+        };
+        if !matches!(buf[flag], b'$' | b'+' | b'#') {
+            return;
+        }
+        let id = &buf[id_start..flag];
+        if !id.iter().all(|&b| is_ident_char(b)) {
+            return;
+        }
+        let h = self.hasher.hash_one(id);
+        let i = i as u32;
+        match self.by_id.get_mut(&h) {
+            Some(entry) => {
+                if entry.1 != NONE {
+                    self.lines[entry.1 as usize].next = i;
+                }
+                if entry.0 == NONE {
+                    entry.0 = i;
+                }
+                entry.1 = i;
+            }
+            None => {
+                self.by_id.insert(h, (i, i));
+            }
+        }
+    }
+
+    /// Forget lines before `base` once they are the larger part.
+    fn prune(&mut self, base: usize) {
+        self.live = self.lines.partition_point(|r| r.nl < base);
+        if self.live <= 1024 || self.live * 2 <= self.lines.len() {
+            return;
+        }
+        let keep = self.live as u32;
+        // Move every cursor past the lines about to go, then renumber.
+        let lines = &self.lines;
+        self.by_id.retain(|_, e| {
+            while e.0 != NONE && e.0 < keep {
+                e.0 = lines[e.0 as usize].next;
+            }
+            e.1 != NONE && e.1 >= keep
+        });
+        for e in self.by_id.values_mut() {
+            if e.0 != NONE {
+                e.0 -= keep;
+            }
+            e.1 -= keep;
+        }
+        self.lines.drain(..keep as usize);
+        for r in &mut self.lines {
+            if r.next != NONE {
+                r.next -= keep;
+            }
+        }
+        self.live = 0;
+    }
 }
 
 /// An item of a whole-buffer framing pass.
@@ -592,16 +1027,21 @@ pub enum Item {
     },
 }
 
-/// Frames a whole buffer (a text file): every item with absolute offsets.
+/// Frames a whole buffer (a text file): every item with absolute offsets,
+/// in time linear in the buffer (through a [`Scanner`]).
 pub struct Framer<'a> {
     buf: &'a [u8],
     pos: usize,
-    opts: FrameOptions,
+    scanner: Scanner,
 }
 
 impl<'a> Framer<'a> {
     pub fn new(buf: &'a [u8], opts: FrameOptions) -> Self {
-        Framer { buf, pos: 0, opts }
+        Framer {
+            buf,
+            pos: 0,
+            scanner: Scanner::new(opts),
+        }
     }
 }
 
@@ -611,7 +1051,7 @@ impl Iterator for Framer<'_> {
     fn next(&mut self) -> Option<Item> {
         loop {
             let rest = &self.buf[self.pos..];
-            match next(rest, true, &self.opts) {
+            match self.scanner.next(rest, self.pos, true) {
                 Step::End | Step::NeedMore => return None,
                 Step::KeepAlive { len } => self.pos += len,
                 Step::Junk { len } => {
@@ -765,6 +1205,65 @@ mod tests {
         let input = b"INVITE sip:alan@jasomi.com\r\nTO : alan@jasomi.com\r\nl: 0\r\n\r\n";
         let items = frames(input);
         assert_eq!(msg(&items[0]).protocol, Protocol::Sip);
+    }
+
+    /// A long stream in small segments, consumed as TCP reassembly does:
+    /// the scanner (with its index pruned on the way) steps as `next` does.
+    #[test]
+    fn scanner_over_a_long_stream_steps_as_next_does() {
+        let mut data = Vec::new();
+        for i in 0..2400 {
+            match i % 4 {
+                0 => data.extend(format!("MSRP t{i} SEND\r\n\r\nbody\r\n-------t{i}$\r\n").bytes()),
+                // Broken: its end-line names another id.
+                1 => data.extend(format!("MSRP t{i} SEND\r\n\r\nx\r\n-------z{i}+\r\n").bytes()),
+                2 => data.extend(b"OPTIONS sip:a SIP/2.0\r\nl: 3\r\n\r\nabc"),
+                _ => data.extend(format!("-------t{}$\r\n\r\n", i - 2).bytes()),
+            }
+        }
+        let opts = FrameOptions::default();
+        let mut scanner = Scanner::new(opts.clone());
+        let (mut pos, mut avail, mut steps) = (0, 0, 0);
+        loop {
+            let at_eof = avail == data.len();
+            let buf = &data[pos..avail];
+            let got = scanner.next(buf, pos, at_eof);
+            assert_eq!(got, next(buf, at_eof, &opts), "at {pos}..{avail}");
+            match got {
+                Step::End | Step::NeedMore if at_eof => break,
+                Step::End | Step::NeedMore => avail = (avail + 31).min(data.len()),
+                Step::KeepAlive { len } | Step::Junk { len } => pos += len,
+                Step::Message(f) => {
+                    steps += 1;
+                    pos += f.end;
+                }
+            }
+        }
+        assert_eq!(steps, 1800);
+        // Pruned on the way: 1200 lines went by.
+        assert!(
+            scanner.index.lines.len() < 1000,
+            "{}",
+            scanner.index.lines.len()
+        );
+    }
+
+    #[test]
+    fn msrp_start_line_longer_than_the_limit_is_cut() {
+        let mut input = b"MSRP abcd SEND ".to_vec();
+        input.extend([b'x'; 100]);
+        input.extend(b"\r\n\r\n-------abcd$\r\n");
+        let opts = FrameOptions {
+            max_message: 64,
+            datagram: false,
+        };
+        let Step::Message(f) = next(&input, true, &opts) else {
+            panic!()
+        };
+        assert_eq!(f.end, 64);
+        assert!(f.findings.iter().any(|x| x.code == "message-too-large"));
+        let items: Vec<_> = Framer::new(&input, opts).collect();
+        assert!(matches!(&items[0], Item::Message(f) if f.end == 64));
     }
 
     #[test]

@@ -102,3 +102,127 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// The Scanner (used by Framer, TCP reassembly and datagrams) takes the same
+// steps as the plain `framing::next`, whole or in segments: it only saves
+// searching the same bytes again.
+
+/// Pieces that stress the searches the scanner remembers: start lines,
+/// end-lines of the same and other ids (complete or cut), empty lines in
+/// both line-end styles, Content-Length, blanks, junk.
+fn stream_piece() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        prop::sample::select(vec![
+            &b"MSRP abcd SEND\r\n"[..],
+            b"MSRP abce SEND\n",
+            b"MSRP a+b SEND\r\n",
+            b"MSRP abcd 200 OK\r\n",
+            b"INVITE sip:a@b SIP/2.0\r\n",
+            b"SIP/2.0 200 OK\n",
+            b"MESSAGE sip:x SIP/2.0\r\n",
+            b"-------abcd$\r\n",
+            b"-------abcd+\n",
+            b"-------abce#\r\n",
+            b"-------a+b+\r\n",
+            b"-------a+b$",
+            b"-------abc",
+            b"-------",
+            b"d$\r\n",
+            b"\r\n",
+            b"\n",
+            b"\r",
+            b"\r\n\r\n",
+            b"\n\r\n",
+            b"Content-Length: 4\r\n",
+            b"l: 30\n",
+            b"Content-Length: 999\r\n",
+            b"X: y\r\n",
+            b"  \t ",
+            b"body text ",
+            b"\x00\xff",
+        ])
+        .prop_map(<[u8]>::to_vec),
+        prop::collection::vec(any::<u8>(), 1..8),
+    ]
+}
+
+fn stream() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(stream_piece(), 0..40).prop_map(|v| v.concat())
+}
+
+/// Whole-buffer framing with the plain function, as Framer did before the scanner.
+fn plain_items(data: &[u8], opts: &FrameOptions) -> Vec<Item> {
+    use sipmsrp::framing::{Step, next};
+    let mut items = Vec::new();
+    let mut pos = 0;
+    loop {
+        match next(&data[pos..], true, opts) {
+            Step::End | Step::NeedMore => break,
+            Step::KeepAlive { len } => pos += len,
+            Step::Junk { len } => {
+                items.push(Item::Junk {
+                    start: pos,
+                    end: pos + len,
+                });
+                pos += len;
+            }
+            Step::Message(mut f) => {
+                let base = pos;
+                f.start += base;
+                f.end += base;
+                for x in &mut f.findings {
+                    x.offset += base;
+                }
+                pos = f.end.max(base + 1);
+                items.push(Item::Message(f));
+            }
+        }
+    }
+    items
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn framer_matches_plain_framing(data in stream(), max in prop::sample::select(vec![16usize, 64, 1 << 20])) {
+        let opts = FrameOptions { max_message: max, datagram: false };
+        let scanned: Vec<Item> = Framer::new(&data, opts.clone()).collect();
+        prop_assert_eq!(scanned, plain_items(&data, &opts));
+    }
+
+    #[test]
+    fn streaming_scanner_matches_plain_next(
+        data in stream(),
+        sizes in prop::collection::vec(1usize..24, 1..8),
+        max in prop::sample::select(vec![16usize, 64, 1 << 20]),
+    ) {
+        use sipmsrp::framing::{Scanner, Step, next};
+        let opts = FrameOptions { max_message: max, datagram: false };
+        let mut scanner = Scanner::new(opts.clone());
+        let (mut pos, mut avail, mut i) = (0usize, 0usize, 0usize);
+        let mut guard = 0;
+        loop {
+            guard += 1;
+            prop_assert!(guard < 10 * data.len() + 100);
+            let at_eof = avail == data.len();
+            let buf = &data[pos..avail];
+            let want = next(buf, at_eof, &opts);
+            let got = scanner.next(buf, pos, at_eof);
+            prop_assert_eq!(&got, &want, "at {}..{} eof {}", pos, avail, at_eof);
+            match got {
+                Step::End if at_eof => break,
+                Step::End | Step::NeedMore => {
+                    if at_eof {
+                        break;
+                    }
+                    avail = (avail + sizes[i % sizes.len()]).min(data.len());
+                    i += 1;
+                }
+                Step::KeepAlive { len } | Step::Junk { len } => pos += len.max(1),
+                Step::Message(f) => pos += f.end.max(1),
+            }
+        }
+    }
+}

@@ -1,6 +1,6 @@
 //! IPv4 and IPv6 (with extension headers) and fragment reassembly.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use super::Event;
@@ -166,11 +166,19 @@ pub(crate) fn skip_v6_ext(mut next: u8, mut rest: &[u8]) -> Option<(u8, &[u8])> 
 /// Bytes charged per fragment beyond its data (bookkeeping), so that floods of
 /// tiny fragments are bounded too.
 const PIECE_OVERHEAD: usize = 64;
+/// Bytes charged per datagram being reassembled (its state and table entries).
+const DATAGRAM_OVERHEAD: usize = 512;
 /// Fragments older than this (capture time) are given up.
 const FRAG_TIMEOUT_SECS: i64 = 60;
 
 struct Pending {
-    pieces: Vec<(u32, Vec<u8>)>,
+    /// Fragments by offset: at one offset the longest is kept (the first
+    /// among equals), so duplicates cost nothing and the map stays small.
+    pieces: BTreeMap<u32, Vec<u8>>,
+    /// Bytes `0..covered` are all present.
+    covered: u32,
+    /// Every piece starting before this offset has been counted in `covered`.
+    scanned: u32,
     total: Option<u32>,
     proto: u8,
     frames: Vec<u64>,
@@ -178,6 +186,27 @@ struct Pending {
     last_rec: u64,
     first_ts: i64,
     cost: usize,
+    /// Creation number, to tell this datagram from a later one with the same key.
+    serial: u64,
+}
+
+impl Pending {
+    /// Extend `covered` over the pieces not yet counted. Each piece is
+    /// visited once over the datagram's life, so a flood of fragments costs
+    /// O(log n) each, not O(n).
+    fn advance(&mut self) {
+        while self.scanned <= self.covered {
+            let Some((&at, data)) = self.pieces.range(self.scanned..=self.covered).next() else {
+                break;
+            };
+            self.covered = self.covered.max(at + data.len() as u32);
+            self.scanned = at + 1;
+        }
+    }
+
+    fn complete(&self) -> bool {
+        self.total.is_some_and(|t| self.covered >= t)
+    }
 }
 
 /// A reassembled datagram.
@@ -192,15 +221,24 @@ pub(crate) struct Reassembled {
 
 pub(crate) struct Defrag {
     pending: HashMap<FragKey, Pending>,
+    /// Datagrams in the order they were started (key, serial): the oldest is
+    /// evicted first. Entries of finished datagrams are skipped lazily.
+    order: VecDeque<(FragKey, u64)>,
+    serial: u64,
     bytes: usize,
     max_bytes: usize,
     last_sweep_ts: i64,
 }
 
+/// Frames listed by name in a finding; more are counted.
+const FRAMES_NAMED: usize = 10;
+
 impl Defrag {
     pub fn new(max_bytes: usize) -> Self {
         Defrag {
             pending: HashMap::new(),
+            order: VecDeque::new(),
+            serial: 0,
             bytes: 0,
             max_bytes,
             last_sweep_ts: i64::MIN,
@@ -208,11 +246,19 @@ impl Defrag {
     }
 
     fn incomplete(key: &FragKey, p: &Pending, why: &str) -> Event {
-        let frames: Vec<String> = p.frames.iter().map(u64::to_string).collect();
+        let mut frames: Vec<String> = p
+            .frames
+            .iter()
+            .take(FRAMES_NAMED)
+            .map(u64::to_string)
+            .collect();
+        if p.frames.len() > FRAMES_NAMED {
+            frames.push(format!("and {} more", p.frames.len() - FRAMES_NAMED));
+        }
         Event::finding(
             p.frames.last().copied().unwrap_or(0),
             p.last_rec,
-            p.frames.clone(),
+            p.frames.iter().copied().take(FRAMES_NAMED).collect(),
             Finding::error(
                 "ip-fragments-incomplete",
                 0,
@@ -221,11 +267,35 @@ impl Defrag {
                     key.src,
                     key.dst,
                     if key.v6 { key.id } else { key.id & 0xffff },
-                    if frames.len() == 1 { "" } else { "s" },
+                    if p.frames.len() == 1 { "" } else { "s" },
                     frames.join(", ")
                 ),
             ),
         )
+    }
+
+    /// The oldest datagram still pending (dropping stale entries of `order`).
+    fn oldest(&mut self) -> Option<FragKey> {
+        while let Some(&(k, serial)) = self.order.front() {
+            if self.pending.get(&k).is_some_and(|p| p.serial == serial) {
+                return Some(k);
+            }
+            self.order.pop_front();
+        }
+        None
+    }
+
+    fn remove(&mut self, key: &FragKey) -> Option<Pending> {
+        let p = self.pending.remove(key)?;
+        self.bytes -= p.cost;
+        // Finished datagrams leave entries behind in `order`: keep it in
+        // proportion to what is pending.
+        if self.order.len() > 2 * self.pending.len() + 1024 {
+            let pending = &self.pending;
+            self.order
+                .retain(|(k, s)| pending.get(k).is_some_and(|p| p.serial == *s));
+        }
+        Some(p)
     }
 
     /// Add a fragment; returns the whole datagram when this completes it.
@@ -246,33 +316,73 @@ impl Defrag {
             self.sweep(ts, findings);
             self.last_sweep_ts = ts;
         }
-        let cost = data.len() + PIECE_OVERHEAD;
         // A datagram cannot exceed 64 KiB of payload (plus one fragment).
         if u64::from(offset) + data.len() as u64 > 65_535 + 65_535 {
             return None;
         }
-        while self.bytes + cost > self.max_bytes && !self.pending.is_empty() {
-            // Evict the oldest datagram.
-            let (&k, _) = self
-                .pending
-                .iter()
-                .min_by_key(|(_, p)| p.frames.first().copied().unwrap_or(0))?;
-            if let Some(p) = self.pending.remove(&k) {
-                self.bytes -= p.cost;
+        // A duplicate (no longer than what is there) changes nothing.
+        let held_len = |d: &Self| {
+            d.pending
+                .get(&key)
+                .and_then(|p| p.pieces.get(&offset))
+                .map(Vec::len)
+        };
+        if more && held_len(self).is_some_and(|n| n >= data.len()) {
+            return None;
+        }
+        // Make room for the most this can cost, evicting the oldest datagrams
+        // (perhaps this one: what it costs is counted after).
+        let most = data.len() + PIECE_OVERHEAD + DATAGRAM_OVERHEAD;
+        while self.bytes + most > self.max_bytes {
+            let Some(k) = self.oldest() else { break };
+            if let Some(p) = self.remove(&k) {
                 findings.push(Self::incomplete(&k, &p, "(fragment memory limit reached)"));
             }
         }
+        let held = held_len(self);
+        let store = held.is_none_or(|n| n < data.len());
+        let new_datagram = !self.pending.contains_key(&key);
+        let cost = match held {
+            _ if !store => 0,
+            Some(n) => data.len() - n,
+            None => data.len() + PIECE_OVERHEAD,
+        } + if new_datagram { DATAGRAM_OVERHEAD } else { 0 };
         if self.bytes + cost > self.max_bytes {
+            // Alone over the whole budget: dropped, and said so.
+            findings.push(Event::finding(
+                frame,
+                rec,
+                vec![frame],
+                Finding::error(
+                    "ip-fragments-incomplete",
+                    0,
+                    format!(
+                        "IP datagram {} → {} (id {:#x}) never completed (fragment memory limit reached): its fragment in frame {frame} needs {cost} bytes, over the limit of {}; dropped",
+                        key.src,
+                        key.dst,
+                        if key.v6 { key.id } else { key.id & 0xffff },
+                        self.max_bytes
+                    ),
+                ),
+            ));
             return None;
         }
+        if !self.pending.contains_key(&key) {
+            self.serial += 1;
+            self.order.push_back((key, self.serial));
+        }
+        let serial = self.serial;
         let p = self.pending.entry(key).or_insert_with(|| Pending {
-            pieces: Vec::new(),
+            pieces: BTreeMap::new(),
+            covered: 0,
+            scanned: 0,
             total: None,
             proto,
             frames: Vec::new(),
             last_rec: rec,
             first_ts: ts,
             cost: 0,
+            serial,
         });
         if !more {
             p.total = Some(offset + data.len() as u32);
@@ -280,31 +390,28 @@ impl Defrag {
         if offset == 0 {
             p.proto = proto;
         }
-        p.pieces.push((offset, data.to_vec()));
+        if store {
+            p.pieces.insert(offset, data.to_vec());
+            if offset < p.scanned {
+                // Already past this offset: count the longer piece now.
+                p.covered = p.covered.max(offset + data.len() as u32);
+            }
+            p.advance();
+        }
         p.cost += cost;
         self.bytes += cost;
         if p.frames.last() != Some(&frame) {
             p.frames.push(frame);
         }
         p.last_rec = rec;
-        let total = p.total?;
-        // Complete when the pieces cover 0..total.
-        p.pieces.sort_by_key(|(o, _)| *o);
-        let mut covered = 0u32;
-        for (o, d) in &p.pieces {
-            if *o > covered {
-                return None;
-            }
-            covered = covered.max(o + d.len() as u32);
-        }
-        if covered < total {
+        if !p.complete() {
             return None;
         }
-        let p = self.pending.remove(&key)?;
-        self.bytes -= p.cost;
-        let mut payload = vec![0u8; total as usize];
-        for (o, d) in &p.pieces {
-            let o = *o as usize;
+        let p = self.remove(&key)?;
+        let total = p.total.unwrap_or(0) as usize;
+        let mut payload = vec![0u8; total];
+        for (&o, d) in &p.pieces {
+            let o = o as usize;
             let end = (o + d.len()).min(payload.len());
             if o < end {
                 payload[o..end].copy_from_slice(&d[..end - o]);
@@ -323,19 +430,18 @@ impl Defrag {
         })
     }
 
+    /// Give up datagrams started more than the timeout ago, oldest first.
+    /// Started in capture order, so the first young one ends the sweep.
     fn sweep(&mut self, now: i64, findings: &mut Vec<Event>) {
-        if self.pending.is_empty() {
-            return;
-        }
-        let old: Vec<FragKey> = self
-            .pending
-            .iter()
-            .filter(|(_, p)| now.saturating_sub(p.first_ts) > FRAG_TIMEOUT_SECS)
-            .map(|(k, _)| *k)
-            .collect();
-        for k in old {
-            if let Some(p) = self.pending.remove(&k) {
-                self.bytes -= p.cost;
+        while let Some(k) = self.oldest() {
+            let old = self
+                .pending
+                .get(&k)
+                .is_some_and(|p| now.saturating_sub(p.first_ts) > FRAG_TIMEOUT_SECS);
+            if !old {
+                break;
+            }
+            if let Some(p) = self.remove(&k) {
                 findings.push(Self::incomplete(
                     &k,
                     &p,
@@ -348,10 +454,11 @@ impl Defrag {
     /// At the end of the capture: every datagram still incomplete.
     pub fn finish(&mut self, findings: &mut Vec<Event>) {
         let mut all: Vec<(FragKey, Pending)> = self.pending.drain().collect();
-        all.sort_by_key(|(_, p)| p.frames.first().copied().unwrap_or(0));
+        all.sort_by_key(|(_, p)| p.serial);
         for (k, p) in &all {
             findings.push(Self::incomplete(k, p, "by the end of the capture"));
         }
+        self.order.clear();
         self.bytes = 0;
     }
 }
@@ -359,6 +466,13 @@ impl Defrag {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn msg(e: &Event) -> &str {
+        match e {
+            Event::Finding { finding, .. } => &finding.message,
+            _ => panic!("not a finding"),
+        }
+    }
 
     #[test]
     fn fragments_reassemble_in_any_order() {
@@ -371,11 +485,11 @@ mod tests {
         };
         let mut f = Vec::new();
         assert!(
-            d.insert(key, 8, false, 17, b"world!", 2, 100, 0, &mut f)
+            d.insert(key, 8, false, 17, b"world!", 2, 0, 0, &mut f)
                 .is_none()
         );
         let r = d
-            .insert(key, 0, true, 17, b"hello, w", 3, 200, 0, &mut f)
+            .insert(key, 0, true, 17, b"hello, w", 3, 0, 0, &mut f)
             .unwrap();
         assert_eq!(r.payload, b"hello, wworld!");
         assert_eq!(r.frames, vec![2, 3]);
@@ -392,21 +506,117 @@ mod tests {
             v6: false,
         };
         let mut f = Vec::new();
-        d.insert(key, 0, true, 17, b"12345678", 5, 500, 0, &mut f);
+        d.insert(key, 0, true, 17, b"12345678", 5, 0, 0, &mut f);
         d.finish(&mut f);
         assert_eq!(f.len(), 1);
-        let Event::Finding {
-            frame,
-            frames,
-            finding,
-        } = &f[0]
-        else {
+        let Event::Finding { frame, finding, .. } = &f[0] else {
             panic!("not a finding")
         };
         assert_eq!(finding.code, "ip-fragments-incomplete");
         assert_eq!(*frame, Some(5));
-        assert_eq!(frames, &[5]);
-        assert_eq!(finding.offset, 500);
+    }
+
+    fn key(id: u32) -> FragKey {
+        FragKey {
+            src: "1.1.1.1".parse().unwrap(),
+            dst: "2.2.2.2".parse().unwrap(),
+            id,
+            v6: false,
+        }
+    }
+
+    #[test]
+    fn duplicates_overlaps_and_longer_repeats_reassemble() {
+        let mut d = Defrag::new(1 << 20);
+        let mut f = Vec::new();
+        let k = key(1);
+        // Last piece first, then duplicates of a middle piece (free), then a
+        // shorter and a longer piece at offset 0, then one overlapping it.
+        assert!(
+            d.insert(k, 24, false, 17, b"TAIL", 1, 0, 0, &mut f)
+                .is_none()
+        );
+        for frame in 2..50 {
+            assert!(
+                d.insert(k, 16, true, 17, b"ijklmnop", frame, 0, 0, &mut f)
+                    .is_none()
+            );
+        }
+        assert_eq!(d.bytes, 4 + 8 + 2 * PIECE_OVERHEAD + DATAGRAM_OVERHEAD);
+        assert!(
+            d.insert(k, 0, true, 17, b"abcdefgh", 50, 0, 0, &mut f)
+                .is_none()
+        );
+        assert!(
+            d.insert(k, 0, true, 17, b"abcdefg", 51, 0, 0, &mut f)
+                .is_none()
+        );
+        let r = d
+            .insert(k, 8, true, 17, b"IJKLMNOP", 52, 0, 0, &mut f)
+            .expect("complete");
+        assert_eq!(r.payload, b"abcdefghIJKLMNOPijklmnopTAIL");
+        assert_eq!(r.frames, vec![1, 2, 50, 52]);
+        assert_eq!(d.bytes, 0);
+        assert!(f.is_empty());
+        // A longer repeat at an offset already counted extends the coverage.
+        let k = key(2);
+        assert!(
+            d.insert(k, 0, true, 17, b"01234567", 1, 0, 0, &mut f)
+                .is_none()
+        );
+        assert!(
+            d.insert(k, 16, false, 17, b"end", 2, 0, 0, &mut f)
+                .is_none()
+        );
+        let r = d
+            .insert(k, 0, true, 17, b"0123456789abcdef", 3, 0, 0, &mut f)
+            .expect("complete");
+        assert_eq!(r.payload, b"0123456789abcdefend");
+    }
+
+    #[test]
+    fn eviction_and_timeout_take_the_oldest_first() {
+        let one = 8 + PIECE_OVERHEAD + DATAGRAM_OVERHEAD;
+        // Room for three datagrams and the last piece of one of them.
+        let mut d = Defrag::new(3 * one + 1 + PIECE_OVERHEAD + DATAGRAM_OVERHEAD);
+        let mut f = Vec::new();
+        for id in 0..3 {
+            d.insert(
+                key(id),
+                0,
+                true,
+                17,
+                &[0; 8],
+                u64::from(id) + 1,
+                0,
+                0,
+                &mut f,
+            );
+        }
+        assert!(f.is_empty());
+        // Completing datagram 0 leaves a stale entry at the front of the
+        // order: skipped, and datagram 1 is the one evicted.
+        d.insert(key(0), 8, false, 17, b"x", 4, 0, 0, &mut f)
+            .unwrap();
+        d.insert(key(3), 0, true, 17, &[0; 8], 5, 0, 0, &mut f);
+        assert!(f.is_empty(), "{f:?}");
+        d.insert(key(4), 0, true, 17, &[0; 8], 6, 0, 0, &mut f);
+        assert_eq!(f.len(), 1);
+        assert!(msg(&f[0]).contains("id 0x1)"), "{}", msg(&f[0]));
+        assert!(msg(&f[0]).contains("memory limit"));
+        // Sixty seconds later every one left is given up, oldest first.
+        f.clear();
+        d.insert(key(9), 0, true, 17, &[0; 8], 8, 0, 100, &mut f);
+        let ids: Vec<&str> = f
+            .iter()
+            .map(|e| msg(e).split("(id ").nth(1).unwrap())
+            .collect();
+        assert_eq!(ids.len(), 3, "{ids:?}");
+        assert!(
+            ids[0].starts_with("0x2)") && ids[2].starts_with("0x4)"),
+            "{ids:?}"
+        );
+        assert_eq!(d.pending.len(), 1);
     }
 
     #[test]

@@ -598,8 +598,9 @@ pub(crate) fn frame_datagram(
     let mut items = Vec::new();
     let mut pos = 0;
     let mut msgs = 0;
+    let mut scanner = framing::Scanner::new(opts.clone());
     while pos < d.len() {
-        match framing::next(&d[pos..], true, opts) {
+        match scanner.next(&d[pos..], pos, true) {
             Step::End | Step::NeedMore => break,
             Step::KeepAlive { len } => pos += len.max(1),
             Step::Junk { len } => {

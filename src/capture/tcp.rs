@@ -16,7 +16,7 @@ use memchr::memchr;
 use super::websocket as ws;
 use super::{CaptureOptions, CapturedMessage, Ctx, Event, Meta, Transport, frame_datagram};
 use crate::finding::Finding;
-use crate::framing::{self, FrameOptions, Step};
+use crate::framing::{self, FrameOptions, Scanner, Step};
 
 /// A parsed TCP header.
 pub(crate) struct Segment<'a> {
@@ -57,6 +57,10 @@ const GAP_SECS: i64 = 10;
 const IDLE_SECS: i64 = 300;
 /// Flows above which idle ones are forgotten sooner.
 const MANY_FLOWS: usize = 100_000;
+/// What one open flow costs besides its buffers (its state, its place in
+/// the table), counted against the total limit: at most half of
+/// `max_total_flow_bytes` goes to flow state.
+const FLOW_COST: usize = 1024;
 /// How often (in frames) flows are swept.
 const SWEEP_EVERY: u64 = 8192;
 /// Findings held for a flow until it proves to carry SIP/MSRP.
@@ -126,6 +130,11 @@ struct Flow {
     ws_in_msg: bool,
     ws_rsv1: bool,
     ws_reported: bool,
+    /// Framing state of the stream (remembered searches), with the stream
+    /// offset its offsets count from; reset after a gap or a mode change.
+    scanner: Option<Box<(Scanner, u64)>>,
+    /// Frame of the last segment seen (for forgetting the least recent).
+    seen: u64,
 }
 
 impl Flow {
@@ -158,6 +167,8 @@ impl Flow {
             ws_in_msg: false,
             ws_rsv1: false,
             ws_reported: false,
+            scanner: None,
+            seen: 0,
         }
     }
 
@@ -176,6 +187,7 @@ impl Flow {
         self.ooo_bytes = 0;
         self.ws_msg = Vec::new();
         self.ws_in_msg = false;
+        self.scanner = None;
     }
 
     fn name(&self) -> String {
@@ -433,7 +445,16 @@ impl Flow {
                     }
                 }
             }
-            match framing::next(rest, at_eof, &cfg.stream) {
+            let at = self.base + pos as u64;
+            if self
+                .scanner
+                .as_ref()
+                .is_none_or(|b| at - b.1 > (usize::MAX / 2) as u64)
+            {
+                self.scanner = Some(Box::new((Scanner::new(cfg.stream.clone()), at)));
+            }
+            let (scanner, origin) = &mut **self.scanner.as_mut().expect("set above");
+            match scanner.next(rest, (at - *origin) as usize, at_eof) {
                 Step::End | Step::NeedMore => break,
                 Step::KeepAlive { len } => pos += len.max(1),
                 Step::Junk { len } => {
@@ -523,6 +544,7 @@ impl Flow {
                     }
                     self.mode = Mode::Stream;
                     self.resync = true;
+                    self.scanner = None;
                     self.ws_in_msg = false;
                     self.ws_msg.clear();
                     switched = true;
@@ -819,6 +841,8 @@ pub(crate) struct Tcp {
     total: usize,
     max_flow: usize,
     max_total: usize,
+    /// Most flows open at once (see [`FLOW_COST`]).
+    max_flows: usize,
     cfg: Cfg,
     next_sweep: u64,
 }
@@ -831,6 +855,7 @@ impl Tcp {
             total: 0,
             max_flow: opts.limits.max_flow_bytes,
             max_total: opts.limits.max_total_flow_bytes,
+            max_flows: (opts.limits.max_total_flow_bytes / 2 / FLOW_COST).max(16),
             cfg: Cfg {
                 stream: FrameOptions {
                     max_message,
@@ -872,6 +897,12 @@ impl Tcp {
             }
         }
         let key = (src, dst);
+        if self.flows.len() >= self.max_flows
+            && !self.flows.contains_key(&key)
+            && (seg.syn || !seg.payload.is_empty())
+        {
+            self.forget_least_recent(key, ctx.frame, ctx.rec, out);
+        }
         if seg.syn {
             if let Some(mut old) = self.flows.remove(&key) {
                 self.total -= old.mem().min(self.total);
@@ -891,6 +922,7 @@ impl Tcp {
             .entry(key)
             .or_insert_with(|| Flow::new(src, dst, seg.seq, true, forced));
         flow.last_ts = ctx.ts_secs;
+        flow.seen = ctx.frame;
         let before = flow.mem();
         let seq = if seg.syn {
             seg.seq.wrapping_add(1)
@@ -926,19 +958,18 @@ impl Tcp {
                 )
             };
             let name = flow.name();
-            flow.push_finding(
-                Event::finding(
-                    ctx.frame,
-                    ctx.rec,
-                    Vec::new(),
-                    Finding::error(
-                        "tcp-flow-over-limit",
-                        0,
-                        format!("{name} is dropped at frame {}: {why}", ctx.frame),
-                    ),
+            // Said even before the flow proved to carry SIP/MSRP: only what
+            // looks like a message (or waits behind a hole) is buffered.
+            out.push_back(Event::finding(
+                ctx.frame,
+                ctx.rec,
+                Vec::new(),
+                Finding::error(
+                    "tcp-flow-over-limit",
+                    0,
+                    format!("{name} is dropped at frame {}: {why}", ctx.frame),
                 ),
-                out,
-            );
+            ));
             self.total -= after.min(self.total);
             flow.mode = Mode::Dropped;
             flow.free();
@@ -949,6 +980,49 @@ impl Tcp {
             self.total -= f.mem().min(self.total);
             close(&mut f, &self.cfg, out);
         }
+    }
+
+    /// Too many flows open: flush and forget the least recently active
+    /// quarter (not `keep`), as if they had ended, and say so once.
+    fn forget_least_recent(
+        &mut self,
+        keep: (SocketAddr, SocketAddr),
+        frame: u64,
+        rec: u64,
+        out: &mut VecDeque<Event>,
+    ) {
+        let mut ages: Vec<(u64, (SocketAddr, SocketAddr))> = self
+            .flows
+            .iter()
+            .filter(|(k, _)| **k != keep)
+            .map(|(k, f)| (f.seen, *k))
+            .collect();
+        let n = (ages.len() / 4).max(1).min(ages.len());
+        if n == 0 {
+            return;
+        }
+        ages.select_nth_unstable(n - 1);
+        ages.truncate(n);
+        ages.sort_unstable();
+        for (_, k) in ages {
+            if let Some(mut f) = self.flows.remove(&k) {
+                self.total -= f.mem().min(self.total);
+                close(&mut f, &self.cfg, out);
+            }
+        }
+        out.push_back(Event::finding(
+            frame,
+            rec,
+            Vec::new(),
+            Finding::error(
+                "tcp-flow-over-limit",
+                0,
+                format!(
+                    "{n} least recently active TCP flows are flushed and forgotten at frame {frame}: more than {} flows open (each counts {FLOW_COST} bytes against half the total limit of {})",
+                    self.max_flows, self.max_total
+                ),
+            ),
+        ));
     }
 
     /// Per-packet housekeeping: every so often, flush idle flows and old holes.
@@ -1030,6 +1104,7 @@ fn resolve_gaps(f: &mut Flow, cfg: &Cfg, out: &mut VecDeque<Event>) {
         }
         f.resync = true;
         f.mid_line = false;
+        f.scanner = None;
         f.drain_ooo();
         f.run(false, cfg, out);
     }

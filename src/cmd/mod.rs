@@ -203,9 +203,11 @@ pub fn read_input(path: &Path) -> Result<Input> {
     })
 }
 
-/// Write `bytes` to `path` atomically: a temporary file in the same directory,
-/// flushed and synced, then renamed over the target. On any failure the
-/// temporary file is removed and the target is left as it was.
+/// Write `bytes` to `path` atomically: a new temporary file in the same
+/// directory (never an existing one), written, synced, given the mode of the
+/// file it replaces, then renamed over the target, and the directory synced.
+/// On any failure the temporary file is removed and the target is left as it
+/// was; the error names the target.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -214,26 +216,46 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let file_name = path
         .file_name()
         .with_context(|| format!("{}: not a file path", path.display()))?;
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        file_name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| -> Result<()> {
-        let mut f = std::fs::File::create(&tmp)
-            .with_context(|| format!("{}: cannot create", tmp.display()))?;
-        f.write_all(bytes)
-            .with_context(|| format!("{}: cannot write", tmp.display()))?;
-        f.sync_all()
-            .with_context(|| format!("{}: cannot sync", tmp.display()))?;
-        std::fs::rename(&tmp, path)
-            .with_context(|| format!("{}: cannot replace", path.display()))?;
+    let (tmp, mut f) = create_temp(&dir, &file_name.to_string_lossy())
+        .with_context(|| format!("{}: cannot write", path.display()))?;
+    let result = (|| -> io::Result<()> {
+        f.write_all(bytes)?;
+        if let Ok(meta) = std::fs::metadata(path)
+            && meta.is_file()
+        {
+            f.set_permissions(meta.permissions())?;
+        }
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, path)?;
+        // Make the rename itself durable (best effort: not every platform
+        // can open a directory).
+        if let Ok(d) = std::fs::File::open(&dir) {
+            let _ = d.sync_all();
+        }
         Ok(())
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
-    result
+    result.with_context(|| format!("{}: cannot write", path.display()))
+}
+
+/// A temporary file next to the target, created exclusively.
+fn create_temp(dir: &Path, name: &str) -> io::Result<(PathBuf, std::fs::File)> {
+    let mut attempt = 0u32;
+    loop {
+        let tmp = dir.join(format!(".{name}.{}.{attempt}.tmp", std::process::id()));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(f) => return Ok((tmp, f)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 100 => attempt += 1,
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// Write the whole output either to `-o FILE` (atomically) or to stdout.

@@ -220,15 +220,13 @@ fn parse_text<W: Write>(
     for item in Framer::new(buf, opts) {
         match item {
             Item::Junk { start, end } => {
+                let length = original_len(&prepared, start, end);
                 let f = Finding::warning(
                     "junk",
                     start,
-                    format!(
-                        "{} bytes that are not a SIP or MSRP message skipped",
-                        end - start
-                    ),
+                    format!("{length} bytes that are not a SIP or MSRP message skipped"),
                 )
-                .with_len(end - start);
+                .with_len(length);
                 worst = worst.max(Some(f.severity));
                 printer.junk(&origin(start), &f)?;
             }
@@ -294,7 +292,8 @@ fn parse_text<W: Write>(
                     }
                 }
                 worst = worst.max(worst_of(found.iter().map(|(f, _)| f)));
-                printer.message(&at, &parsed, &found, None)?;
+                let length = original_len(&prepared, frame.start, frame.end);
+                printer.message(&at, Some(length), &parsed, &found, None)?;
             }
         }
     }
@@ -305,6 +304,16 @@ fn parse_text<W: Write>(
         }
     }
     Ok((count, worst))
+}
+
+/// Length in the original input of the prepared bytes `start..end`: from
+/// the original offset of the first byte to just past that of the last, so
+/// indentation removed from the lines in between is counted.
+fn original_len(prepared: &source::Prepared<'_>, start: usize, end: usize) -> usize {
+    if end <= start {
+        return 0;
+    }
+    prepared.original_offset(end - 1) + 1 - prepared.original_offset(start)
 }
 
 /// Read one pcap/pcapng input, streaming, and print its messages. Positions
@@ -393,7 +402,7 @@ fn parse_capture<W: Write>(
                     }
                 }
                 worst = worst.max(worst_of(found.iter().map(|(f, _)| f)));
-                printer.message(&at, &parsed, &found, None)?;
+                printer.message(&at, None, &parsed, &found, None)?;
             }
         }
     }
@@ -481,7 +490,7 @@ fn print_joined<W: Write>(
         found.push((f.clone(), Origin::at(file, c.capture.as_ref(), p)));
     }
     let worst = worst_of(found.iter().map(|(f, _)| f));
-    printer.message(&at, &parsed, &found, Some(j))?;
+    printer.message(&at, None, &parsed, &found, Some(j))?;
     Ok(worst)
 }
 
@@ -797,9 +806,13 @@ impl<W: Write> Printer<W> {
     }
 
     /// One message; `joined` when it was put together from chunks.
+    /// `length`: the bytes the message spans in the original input from
+    /// `at.offset` (more than the message when pasted indentation was
+    /// removed); None: the message's own length.
     fn message(
         &mut self,
         at: &Origin<'_>,
+        length: Option<usize>,
         p: &Parsed<'_>,
         findings: &[Located<'_>],
         joined: Option<&Joined>,
@@ -840,7 +853,7 @@ impl<W: Write> Printer<W> {
             _ => {
                 let length = match joined.and_then(|j| j.chunks.first()) {
                     Some(c) => c.length,
-                    None => p.message.raw().len(),
+                    None => length.unwrap_or(p.message.raw().len()),
                 };
                 let j = &mut self.json;
                 j.begin_object()

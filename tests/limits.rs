@@ -1,0 +1,514 @@
+//! Every input-controlled resource has a limit (docs/limits.md): inputs built
+//! to exceed each one go through the real binary, and the limit's finding
+//! must appear while the process's peak memory stays bounded.
+//!
+//! Peak memory is the child's maximum resident set size, read with
+//! `/usr/bin/time -f %M` when it exists, else by polling `VmHWM` in
+//! `/proc/<pid>/status` while the child runs (Linux); elsewhere it is not
+//! checked. Inputs stay small (a few MB) except the two hostile 50 MB ones,
+//! so the suite stays fast.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+use sipmsrp::capture::writer::{self, PcapWriter, TcpFlow};
+
+const MB: usize = 1024 * 1024;
+
+/// Run the binary; return its output and its peak RSS in bytes (when measurable).
+fn run_measured(args: &[&str], file: &Path) -> (Output, Option<usize>) {
+    let bin = env!("CARGO_BIN_EXE_sipmsrp");
+    let time = Path::new("/usr/bin/time");
+    if time.exists() {
+        let mut out = Command::new(time)
+            .args(["-f", "peak-rss-kb=%M", bin])
+            .args(args)
+            .arg(file)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        if let Some(at) = stderr.rfind("peak-rss-kb=") {
+            let kb: usize = stderr[at + 12..].trim().parse().unwrap();
+            // `time` adds a line for a non-zero exit; drop its lines.
+            let own: String = stderr[..at]
+                .lines()
+                .filter(|l| !l.starts_with("Command exited with non-zero status"))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            out.stderr = own.into_bytes();
+            return (out, Some(kb * 1024));
+        }
+        panic!("/usr/bin/time gave no figure: {stderr}");
+    }
+    let mut child = Command::new(bin)
+        .args(args)
+        .arg(file)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut stdout, &mut v).unwrap();
+        v
+    });
+    let mut peak: Option<usize> = None;
+    loop {
+        if let Ok(s) = std::fs::read_to_string(&status_path)
+            && let Some(line) = s.lines().find(|l| l.starts_with("VmHWM:"))
+        {
+            let kb: usize = line[6..]
+                .trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse()
+                .unwrap();
+            peak = Some(peak.unwrap_or(0).max(kb * 1024));
+        }
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let stdout = reader.join().unwrap();
+    let mut out = child.wait_with_output().unwrap();
+    out.stdout = stdout;
+    (out, peak)
+}
+
+/// Exit code, JSON lines of stdout, stderr, peak RSS; no panic allowed.
+fn run_jsonl(args: &[&str], file: &Path) -> (i32, Vec<Value>, String, Option<usize>) {
+    let (out, peak) = run_measured(args, file);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let values = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    (out.status.code().unwrap(), values, stderr, peak)
+}
+
+/// Every finding code in the output, top-level and in messages.
+fn codes(values: &[Value]) -> Vec<String> {
+    let mut v = Vec::new();
+    for x in values {
+        if x["type"] == "finding" {
+            v.push(x["code"].as_str().unwrap().to_string());
+        }
+        if let Some(fs) = x["findings"].as_array() {
+            v.extend(fs.iter().map(|f| f["code"].as_str().unwrap().to_string()));
+        }
+    }
+    v
+}
+
+fn finding<'a>(values: &'a [Value], code: &str) -> Option<&'a Value> {
+    values.iter().find_map(|x| {
+        if x["type"] == "finding" && x["code"] == code {
+            return Some(x);
+        }
+        x["findings"]
+            .as_array()
+            .and_then(|fs| fs.iter().find(|f| f["code"] == code))
+    })
+}
+
+fn assert_bounded(peak: Option<usize>, bound: usize, what: &str) {
+    if let Some(p) = peak {
+        eprintln!("{what}: peak RSS {:.1} MB", p as f64 / MB as f64);
+        assert!(
+            p < bound,
+            "{what}: peak RSS {} MB, bound {} MB",
+            p / MB,
+            bound / MB
+        );
+    }
+}
+
+fn temp_file(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.path().join(name);
+    std::fs::File::create(&p).unwrap().write_all(bytes).unwrap();
+    p
+}
+
+fn sip_message(headers: &str, body: &[u8]) -> Vec<u8> {
+    let mut m = format!(
+        "MESSAGE sip:b@example.com SIP/2.0\r\nCall-ID: limit@example.com\r\nCSeq: 1 MESSAGE\r\n{headers}Content-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    m.extend_from_slice(body);
+    m
+}
+
+fn parse_args(extra: &[&'static str]) -> Vec<&'static str> {
+    let mut v = vec!["parse", "--format", "jsonl"];
+    v.extend_from_slice(extra);
+    v
+}
+
+// ---------------------------------------------------------------------------
+// Message size
+
+#[test]
+fn hostile_50_mb_message_is_cut_at_max_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = vec![b'x'; 50 * MB];
+    let file = temp_file(&dir, "big.sip", &sip_message("", &body));
+    let (code, values, _, peak) = run_jsonl(&parse_args(&["--max-message", "1048576"]), &file);
+    assert_eq!(code, 1);
+    let f = finding(&values, "message-too-large").expect("message-too-large");
+    assert!(f["message"].as_str().unwrap().contains("1048576"));
+    let first = &values[0];
+    assert!(first["source"]["length"].as_u64().unwrap() <= MB as u64);
+    assert_bounded(peak, 200 * MB, "50 MB message");
+}
+
+#[test]
+fn msrp_message_without_end_line_is_cut_at_max_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut m = b"MSRP abcd SEND\r\nMessage-ID: m1\r\nContent-Type: text/plain\r\n\r\n".to_vec();
+    m.extend(std::iter::repeat_n(b'y', 3 * MB));
+    let file = temp_file(&dir, "big.msrp", &m);
+    let (_, values, _, peak) = run_jsonl(&parse_args(&["--max-message", "65536"]), &file);
+    assert!(codes(&values).contains(&"message-too-large".to_string()));
+    assert!(values[0]["source"]["length"].as_u64().unwrap() <= 65536);
+    assert_bounded(peak, 100 * MB, "MSRP without end-line");
+}
+
+// ---------------------------------------------------------------------------
+// Header count and header line length
+
+#[test]
+fn header_count_is_capped() {
+    let dir = tempfile::tempdir().unwrap();
+    let headers = "X-Filler: v\r\n".repeat(200_000);
+    let file = temp_file(&dir, "headers.sip", &sip_message(&headers, b""));
+    for (args, limit) in [
+        (parse_args(&[]), 1000),
+        (parse_args(&["--max-headers", "10"]), 10),
+    ] {
+        let (code, values, _, peak) = run_jsonl(&args, &file);
+        assert_eq!(code, 1);
+        assert!(codes(&values).contains(&"too-many-headers".to_string()));
+        let kept = values[0]["headers"].as_array().unwrap().len();
+        assert_eq!(kept, limit, "headers kept");
+        assert_bounded(peak, 100 * MB, "200 000 headers");
+    }
+}
+
+#[test]
+fn header_line_length_is_capped() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = format!("X-Long: {}\r\n", "z".repeat(2 * MB));
+    let file = temp_file(&dir, "line.sip", &sip_message(&long, b"hi"));
+    for args in [parse_args(&[]), parse_args(&["--max-header-line", "100"])] {
+        let (_, values, _, peak) = run_jsonl(&args, &file);
+        assert!(codes(&values).contains(&"header-line-too-long".to_string()));
+        let names: Vec<&str> = values[0]["headers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["name"].as_str().unwrap())
+            .collect();
+        assert!(!names.contains(&"X-Long"), "{names:?}");
+        assert_bounded(peak, 100 * MB, "2 MB header line");
+    }
+    // Under a raised limit the line is a header again.
+    let (_, values, _, _) = run_jsonl(&parse_args(&["--max-header-line", "4194304"]), &file);
+    assert!(!codes(&values).contains(&"header-line-too-long".to_string()));
+}
+
+// ---------------------------------------------------------------------------
+// Nesting depth and parts per multipart
+
+/// `levels` message/sipfrag bodies nested in one another inside a MESSAGE.
+fn nested_sipfrags(levels: usize) -> Vec<u8> {
+    let mut inner = b"Call-ID: innermost\r\n".to_vec();
+    for _ in 0..levels {
+        let mut outer = b"Content-Type: message/sipfrag\r\n\r\n".to_vec();
+        outer.extend_from_slice(&inner);
+        inner = outer;
+    }
+    sip_message("Content-Type: message/sipfrag\r\n", &inner)
+}
+
+#[test]
+fn nesting_depth_is_capped() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = temp_file(&dir, "deep.sip", &nested_sipfrags(5000));
+    // The top-level message is depth 0 and its body depth 1: a body at
+    // depth N is not parsed, so N - 1 messages nest inside the top one.
+    for (args, nested) in [
+        (parse_args(&[]), 31),
+        (parse_args(&["--max-depth", "5"]), 4),
+        // Above the built-in ceiling (256) the ceiling holds: the stack is safe.
+        (parse_args(&["--max-depth", "1000000"]), 255),
+    ] {
+        // Deeper than most JSON readers nest (serde_json: 128): count by hand.
+        let (out, peak) = run_measured(&args, &file);
+        assert_eq!(out.status.code(), Some(1));
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("\"nesting-too-deep\""));
+        assert_eq!(text.matches("\"message\":{").count(), nested, "{args:?}");
+        assert_bounded(peak, 100 * MB, "5000 nested bodies");
+    }
+}
+
+#[test]
+fn parts_per_multipart_are_capped() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut body = Vec::new();
+    for _ in 0..100_000 {
+        body.extend_from_slice(b"--b\r\n\r\nx\r\n");
+    }
+    body.extend_from_slice(b"--b--\r\n");
+    let file = temp_file(
+        &dir,
+        "parts.sip",
+        &sip_message("Content-Type: multipart/mixed; boundary=b\r\n", &body),
+    );
+    for (args, limit) in [
+        (parse_args(&[]), 1000),
+        (parse_args(&["--max-parts", "7"]), 7),
+    ] {
+        let (code, values, _, peak) = run_jsonl(&args, &file);
+        assert_eq!(code, 1);
+        assert!(codes(&values).contains(&"too-many-parts".to_string()));
+        assert_eq!(values[0]["body"]["parts"].as_array().unwrap().len(), limit);
+        assert_bounded(peak, 100 * MB, "100 000 parts");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Captures: TCP reassembly per flow and in total, IP fragments
+
+fn addr(s: &str) -> SocketAddr {
+    s.parse().unwrap()
+}
+
+fn pcap(packets: impl IntoIterator<Item = Vec<u8>>) -> Vec<u8> {
+    let mut w = PcapWriter::new(Vec::new(), writer::LINKTYPE_RAW).unwrap();
+    for (i, p) in packets.into_iter().enumerate() {
+        w.write_packet(1_000 + (i / 100_000) as u32, 0, &p).unwrap();
+    }
+    w.into_inner()
+}
+
+/// The head of a SIP message declaring `declared` body bytes, then `sent` of them.
+fn unfinished_sip(declared: usize, sent: usize) -> Vec<u8> {
+    let mut m = format!(
+        "MESSAGE sip:b@example.com SIP/2.0\r\nCall-ID: flow@example.com\r\nCSeq: 1 MESSAGE\r\nContent-Length: {declared}\r\n\r\n"
+    )
+    .into_bytes();
+    m.extend(std::iter::repeat_n(b'q', sent));
+    m
+}
+
+#[test]
+fn hostile_50_mb_tcp_flow_hits_the_per_flow_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut flow = TcpFlow::new(addr("192.0.2.1:40000"), addr("192.0.2.2:5060"));
+    let mut packets = flow.handshake();
+    packets.extend(flow.send(true, &unfinished_sip(60 * MB, 50 * MB), &[65_000]));
+    let file = temp_file(&dir, "flow.pcap", &pcap(packets));
+    // Messages may be that large: only the flow limit (default 32 MB) stops it.
+    let (code, values, _, peak) = run_jsonl(&parse_args(&["--max-message", "104857600"]), &file);
+    assert_eq!(code, 1);
+    let f = finding(&values, "tcp-flow-over-limit").expect("tcp-flow-over-limit");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("per-flow limit of 33554432")
+    );
+    assert_bounded(peak, 200 * MB, "50 MB TCP flow");
+    // Configurable.
+    let (_, values, _, _) = run_jsonl(
+        &parse_args(&["--max-message", "104857600", "--max-flow-bytes", "1048576"]),
+        &file,
+    );
+    let f = finding(&values, "tcp-flow-over-limit").unwrap();
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("per-flow limit of 1048576")
+    );
+}
+
+#[test]
+fn tcp_flows_together_hit_the_total_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    // Four flows, each below the per-flow limit, together above the total.
+    let mut flows: Vec<TcpFlow> = (0..4)
+        .map(|i| {
+            TcpFlow::new(
+                addr(&format!("192.0.2.{}:4000{i}", 10 + i)),
+                addr("192.0.2.2:5060"),
+            )
+        })
+        .collect();
+    let mut packets = Vec::new();
+    let mut pieces = Vec::new();
+    for f in &mut flows {
+        packets.extend(f.handshake());
+        pieces.push(f.send(true, &unfinished_sip(8 * MB, 900 * 1024), &[9_000]));
+    }
+    // Interleave so that all grow together.
+    let longest = pieces.iter().map(Vec::len).max().unwrap();
+    for i in 0..longest {
+        for p in &pieces {
+            if let Some(s) = p.get(i) {
+                packets.push(s.clone());
+            }
+        }
+    }
+    let file = temp_file(&dir, "flows.pcap", &pcap(packets));
+    let (code, values, _, peak) = run_jsonl(
+        &parse_args(&[
+            "--max-flow-bytes",
+            "1048576",
+            "--max-total-flow-bytes",
+            "2097152",
+        ]),
+        &file,
+    );
+    assert_eq!(code, 1);
+    let f = finding(&values, "tcp-flow-over-limit").expect("tcp-flow-over-limit");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("all flows together"),
+        "{f}"
+    );
+    assert_bounded(peak, 100 * MB, "four flows");
+    // Under the defaults nothing is over a limit.
+    let (_, values, _, _) = run_jsonl(&parse_args(&[]), &file);
+    assert!(!codes(&values).contains(&"tcp-flow-over-limit".to_string()));
+}
+
+#[test]
+fn ip_fragment_buffers_are_capped() {
+    let dir = tempfile::tempdir().unwrap();
+    // 3000 datagrams whose last fragment never comes: 4 MB waiting.
+    let payload = vec![b'f'; 1400];
+    let packets = (0..3000u16)
+        .map(|id| writer::ipv4_fragment([192, 0, 2, 1], [192, 0, 2, 2], 17, id, 0, true, &payload));
+    let file = temp_file(&dir, "frags.pcap", &pcap(packets));
+    let (code, values, _, peak) =
+        run_jsonl(&parse_args(&["--max-fragment-bytes", "1048576"]), &file);
+    assert_eq!(code, 1);
+    let evicted = values
+        .iter()
+        .filter(|x| {
+            x["code"] == "ip-fragments-incomplete"
+                && x["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("fragment memory limit")
+        })
+        .count();
+    // Over 1 MB of the 4 MB had to go before the end of the capture.
+    assert!(evicted > 2000, "{evicted} evicted");
+    assert_bounded(peak, 100 * MB, "3000 incomplete datagrams");
+    // A fragment larger than the whole budget is reported too.
+    let big = vec![b'g'; 1400];
+    let one = writer::ipv4_fragment([192, 0, 2, 1], [192, 0, 2, 2], 17, 9, 0, true, &big);
+    let file = temp_file(&dir, "one.pcap", &pcap([one]));
+    let (_, values, _, _) = run_jsonl(&parse_args(&["--max-fragment-bytes", "1000"]), &file);
+    let f = finding(&values, "ip-fragments-incomplete").expect("ip-fragments-incomplete");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("fragment memory limit"),
+        "{f}"
+    );
+}
+
+#[test]
+fn open_tcp_flows_are_capped_by_the_total_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    // 5000 connections that never send anything: each open flow counts
+    // 1 KiB against half the total limit, so 2 MiB holds 1024 of them.
+    let packets = (0..5000u32).map(|i| {
+        let client = addr(&format!(
+            "198.51.100.{}:{}",
+            1 + i / 60_000,
+            1024 + i % 60_000
+        ));
+        writer::ip_tcp(client, addr("192.0.2.2:5060"), 1, 0, writer::SYN, b"")
+    });
+    let file = temp_file(&dir, "syns.pcap", &pcap(packets));
+    let (code, values, _, peak) =
+        run_jsonl(&parse_args(&["--max-total-flow-bytes", "2097152"]), &file);
+    assert_eq!(code, 1);
+    let forgotten: Vec<&Value> = values
+        .iter()
+        .filter(|v| {
+            v["code"] == "tcp-flow-over-limit"
+                && v["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("least recently active")
+        })
+        .collect();
+    assert!(forgotten.len() >= 10, "{}", forgotten.len());
+    assert!(
+        forgotten[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("more than 1024 flows")
+    );
+    assert_bounded(peak, 100 * MB, "5000 open flows");
+}
+
+// ---------------------------------------------------------------------------
+// MSRP chunks per message
+
+#[test]
+fn chunks_per_message_are_capped() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut input = b"INVITE sip:b@example.com SIP/2.0\r\nTo: <sip:b@example.com>\r\nFrom: <sip:a@example.com>;tag=1\r\nCall-ID: chunks@example.com\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n".to_vec();
+    let n = 5000;
+    for i in 1..=n {
+        let flag = if i == n { '$' } else { '+' };
+        input.extend(
+            format!(
+                "MSRP t{i:05} SEND\r\nTo-Path: msrp://b.example.com:1/s;tcp\r\nFrom-Path: msrp://a.example.com:1/s;tcp\r\nMessage-ID: many\r\nByte-Range: {i}-{i}/{n}\r\nContent-Type: text/plain\r\n\r\nc\r\n-------t{i:05}{flag}\r\n"
+            )
+            .bytes(),
+        );
+    }
+    let file = temp_file(&dir, "chunks.txt", &input);
+    let args = [
+        "encap",
+        "--date",
+        "Thu, 21 Feb 2002 13:02:03 GMT",
+        "--max-chunks",
+        "100",
+    ];
+    let (out, peak) = run_measured(&args, &file);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("msrp-too-many-chunks"), "{stderr}");
+    assert!(stderr.contains("more than 100 chunks"), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert_bounded(peak, 100 * MB, "5000 chunks");
+    // Under the default (100 000) the same input goes through.
+    let (out, _) = run_measured(&["encap", "--date", "Thu, 21 Feb 2002 13:02:03 GMT"], &file);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -1,0 +1,308 @@
+//! Output files and standard output, for every subcommand that writes:
+//!
+//! - `-o FILE` goes through one atomic writer: on success the file holds
+//!   exactly what stdout would have, and nothing else is left in the
+//!   directory; on a write error (missing directory, a file where a
+//!   directory should be, a directory as target, a read-only directory)
+//!   the exit code is 2, stderr names the target, and neither the target
+//!   nor a temporary file is left behind (an existing target is unchanged);
+//! - a closed standard output (broken pipe) ends the run quietly.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use assert_cmd::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn sample(name: &str) -> PathBuf {
+    root().join("samples").join(name)
+}
+
+/// Every subcommand invocation that takes `-o`: (name, arguments before `-o`).
+/// `lint --fix` is listed too: it must not leave a file while it cannot fix.
+fn writers() -> Vec<(&'static str, Vec<String>)> {
+    let s = |n: &str| sample(n).display().to_string();
+    vec![
+        (
+            "encap",
+            vec![
+                "encap".into(),
+                "--message-id".into(),
+                "m1234".into(),
+                "--transaction-id".into(),
+                "t1234".into(),
+                "--boundary".into(),
+                "b42".into(),
+                "--date".into(),
+                "Thu, 21 Feb 2002 13:02:03 GMT".into(),
+                s("pager-message.sip"),
+            ],
+        ),
+        (
+            "summary",
+            vec![
+                "summary".into(),
+                "--from-body".into(),
+                s("message-summary.txt"),
+            ],
+        ),
+        (
+            "summary --notify",
+            vec![
+                "summary".into(),
+                "--notify".into(),
+                "--call-id".into(),
+                "c1".into(),
+                "--to-tag".into(),
+                "t1".into(),
+                "--from-tag".into(),
+                "f1".into(),
+                "--branch".into(),
+                "z9hG4bK1".into(),
+                s("pager-message.sip"),
+                "--date".into(),
+                "Thu, 21 Feb 2002 13:02:03 GMT".into(),
+            ],
+        ),
+        (
+            "lint --fix",
+            vec![
+                "lint".into(),
+                "--fix".into(),
+                "--date".into(),
+                "Thu, 21 Feb 2002 13:02:03 GMT".into(),
+                s("broken-appendix-k-pager.msrp"),
+            ],
+        ),
+    ]
+}
+
+fn run(args: &[String], out: Option<&Path>) -> std::process::Output {
+    let mut c = Command::cargo_bin("sipmsrp").unwrap();
+    c.args(args);
+    if let Some(o) = out {
+        c.arg("-o").arg(o);
+    }
+    c.output().unwrap()
+}
+
+fn entries(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn dash_o_writes_what_stdout_gets_and_nothing_else() {
+    for (name, args) in writers() {
+        let stdout = run(&args, None);
+        assert_eq!(stdout.status.code(), Some(0), "{name}: {stdout:?}");
+        assert!(!stdout.stdout.is_empty());
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        let out = run(&args, Some(&target));
+        assert_eq!(out.status.code(), Some(0), "{name}");
+        assert!(out.stdout.is_empty(), "{name}: wrote to stdout too");
+        assert_eq!(std::fs::read(&target).unwrap(), stdout.stdout, "{name}");
+        assert_eq!(
+            entries(dir.path()),
+            ["out"],
+            "{name}: left something behind"
+        );
+        // Replacing keeps the mode of the file replaced.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o640)).unwrap();
+            std::fs::write(&target, b"old").unwrap();
+            let out = run(&args, Some(&target));
+            assert_eq!(out.status.code(), Some(0), "{name}");
+            assert_eq!(std::fs::read(&target).unwrap(), stdout.stdout, "{name}");
+            let mode = std::fs::metadata(&target).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o640, "{name}: mode not kept");
+            assert_eq!(entries(dir.path()), ["out"], "{name}");
+        }
+    }
+}
+
+/// Run with `-o target` expecting a write error: exit 2, nothing on
+/// stdout, stderr naming the target, `dir` left with exactly `before`.
+fn assert_write_error(name: &str, args: &[String], target: &Path, dir: &Path) {
+    let before = entries(dir);
+    let out = run(args, Some(target));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{name} -o {}: {stderr}",
+        target.display()
+    );
+    assert!(out.stdout.is_empty(), "{name}");
+    assert!(
+        stderr.contains(&target.display().to_string()) && stderr.contains("cannot write"),
+        "{name}: stderr does not name the target: {stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+    assert_eq!(entries(dir), before, "{name}: the directory changed");
+}
+
+#[test]
+fn write_errors_exit_2_and_leave_nothing() {
+    for (name, args) in writers() {
+        let dir = tempfile::tempdir().unwrap();
+        // A directory that does not exist (and is not created).
+        let missing = dir.path().join("no-such-dir").join("out");
+        assert_write_error(name, &args, &missing, dir.path());
+        assert!(!dir.path().join("no-such-dir").exists());
+        // A regular file where a directory should be.
+        let file = dir.path().join("plain");
+        std::fs::write(&file, b"x").unwrap();
+        assert_write_error(name, &args, &file.join("out"), dir.path());
+        assert_eq!(std::fs::read(&file).unwrap(), b"x");
+        // The target is a directory: it stays one, with nothing in it.
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        assert_write_error(name, &args, &sub, dir.path());
+        assert!(sub.is_dir() && entries(&sub).is_empty(), "{name}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn read_only_directory_is_a_write_error() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let ro = dir.path().join("ro");
+    std::fs::create_dir(&ro).unwrap();
+    std::fs::write(ro.join("out"), b"previous").unwrap();
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
+    // Root writes into read-only directories anyway: nothing to test then.
+    let probe = ro.join("probe");
+    let writable = std::fs::write(&probe, b"").is_ok();
+    let _ = std::fs::remove_file(&probe);
+    if !writable {
+        for (name, args) in writers() {
+            assert_write_error(name, &args, &ro.join("out"), &ro);
+            assert_eq!(std::fs::read(ro.join("out")).unwrap(), b"previous");
+            assert_write_error(name, &args, &ro.join("new"), &ro);
+        }
+    } else {
+        eprintln!("read_only_directory_is_a_write_error: running as a user who can write anyway");
+    }
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[test]
+fn lint_fix_output_file_is_complete_and_lints_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("fixed.msrp");
+    let args: Vec<String> = vec![
+        "lint".into(),
+        "--fix".into(),
+        "--date".into(),
+        "Thu, 21 Feb 2002 13:02:03 GMT".into(),
+        sample("broken-appendix-k-pager.msrp").display().to_string(),
+    ];
+    let out = run(&args, Some(&target));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Only the target: no temporary file left beside it.
+    assert_eq!(entries(dir.path()), vec!["fixed.msrp".to_string()]);
+    let check = run(&["lint".into(), target.display().to_string()], None);
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+}
+
+/// Run with standard output a pipe whose reading end is already closed.
+fn with_closed_stdout(args: &[String]) -> std::process::Output {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_sipmsrp"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn closed_stdout_is_quiet_for_every_subcommand() {
+    let s = |n: &str| sample(n).display().to_string();
+    let mut runs: Vec<(&str, Vec<String>)> = writers();
+    runs.extend([
+        ("parse", vec!["parse".into(), s("mixed-capture.txt")]),
+        (
+            "parse jsonl",
+            vec![
+                "parse".into(),
+                "--format".into(),
+                "jsonl".into(),
+                s("lmm-session.txt"),
+            ],
+        ),
+        ("lint", vec!["lint".into(), s("broken-cr-typos.msrp")]),
+        (
+            "lint sarif",
+            vec![
+                "lint".into(),
+                "--format".into(),
+                "sarif".into(),
+                s("broken-cr-typos.msrp"),
+            ],
+        ),
+        (
+            "lint --list-rules",
+            vec!["lint".into(), "--list-rules".into()],
+        ),
+        (
+            "uri escape",
+            vec!["uri".into(), "escape".into(), "a@b.example".into()],
+        ),
+        (
+            "uri unescape",
+            vec![
+                "uri".into(),
+                "unescape".into(),
+                "sip:a%40b@c.example".into(),
+            ],
+        ),
+        (
+            "uri request",
+            vec![
+                "uri".into(),
+                "request".into(),
+                "--from".into(),
+                "sip:me@example.com".into(),
+                "--host".into(),
+                "store.example.com".into(),
+                "m1@example.com".into(),
+            ],
+        ),
+    ]);
+    for (name, args) in runs {
+        let out = with_closed_stdout(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.code() == Some(0),
+            "{name}: exit {:?}: {stderr}",
+            out.status.code()
+        );
+        assert!(stderr.is_empty(), "{name}: not quiet: {stderr}");
+    }
+}
