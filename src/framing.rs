@@ -85,8 +85,8 @@ impl Default for FrameOptions {
 /// End of the line starting at `from`: (index of `\n` or buf.len(), index after it).
 #[inline]
 fn line_end(buf: &[u8], from: usize) -> (usize, usize) {
-    match memchr(b'\n', &buf[from..]) {
-        Some(i) => (from + i, from + i + 1),
+    match crate::scan::next_newline(buf, from) {
+        Some(i) => (i, i + 1),
         None => (buf.len(), buf.len()),
     }
 }
@@ -102,7 +102,8 @@ pub fn msrp_transaction_id(line: &[u8]) -> Option<&[u8]> {
     // A start line cut short after the id (`MSRP 1234`) still starts a
     // message; the parser reports the missing method.
     let rest = line.strip_prefix(b"MSRP ")?;
-    let sp = memchr(b' ', rest).unwrap_or(rest.len());
+    // Ids are short: a plain loop beats a memchr call here.
+    let sp = rest.iter().position(|&b| b == b' ').unwrap_or(rest.len());
     let tid = &rest[..sp];
     if tid.is_empty() || !tid.iter().all(|&b| is_ident_char(b)) {
         return None;
@@ -119,12 +120,13 @@ pub fn is_ident_char(b: u8) -> bool {
 /// Does this line (without its line end) look like a SIP start line?
 /// `next_line` is the line after it, used to accept a request line that lacks
 /// its SIP-Version (RFC 4475 `test`) when what follows is a header.
-fn sip_start_line(line: &[u8], next_line: Option<&[u8]>) -> bool {
+fn sip_start_line<'b>(line: &[u8], next_line: impl FnOnce() -> Option<&'b [u8]>) -> bool {
     if line.len() >= 5 && line[..4].eq_ignore_ascii_case(b"SIP/") && line[4].is_ascii_digit() {
         return true;
     }
     // Request-Line: Method SP Request-URI SP SIP-Version (lenient about spacing).
-    let Some(sp) = memchr(b' ', line) else {
+    // Methods are short: a plain loop beats a memchr call here.
+    let Some(sp) = line.iter().position(|&b| b == b' ') else {
         return false;
     };
     if sp == 0 || !line[..sp].iter().all(|&b| chars::is_token(b)) {
@@ -145,7 +147,7 @@ fn sip_start_line(line: &[u8], next_line: Option<&[u8]>) -> bool {
                 .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
     });
     let upper = line[..sp].iter().all(|&b| !b.is_ascii_lowercase());
-    has_scheme && upper && next_line.is_some_and(looks_like_header)
+    has_scheme && upper && next_line().is_some_and(looks_like_header)
 }
 
 /// `token *WSP ":"` at the start of a line.
@@ -161,11 +163,12 @@ pub fn classify(buf: &[u8], from: usize) -> Option<Protocol> {
     if msrp_transaction_id(line).is_some() {
         return Some(Protocol::Msrp);
     }
-    let next_line = if next < buf.len() {
-        let (e2, _) = line_end(buf, next);
-        Some(chomp(&buf[next..e2]))
-    } else {
-        None
+    // The line after is needed only for a request line without a version.
+    let next_line = || {
+        (next < buf.len()).then(|| {
+            let (e2, _) = line_end(buf, next);
+            chomp(&buf[next..e2])
+        })
     };
     if sip_start_line(line, next_line) {
         return Some(Protocol::Sip);
@@ -186,6 +189,21 @@ pub fn next(buf: &[u8], at_eof: bool, opts: &FrameOptions) -> Step {
 trait Searches {
     /// [`header_block_end`]`(buf, 0)`.
     fn header_end(&mut self, buf: &[u8]) -> Option<(usize, usize)>;
+    /// The header block's end and its Content-Length (Absent when the block
+    /// has not ended). By default the two searches in turn; a fresh search
+    /// does both in one pass over the lines ([`head_scan`]).
+    fn head(
+        &mut self,
+        buf: &[u8],
+        findings: &mut Vec<Finding>,
+    ) -> (Option<(usize, usize)>, ContentLength) {
+        let end = self.header_end(buf);
+        let cl = match end {
+            Some((_, body_start)) => content_length(buf, 0, body_start, findings),
+            None => ContentLength::Absent,
+        };
+        (end, cl)
+    }
     /// [`find_end_line`]`(buf, from, limit, Some(tid))`.
     fn own_end_line(
         &mut self,
@@ -201,6 +219,15 @@ struct Plain;
 impl Searches for Plain {
     fn header_end(&mut self, buf: &[u8]) -> Option<(usize, usize)> {
         header_block_end(buf, 0)
+    }
+
+    fn head(
+        &mut self,
+        buf: &[u8],
+        findings: &mut Vec<Finding>,
+    ) -> (Option<(usize, usize)>, ContentLength) {
+        let (end, _, cl) = head_scan(buf, findings);
+        (end, cl)
     }
 
     fn own_end_line(
@@ -285,8 +312,7 @@ fn header_block_end(buf: &[u8], from: usize) -> Option<(usize, usize)> {
 /// before `resume` is known not to precede an empty line (those at the very
 /// end may still, once more bytes come).
 fn blank_line_from(buf: &[u8], from: usize) -> (Option<(usize, usize)>, usize) {
-    let mut pos = from;
-    while let Some(i) = memchr(b'\n', &buf[pos.min(buf.len())..]).map(|i| pos + i) {
+    for i in crate::scan::Newlines::from(buf, from) {
         match buf.get(i + 1) {
             Some(b'\n') => return (Some((i + 1, i + 2)), i),
             Some(b'\r') => match buf.get(i + 2) {
@@ -297,9 +323,79 @@ fn blank_line_from(buf: &[u8], from: usize) -> (Option<(usize, usize)>, usize) {
             Some(_) => {}
             None => return (None, i),
         }
-        pos = i + 1;
     }
     (None, buf.len())
+}
+
+/// [`blank_line_from`]`(buf, 0)` and, for the header lines it passes, what
+/// [`content_length`] would say, in one pass over the lines: framing visits
+/// every header line of every message once instead of twice.
+fn head_scan(
+    buf: &[u8],
+    findings: &mut Vec<Finding>,
+) -> (Option<(usize, usize)>, usize, ContentLength) {
+    let mut cl = ContentLength::Absent;
+    // Findings count only once the block has ended, as with `content_length`.
+    let mut seen = Vec::new();
+    // Start of the line ending at the next `\n` (None: the start line).
+    let mut line_start: Option<usize> = None;
+    for i in crate::scan::Newlines::new(buf) {
+        if let Some(ls) = line_start
+            && matches!(buf[ls], b'c' | b'C' | b'l' | b'L')
+        {
+            content_length_line(buf, ls, &buf[ls..i], &mut cl, &mut seen);
+        }
+        let end = match buf.get(i + 1) {
+            Some(b'\n') => Some((i + 1, i + 2)),
+            Some(b'\r') => match buf.get(i + 2) {
+                Some(b'\n') => Some((i + 1, i + 3)),
+                Some(_) => None,
+                None => return (None, i, ContentLength::Absent),
+            },
+            Some(_) => None,
+            None => return (None, i, ContentLength::Absent),
+        };
+        if end.is_some() {
+            findings.append(&mut seen);
+            return (end, i, cl);
+        }
+        line_start = Some(i + 1);
+    }
+    (None, buf.len(), ContentLength::Absent)
+}
+
+/// Record the Content-Length of `line` (at `pos`, without its `\n`) when it
+/// is one, as [`content_length`] does.
+fn content_length_line(
+    buf: &[u8],
+    pos: usize,
+    line: &[u8],
+    found: &mut ContentLength,
+    findings: &mut Vec<Finding>,
+) {
+    let n = line.iter().take_while(|&&b| chars::is_token(b)).count();
+    let name = &line[..n];
+    if !(name.eq_ignore_ascii_case(b"content-length") || name.eq_ignore_ascii_case(b"l")) {
+        return;
+    }
+    let after = line[n..].trim_ascii_start();
+    if after.first() != Some(&b':') {
+        return;
+    }
+    let value = chomp(&after[1..]).trim_ascii();
+    let voff = crate::finding::offset_in(buf, value);
+    if !matches!(found, ContentLength::Absent) {
+        findings.push(Finding::error(
+            "content-length-duplicate",
+            pos,
+            "more than one Content-Length; the first is used for framing",
+        ));
+        return;
+    }
+    *found = match parse_u64(value) {
+        Some(v) => ContentLength::Value(v, voff),
+        None => ContentLength::Bad(voff),
+    };
 }
 
 /// What a header block says about Content-Length.
@@ -319,9 +415,15 @@ fn content_length(
 ) -> ContentLength {
     let mut found = ContentLength::Absent;
     let mut pos = from;
+    // Line ends found eight bytes at a time (see `scan`): this loop visits
+    // every header line of every SIP message.
+    let mut newlines = crate::scan::Newlines::from(&buf[..to], from);
     while pos < to {
-        let (le, next) = line_end(buf, pos);
-        let line = &buf[pos..le.min(to)];
+        let (le, next) = match newlines.next() {
+            Some(i) => (i, i + 1),
+            None => (to, to),
+        };
+        let line = &buf[pos..le];
         if let Some(&first) = line.first()
             && matches!(first, b'c' | b'C' | b'l' | b'L')
         {
@@ -381,7 +483,8 @@ fn sip_frame(end: usize, truncated: bool, findings: Vec<Finding>) -> Step {
 
 fn frame_sip<S: Searches>(buf: &[u8], at_eof: bool, opts: &FrameOptions, s: &mut S) -> Step {
     let mut findings = Vec::new();
-    let Some((_, body_start)) = s.header_end(buf) else {
+    let (head_end, content_length) = s.head(buf, &mut findings);
+    let Some((_, body_start)) = head_end else {
         if !at_eof && buf.len() <= opts.max_message {
             return Step::NeedMore;
         }
@@ -406,7 +509,7 @@ fn frame_sip<S: Searches>(buf: &[u8], at_eof: bool, opts: &FrameOptions, s: &mut
         ));
     }
     let available = buf.len() - body_start;
-    match content_length(buf, 0, body_start, &mut findings) {
+    match content_length {
         ContentLength::Value(cl, voff) => {
             let max_body = opts.max_message.saturating_sub(body_start) as u64;
             if cl > max_body {
@@ -567,7 +670,7 @@ pub fn find_end_line(
     tid: Option<&[u8]>,
 ) -> Option<(usize, usize)> {
     let hay = &buf[..limit];
-    let finder = memmem::Finder::new(b"\n-------");
+    let finder = end_line_finder();
     // A start line longer than the limit leaves nothing to search.
     let mut pos = from.min(limit);
     while let Some(i) = finder.find(&hay[pos..]) {
@@ -578,6 +681,13 @@ pub fn find_end_line(
         pos = at;
     }
     None
+}
+
+/// The searcher for `\n-------`, built once: building one costs more than
+/// searching a typical MSRP message.
+fn end_line_finder() -> &'static memmem::Finder<'static> {
+    static FINDER: std::sync::OnceLock<memmem::Finder<'static>> = std::sync::OnceLock::new();
+    FINDER.get_or_init(|| memmem::Finder::new(b"\n-------"))
 }
 
 /// Is the line at `at` (just after a `\n`, starting with `-------`) an
@@ -791,6 +901,39 @@ struct Cached<'s> {
 }
 
 impl Searches for Cached<'_> {
+    fn head(
+        &mut self,
+        buf: &[u8],
+        findings: &mut Vec<Finding>,
+    ) -> (Option<(usize, usize)>, ContentLength) {
+        let base = self.base;
+        let m = &*self.memo;
+        // An earlier search this one can continue from: take the two steps.
+        let resumable = m.valid
+            && m.from <= base
+            && match m.found {
+                Some((s, _)) => s > base,
+                None => true,
+            };
+        if resumable {
+            let end = self.header_end(buf);
+            let cl = match end {
+                Some((_, body_start)) => content_length(buf, 0, body_start, findings),
+                None => ContentLength::Absent,
+            };
+            return (end, cl);
+        }
+        // A fresh search: one pass, remembered as `header_end` would.
+        let (found, resume, cl) = head_scan(buf, findings);
+        *self.memo = HeaderMemo {
+            valid: true,
+            from: base,
+            resume: base + resume,
+            found: found.map(|(s, e)| (base + s, base + e)),
+        };
+        (found, cl)
+    }
+
     fn header_end(&mut self, buf: &[u8]) -> Option<(usize, usize)> {
         let base = self.base;
         let m = &mut *self.memo;
@@ -839,6 +982,11 @@ struct EndIndex {
     scanned: usize,
     /// First entry of `lines` that may still be asked for.
     live: usize,
+    /// Lines before this one are chained under their ids (or close none).
+    /// Chaining hashes the id, so it waits until a search needs the chains:
+    /// in ordinary traffic the next end-line is the message's own and no
+    /// id is ever hashed.
+    linked: usize,
     /// For the last line while its end is not seen: searched up to here.
     open_checked: usize,
     /// Hash of an id → (first entry not yet passed, last entry).
@@ -870,7 +1018,20 @@ impl EndIndex {
     ) -> Option<(usize, usize)> {
         self.extend(buf, base);
         let (from_abs, limit_abs) = (base + from, base + limit);
+        // The common case first: the next end-line is this message's own,
+        // found without hashing its id.
+        let first = self.lines.partition_point(|r| r.nl < from_abs);
+        if let Some(r) = self.lines.get(first)
+            && r.le != usize::MAX
+            && r.le < limit_abs
+        {
+            let at = r.nl + 1 - base;
+            if end_line_at(&buf[..limit], at, Some(tid)).is_some() {
+                return Some((r.le + 1 - base, at));
+            }
+        }
         // Complete end-lines of this id, in order, from the first not passed.
+        self.link_pending(buf, base);
         let h = self.hasher.hash_one(tid);
         if let Some(entry) = self.by_id.get_mut(&h) {
             let mut c = entry.0;
@@ -916,16 +1077,13 @@ impl EndIndex {
             let nl = self.lines[i].nl;
             let look = (nl + 1).max(self.open_checked).max(base) - base;
             match memchr(b'\n', &buf[look.min(buf.len())..]) {
-                Some(j) => {
-                    self.lines[i].le = base + look + j;
-                    self.link(buf, base, i);
-                }
+                Some(j) => self.lines[i].le = base + look + j,
                 None => self.open_checked = end,
             }
         }
         let from = self.scanned.max(base);
         if end >= from + 8 {
-            let finder = memmem::Finder::new(b"\n-------");
+            let finder = end_line_finder();
             let mut pos = from - base;
             while let Some(k) = finder.find(&buf[pos..]) {
                 let nl = pos + k;
@@ -938,9 +1096,6 @@ impl EndIndex {
                     le,
                     next: NONE,
                 });
-                if le != usize::MAX {
-                    self.link(buf, base, self.lines.len() - 1);
-                }
                 pos = nl + 1;
             }
             self.scanned = end - 7;
@@ -985,6 +1140,17 @@ impl EndIndex {
         }
     }
 
+    /// Chain every line whose end is known and that is not chained yet, in
+    /// order (lines before `base`, out of `buf`, are never asked for).
+    fn link_pending(&mut self, buf: &[u8], base: usize) {
+        let mut j = self.linked.max(self.live);
+        while j < self.lines.len() && self.lines[j].le != usize::MAX {
+            self.link(buf, base, j);
+            j += 1;
+        }
+        self.linked = j;
+    }
+
     /// Forget lines before `base` once they are the larger part.
     fn prune(&mut self, base: usize) {
         self.live = self.lines.partition_point(|r| r.nl < base);
@@ -1007,6 +1173,7 @@ impl EndIndex {
             e.1 -= keep;
         }
         self.lines.drain(..keep as usize);
+        self.linked = self.linked.saturating_sub(keep as usize);
         for r in &mut self.lines {
             if r.next != NONE {
                 r.next -= keep;
