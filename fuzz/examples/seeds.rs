@@ -58,7 +58,7 @@ fn capture_seeds(out: &Path, name: &str, i: usize, data: &[u8]) {
         .unwrap();
     std::fs::write(out.join(format!("{name}.udp.pcapng")), w.into_inner()).unwrap();
     // IPv4 fragments of one UDP datagram, raw IP, every other sample.
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         let udp = writer::udp(c.port(), s.port(), chunk);
         let frags = writer::ipv4_fragments([192, 0, 2, 1], [192, 0, 2, 2], 17, 7, &udp, 256);
         let mut w = PcapWriter::new(Vec::new(), writer::LINKTYPE_RAW).unwrap();

@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
             max_fragment_bytes: 256 * 1024,
             ..Limits::default()
         },
-        force_ports: if data.len() % 2 == 0 {
+        force_ports: if data.len().is_multiple_of(2) {
             vec![5060]
         } else {
             Vec::new()

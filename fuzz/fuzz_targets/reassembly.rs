@@ -23,10 +23,10 @@ fuzz_target!(|data: &[u8]| {
     for (i, item) in Framer::new(data, opts).enumerate() {
         let Item::Message(f) = item else { continue };
         let p = parse_frame(data, &f, &limits);
-        if let Message::Msrp(n) = &p.message {
-            if r.push(&path_session_key(&n.msg), &n.msg, i).is_ok() {
-                pushed += 1;
-            }
+        if let Message::Msrp(n) = &p.message
+            && r.push(&path_session_key(&n.msg), &n.msg, i).is_ok()
+        {
+            pushed += 1;
         }
     }
     let messages = r.len();
