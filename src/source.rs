@@ -58,6 +58,13 @@ fn indent_of(line: &[u8]) -> usize {
     }
 }
 
+/// An indented line is taken for a pasted start line only in the strict
+/// form: `  SIP/2.0/UDP host` continues a folded Via, it starts nothing.
+fn indented_start_line(line: &[u8]) -> bool {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    framing::strict_start_line(line.strip_suffix(b"\r").unwrap_or(line))
+}
+
 /// Remove the indentation of messages pasted from documents: when a start
 /// line is indented, that indentation is removed from it and from the lines
 /// that follow (up to that many leading blanks each). Lines indented more
@@ -78,7 +85,7 @@ pub fn prepare(input: &[u8], dedent: bool) -> Prepared<'_> {
     while pos < input.len() {
         let le = memchr::memchr(b'\n', &input[pos..]).map_or(input.len(), |i| pos + i);
         let ind = indent_of(&input[pos..le]);
-        if ind > 0 && ind < le - pos && framing::classify(input, pos + ind).is_some() {
+        if ind > 0 && ind < le - pos && indented_start_line(&input[pos + ind..le]) {
             any = true;
             break;
         }
@@ -98,7 +105,12 @@ pub fn prepare(input: &[u8], dedent: bool) -> Prepared<'_> {
         let ind = indent_of(line);
         let content = &line[ind..];
         let blank = content.iter().all(|b| b.is_ascii_whitespace());
-        if !blank && framing::classify(input, pos + ind).is_some() {
+        let start_line = if ind == 0 {
+            framing::classify(input, pos).is_some()
+        } else {
+            indented_start_line(content)
+        };
+        if !blank && start_line {
             if ind > 0 {
                 findings.push(Finding::warning(
                     "indented-message",
@@ -149,6 +161,14 @@ mod tests {
         let input = "\u{a0}\u{a0} MESSAGE sip:a@b SIP/2.0\n\u{a0}\u{a0} l: 0\n\n".as_bytes();
         let p = prepare(input, true);
         assert_eq!(&*p.bytes, b"MESSAGE sip:a@b SIP/2.0\nl: 0\n\n");
+    }
+
+    #[test]
+    fn folded_via_continuation_is_not_a_pasted_start_line() {
+        let input = b"INVITE sip:a@b SIP/2.0\r\nVia: SIP/2.0/TCP a;branch=z9hG4bK1,\r\n  SIP/2.0/UDP b;branch=z9hG4bK2\r\nSubject: x\r\n   and more\r\nl: 0\r\n\r\n";
+        let p = prepare(input, true);
+        assert!(matches!(p.bytes, Cow::Borrowed(_)));
+        assert!(p.findings.is_empty());
     }
 
     #[test]
