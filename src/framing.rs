@@ -156,6 +156,32 @@ fn looks_like_header(line: &[u8]) -> bool {
     n > 0 && line[n..].trim_ascii_start().first() == Some(&b':')
 }
 
+fn is_version(v: &[u8]) -> bool {
+    v.len() >= 7
+        && v[..4].eq_ignore_ascii_case(b"SIP/")
+        && v[4..].iter().all(|b| b.is_ascii_digit() || *b == b'.')
+        && v[4..].contains(&b'.')
+}
+
+/// Is this line (without its line end) a start line in its strict form:
+/// `Method SP URI SP SIP/x.y`, `SIP/x.y SP 3DIGIT ...` or `MSRP tid ...`?
+/// Where a line could as well be something else (a header continuation
+/// such as `SIP/2.0/UDP host`, a body line), only this form is taken.
+pub fn strict_start_line(line: &[u8]) -> bool {
+    if msrp_transaction_id(line).is_some() {
+        return true;
+    }
+    let mut parts = line.split(|&b| b == b' ').filter(|p| !p.is_empty());
+    let (Some(a), Some(b)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    if is_version(a) {
+        return b.len() == 3 && b.iter().all(u8::is_ascii_digit);
+    }
+    let last = line.rsplit(|&b| b == b' ').next().unwrap_or(b"");
+    chars::is_token_str(a) && b.contains(&b':') && is_version(last)
+}
+
 /// Classify the line at `buf[from..]` as a start line.
 pub fn classify(buf: &[u8], from: usize) -> Option<Protocol> {
     let (le, next) = line_end(buf, from);

@@ -58,26 +58,17 @@ fn indent_of(line: &[u8]) -> usize {
     }
 }
 
-/// An indented start line for dedenting: an MSRP start line, or a SIP one
-/// with its SIP-Version, followed by a header line indented at least as
-/// much. (The framer also takes a request line without version when a
-/// header follows; inside a body or a chunk's data, lines such as
+/// An indented start line for dedenting: a start line in its strict form
+/// (`  SIP/2.0/UDP host` continues a folded Via, it starts nothing; see
+/// `framing::strict_start_line`), followed by a header line indented at
+/// least as much. Inside a body or a chunk's data, lines such as
 /// ` 1970 00:00:00 GMT` or ` SIP/2.0` must not be taken for an indented
-/// message.)
+/// message.
 fn indented_start_line(input: &[u8], at: usize, ind: usize) -> bool {
     let rest = &input[at..];
     let le = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
-    let line = rest[..le].trim_ascii_end();
-    let is_version =
-        |t: &[u8]| t.len() >= 5 && t[..4].eq_ignore_ascii_case(b"SIP/") && t[4].is_ascii_digit();
-    let start = match framing::classify(input, at) {
-        Some(framing::Protocol::Msrp) => true,
-        Some(framing::Protocol::Sip) => {
-            is_version(line) || line.rsplit(|&b| b == b' ').next().is_some_and(is_version)
-        }
-        None => false,
-    };
-    if !start {
+    let line = rest[..le].strip_suffix(b"\r").unwrap_or(&rest[..le]);
+    if !framing::strict_start_line(line) {
         return false;
     }
     let next = &rest[(le + 1).min(rest.len())..];
@@ -199,6 +190,14 @@ mod tests {
         let input = "\u{a0}\u{a0} MESSAGE sip:a@b SIP/2.0\n\u{a0}\u{a0} l: 0\n\n".as_bytes();
         let p = prepare(input, true);
         assert_eq!(&*p.bytes, b"MESSAGE sip:a@b SIP/2.0\nl: 0\n\n");
+    }
+
+    #[test]
+    fn folded_via_continuation_is_not_a_pasted_start_line() {
+        let input = b"INVITE sip:a@b SIP/2.0\r\nVia: SIP/2.0/TCP a;branch=z9hG4bK1,\r\n  SIP/2.0/UDP b;branch=z9hG4bK2\r\nSubject: x\r\n   and more\r\nl: 0\r\n\r\n";
+        let p = prepare(input, true);
+        assert!(matches!(p.bytes, Cow::Borrowed(_)));
+        assert!(p.findings.is_empty());
     }
 
     #[test]

@@ -183,3 +183,28 @@ fn msrp_start_line_longer_than_max_message_does_not_panic() {
     assert_eq!(values[0]["source"]["length"], 128);
     assert_eq!(count(&values[..1], "message-too-large"), 1);
 }
+
+// Review (span test): a folded header whose continuation line starts with
+// `SIP/2.0/` (a multi-line Via, common on the wire) was taken for a start
+// line pasted with indentation: the leniency for pasted documents then
+// stripped the indentation of every continuation line, breaking the header
+// apart into lines without colons.
+#[test]
+fn folded_via_is_not_taken_for_a_pasted_message() {
+    let text = b"INVITE sip:b@example.com SIP/2.0\r\nVia: SIP/2.0/TCP a.example.com;branch=z9hG4bK1,\r\n  SIP/2.0/UDP b.example.com;branch=z9hG4bK2\r\nSubject: first\r\n   second\r\nCall-ID: fold@example.com\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
+    let (code, values) = parse_jsonl(text, &[]);
+    assert_eq!(code, 0, "{values:?}");
+    let m = &values[0];
+    assert_eq!(m["findings"], serde_json::json!([]));
+    let via = &m["headers"][0];
+    assert_eq!(via["name"], "Via");
+    assert!(
+        via["value"]
+            .as_str()
+            .unwrap()
+            .ends_with("b.example.com;branch=z9hG4bK2"),
+        "{via}"
+    );
+    assert_eq!(m["headers"][1]["value"], "first second");
+    assert_eq!(m["source"]["length"], text.len());
+}

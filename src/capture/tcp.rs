@@ -801,33 +801,11 @@ fn plausible(rest: &[u8], at_eof: bool) -> Plausible {
         None => return Plausible::Skip(window.len()),
     };
     let line = line.strip_suffix(b"\r").unwrap_or(line);
-    if strict_start_line(line) {
+    if framing::strict_start_line(line) {
         Plausible::Yes
     } else {
         next_line(rest)
     }
-}
-
-fn is_version(v: &[u8]) -> bool {
-    v.len() >= 7
-        && v[..4].eq_ignore_ascii_case(b"SIP/")
-        && v[4..].iter().all(|b| b.is_ascii_digit() || *b == b'.')
-        && v[4..].contains(&b'.')
-}
-
-fn strict_start_line(line: &[u8]) -> bool {
-    if framing::msrp_transaction_id(line).is_some() {
-        return true;
-    }
-    let mut parts = line.split(|&b| b == b' ').filter(|p| !p.is_empty());
-    let (Some(a), Some(b)) = (parts.next(), parts.next()) else {
-        return false;
-    };
-    if is_version(a) {
-        return b.len() == 3 && b.iter().all(u8::is_ascii_digit);
-    }
-    let last = line.rsplit(|&b| b == b' ').next().unwrap_or(b"");
-    crate::chars::is_token_str(a) && b.contains(&b':') && is_version(last)
 }
 
 pub(crate) struct Cfg {
