@@ -272,10 +272,13 @@ fn next_with<S: Searches>(buf: &[u8], at_eof: bool, opts: &FrameOptions, s: &mut
         return Step::End;
     }
     // Keep-alives: CRLF (RFC 5626) and stray blank lines.
-    let ws = buf
-        .iter()
-        .take_while(|&&b| matches!(b, b'\r' | b'\n' | b' ' | b'\t'))
-        .count();
+    let ws = if matches!(buf[0], b'\r' | b'\n' | b' ' | b'\t') {
+        buf.iter()
+            .take_while(|&&b| matches!(b, b'\r' | b'\n' | b' ' | b'\t'))
+            .count()
+    } else {
+        0
+    };
     if ws > 0 {
         // Only whole lines: do not eat the indentation of a start line.
         let upto = buf[..ws].iter().rposition(|&b| b == b'\n').map(|i| i + 1);
@@ -292,7 +295,7 @@ fn next_with<S: Searches>(buf: &[u8], at_eof: bool, opts: &FrameOptions, s: &mut
         }
     }
     // A start line must be complete to be classified.
-    if memchr(b'\n', buf).is_none() && !at_eof {
+    if !at_eof && memchr(b'\n', buf).is_none() {
         return if buf.len() > opts.max_message {
             Step::Junk { len: buf.len() }
         } else {
@@ -311,7 +314,7 @@ fn junk(buf: &[u8], at_eof: bool) -> Step {
     let mut pos = line_end(buf, 0).1;
     while pos < buf.len() {
         // Need the whole line (and the next, for the version-less check).
-        if memchr(b'\n', &buf[pos..]).is_none() && !at_eof {
+        if !at_eof && memchr(b'\n', &buf[pos..]).is_none() {
             break;
         }
         let trimmed = buf[pos..]
