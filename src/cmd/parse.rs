@@ -566,18 +566,22 @@ fn lossy(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-fn source_json(j: &mut Json, o: &Origin<'_>, length: usize) {
-    j.begin_object()
-        .key("file")
+/// `file`, `offset`, `line`, `column` of a position, inside an open object.
+fn position_fields(j: &mut Json, o: &Origin<'_>) {
+    j.key("file")
         .str(o.file)
         .key("offset")
         .num(o.offset as u64)
         .key("line")
         .num(o.line as u64)
         .key("column")
-        .num(o.column as u64)
-        .key("length")
-        .num(length as u64);
+        .num(o.column as u64);
+}
+
+fn source_json(j: &mut Json, o: &Origin<'_>, length: usize) {
+    j.begin_object();
+    position_fields(j, o);
+    j.key("length").num(length as u64);
     if let Some(c) = o.capture {
         j.key("capture");
         capture_json(j, c);
@@ -974,18 +978,9 @@ fn finding_json(j: &mut Json, f: &Finding, o: &Origin<'_>) {
         .key("severity")
         .str(f.severity.as_str())
         .key("message")
-        .str(&f.message)
-        .key("file")
-        .str(o.file)
-        .key("offset")
-        .num(o.offset as u64)
-        .key("line")
-        .num(o.line as u64)
-        .key("column")
-        .num(o.column as u64)
-        .key("path")
-        .str(&f.path)
-        .end_object();
+        .str(&f.message);
+    position_fields(j, o);
+    j.key("path").str(&f.path).end_object();
 }
 
 /// A borrowed view to render (top-level message or nested).
