@@ -275,38 +275,57 @@ pub fn find_param<'a>(params: &'a [u8], name: &str) -> Option<&'a [u8]> {
     })
 }
 
-/// Iterate `;name[=value]` items of a parameter string.
-pub fn split_params(params: &[u8]) -> impl Iterator<Item = (&[u8], Option<&[u8]>)> {
-    let mut items = Vec::new();
-    let mut start = 0;
-    let mut in_quote = false;
-    let mut i = 0;
-    while i <= params.len() {
-        let end = i == params.len();
-        let b = if end { b';' } else { params[i] };
-        if in_quote {
-            if b == b'\\' {
-                i += 1;
+/// Iterate `;name[=value]` items of a parameter string (lazily: looking
+/// one parameter up allocates nothing).
+pub fn split_params(params: &[u8]) -> Params<'_> {
+    Params {
+        params,
+        start: 0,
+        i: 0,
+        in_quote: false,
+    }
+}
+
+/// The items of a parameter string: see [`split_params`].
+#[derive(Debug, Clone)]
+pub struct Params<'a> {
+    params: &'a [u8],
+    start: usize,
+    i: usize,
+    in_quote: bool,
+}
+
+impl<'a> Iterator for Params<'a> {
+    type Item = (&'a [u8], Option<&'a [u8]>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let p = self.params;
+        while self.i <= p.len() {
+            let i = self.i;
+            self.i += 1;
+            let end = i == p.len();
+            let b = if end { b';' } else { p[i] };
+            if self.in_quote {
+                if b == b'\\' {
+                    self.i += 1;
+                } else if b == b'"' {
+                    self.in_quote = false;
+                }
             } else if b == b'"' {
-                in_quote = false;
-            }
-        } else if b == b'"' {
-            in_quote = true;
-        } else if b == b';' || end {
-            let item = params[start..i.min(params.len())].trim_ascii();
-            if !item.is_empty() {
-                match memchr(b'=', item) {
-                    Some(eq) => {
-                        items.push((item[..eq].trim_ascii(), Some(item[eq + 1..].trim_ascii())))
-                    }
-                    None => items.push((item, None)),
+                self.in_quote = true;
+            } else if b == b';' || end {
+                let item = p[self.start..i.min(p.len())].trim_ascii();
+                self.start = i + 1;
+                if !item.is_empty() {
+                    return Some(match memchr(b'=', item) {
+                        Some(eq) => (item[..eq].trim_ascii(), Some(item[eq + 1..].trim_ascii())),
+                        None => (item, None),
+                    });
                 }
             }
-            start = i + 1;
         }
-        i += 1;
+        None
     }
-    items.into_iter()
 }
 
 /// Parse a name-addr or addr-spec value. Lenient: the lint checks the grammar.

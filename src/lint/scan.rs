@@ -86,39 +86,10 @@ pub(crate) fn wants_anonymity(msg: &SipMessage<'_>) -> bool {
 }
 
 /// The value of the first `;name[=value]` parameter called `name` (ASCII
-/// case-insensitive, quotes respected; empty when it has no value): what
-/// [`crate::sip::find_param`] returns, without collecting the items.
+/// case-insensitive, quotes respected; empty when it has no value). The
+/// core's parameter iterator is lazy, so this allocates nothing.
 pub(crate) fn param_value<'a>(params: &'a [u8], name: &str) -> Option<&'a [u8]> {
-    let mut start = 0;
-    let mut in_quote = false;
-    let mut i = 0;
-    while i <= params.len() {
-        let end = i == params.len();
-        let b = if end { b';' } else { params[i] };
-        if in_quote {
-            if b == b'\\' {
-                i += 1;
-            } else if b == b'"' {
-                in_quote = false;
-            }
-        } else if b == b'"' {
-            in_quote = true;
-        } else if b == b';' || end {
-            let item = params[start..i.min(params.len())].trim_ascii();
-            if !item.is_empty() {
-                let (n, v) = match memchr::memchr(b'=', item) {
-                    Some(eq) => (item[..eq].trim_ascii(), item[eq + 1..].trim_ascii()),
-                    None => (item, &item[item.len()..]),
-                };
-                if n.eq_ignore_ascii_case(name.as_bytes()) {
-                    return Some(v);
-                }
-            }
-            start = i + 1;
-        }
-        i += 1;
-    }
-    None
+    crate::sip::find_param(params, name)
 }
 
 #[cfg(test)]
