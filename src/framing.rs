@@ -1045,10 +1045,10 @@ impl EndIndex {
         limit: usize,
         tid: &[u8],
     ) -> Option<(usize, usize)> {
-        self.extend(buf, base);
         let (from_abs, limit_abs) = (base + from, base + limit);
         // The common case first: the next end-line is this message's own,
-        // found without hashing its id.
+        // found without hashing its id and without indexing further.
+        self.extend(buf, base, Some(from_abs));
         let first = self.lines.partition_point(|r| r.nl < from_abs);
         if let Some(r) = self.lines.get(first)
             && r.le != usize::MAX
@@ -1060,6 +1060,7 @@ impl EndIndex {
             }
         }
         // Complete end-lines of this id, in order, from the first not passed.
+        self.extend(buf, base, None);
         self.link_pending(buf, base);
         let h = self.hasher.hash_one(tid);
         if let Some(entry) = self.by_id.get_mut(&h) {
@@ -1095,7 +1096,9 @@ impl EndIndex {
     }
 
     /// Index the lines in the bytes not seen yet, and end the line left open.
-    fn extend(&mut self, buf: &[u8], base: usize) {
+    /// With `need`, stop at the first complete line at or after that stream
+    /// offset: the next search goes on from there.
+    fn extend(&mut self, buf: &[u8], base: usize, need: Option<usize>) {
         let end = base + buf.len();
         self.prune(base);
         // The last line may have been cut short by the end of the bytes.
@@ -1126,6 +1129,10 @@ impl EndIndex {
                     next: NONE,
                 });
                 pos = nl + 1;
+                if need.is_some_and(|n| base + nl >= n) && le != usize::MAX {
+                    self.scanned = base + pos;
+                    return;
+                }
             }
             self.scanned = end - 7;
         }
