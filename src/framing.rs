@@ -185,6 +185,11 @@ pub fn strict_start_line(line: &[u8]) -> bool {
 /// Classify the line at `buf[from..]` as a start line.
 pub fn classify(buf: &[u8], from: usize) -> Option<Protocol> {
     let (le, next) = line_end(buf, from);
+    classify_line(buf, from, le, next)
+}
+
+/// [`classify`] with the line's end (`le`, and `next` after it) known.
+fn classify_line(buf: &[u8], from: usize, le: usize, next: usize) -> Option<Protocol> {
     let line = chomp(&buf[from..le]);
     if msrp_transaction_id(line).is_some() {
         return Some(Protocol::Msrp);
@@ -217,10 +222,12 @@ trait Searches {
     fn header_end(&mut self, buf: &[u8]) -> Option<(usize, usize)>;
     /// The header block's end and its Content-Length (Absent when the block
     /// has not ended). By default the two searches in turn; a fresh search
-    /// does both in one pass over the lines ([`head_scan`]).
+    /// does both in one pass over the lines ([`head_scan`]) from the start
+    /// line's `\n` at `start_le`.
     fn head(
         &mut self,
         buf: &[u8],
+        _start_le: usize,
         findings: &mut Vec<Finding>,
     ) -> (Option<(usize, usize)>, ContentLength) {
         let end = self.header_end(buf);
@@ -250,9 +257,10 @@ impl Searches for Plain {
     fn head(
         &mut self,
         buf: &[u8],
+        start_le: usize,
         findings: &mut Vec<Finding>,
     ) -> (Option<(usize, usize)>, ContentLength) {
-        let (end, _, cl) = head_scan(buf, findings);
+        let (end, _, cl) = head_scan(buf, start_le, findings);
         (end, cl)
     }
 
@@ -302,9 +310,11 @@ fn next_with<S: Searches>(buf: &[u8], at_eof: bool, opts: &FrameOptions, s: &mut
             Step::NeedMore
         };
     }
-    match classify(buf, 0) {
-        Some(Protocol::Sip) => frame_sip(buf, at_eof, opts, s),
-        Some(Protocol::Msrp) => frame_msrp(buf, at_eof, opts, s),
+    // The start line's end, found once for classifying and framing.
+    let (le, after) = line_end(buf, 0);
+    match classify_line(buf, 0, le, after) {
+        Some(Protocol::Sip) => frame_sip(buf, le, at_eof, opts, s),
+        Some(Protocol::Msrp) => frame_msrp(buf, le, at_eof, opts, s),
         None => junk(buf, at_eof),
     }
 }
@@ -361,6 +371,7 @@ fn blank_line_from(buf: &[u8], from: usize) -> (Option<(usize, usize)>, usize) {
 /// every header line of every message once instead of twice.
 fn head_scan(
     buf: &[u8],
+    start_le: usize,
     findings: &mut Vec<Finding>,
 ) -> (Option<(usize, usize)>, usize, ContentLength) {
     let mut cl = ContentLength::Absent;
@@ -368,7 +379,8 @@ fn head_scan(
     let mut seen = Vec::new();
     // Start of the line ending at the next `\n` (None: the start line).
     let mut line_start: Option<usize> = None;
-    for i in crate::scan::Newlines::new(buf) {
+    // From the start line's own `\n`: the line after it may be the empty one.
+    for i in crate::scan::Newlines::from(buf, start_le) {
         if let Some(ls) = line_start
             && matches!(buf[ls], b'c' | b'C' | b'l' | b'L')
         {
@@ -510,9 +522,16 @@ fn sip_frame(end: usize, truncated: bool, findings: Vec<Finding>) -> Step {
     })
 }
 
-fn frame_sip<S: Searches>(buf: &[u8], at_eof: bool, opts: &FrameOptions, s: &mut S) -> Step {
+/// Frame the SIP message whose start line ends (at its `\n`) at `le`.
+fn frame_sip<S: Searches>(
+    buf: &[u8],
+    le: usize,
+    at_eof: bool,
+    opts: &FrameOptions,
+    s: &mut S,
+) -> Step {
     let mut findings = Vec::new();
-    let (head_end, content_length) = s.head(buf, &mut findings);
+    let (head_end, content_length) = s.head(buf, le, &mut findings);
     let Some((_, body_start)) = head_end else {
         if !at_eof && buf.len() <= opts.max_message {
             return Step::NeedMore;
@@ -626,8 +645,14 @@ fn next_start_line(buf: &[u8], from: usize, limit: usize) -> Option<usize> {
     None
 }
 
-fn frame_msrp<S: Searches>(buf: &[u8], at_eof: bool, opts: &FrameOptions, s: &mut S) -> Step {
-    let (le, _) = line_end(buf, 0);
+/// Frame the MSRP message whose start line ends (at its `\n`) at `le`.
+fn frame_msrp<S: Searches>(
+    buf: &[u8],
+    le: usize,
+    at_eof: bool,
+    opts: &FrameOptions,
+    s: &mut S,
+) -> Step {
     let line = chomp(&buf[..le]);
     let tid = msrp_transaction_id(line).expect("classified as MSRP");
     let limit = buf.len().min(opts.max_message);
@@ -933,6 +958,7 @@ impl Searches for Cached<'_> {
     fn head(
         &mut self,
         buf: &[u8],
+        start_le: usize,
         findings: &mut Vec<Finding>,
     ) -> (Option<(usize, usize)>, ContentLength) {
         let base = self.base;
@@ -953,7 +979,7 @@ impl Searches for Cached<'_> {
             return (end, cl);
         }
         // A fresh search: one pass, remembered as `header_end` would.
-        let (found, resume, cl) = head_scan(buf, findings);
+        let (found, resume, cl) = head_scan(buf, start_le, findings);
         *self.memo = HeaderMemo {
             valid: true,
             from: base,
