@@ -778,6 +778,7 @@ pub fn load_text(collector: &mut Collector, input: usize, bytes: &[u8]) {
     let opts = FrameOptions {
         max_message: collector.limits.max_message,
         datagram: false,
+        text: false,
     };
     let limits = collector.limits.clone();
     for item in Framer::new(buf, opts) {

@@ -71,6 +71,15 @@ pub struct FrameOptions {
     /// The buffer is one datagram (UDP): a SIP message without Content-Length
     /// takes the rest of it.
     pub datagram: bool,
+    /// The bytes are a text input read piece by piece ([`Scanner`] with
+    /// `at_eof` false until its end): where the whole text would be framed
+    /// by what follows (a body without a usable Content-Length, or with one
+    /// larger than what follows, runs to the next start line; junk runs to
+    /// the next start line), wait for it instead of deciding at the end of
+    /// the bytes so far. The result is then the same however the input is
+    /// cut into reads. Without it, a stream (TCP) is framed as soon as it
+    /// can be: such a body is taken as empty.
+    pub text: bool,
 }
 
 impl Default for FrameOptions {
@@ -78,6 +87,7 @@ impl Default for FrameOptions {
         FrameOptions {
             max_message: crate::limits::Limits::default().max_message,
             datagram: false,
+            text: false,
         }
     }
 }
@@ -315,16 +325,25 @@ fn next_with<S: Searches>(buf: &[u8], at_eof: bool, opts: &FrameOptions, s: &mut
     match classify_line(buf, 0, le, after) {
         Some(Protocol::Sip) => frame_sip(buf, le, at_eof, opts, s),
         Some(Protocol::Msrp) => frame_msrp(buf, le, at_eof, opts, s),
-        None => junk(buf, at_eof),
+        None => junk(buf, at_eof, opts),
     }
 }
 
 /// Skip to the next line that is a start line.
-fn junk(buf: &[u8], at_eof: bool) -> Step {
+fn junk(buf: &[u8], at_eof: bool, opts: &FrameOptions) -> Step {
     let mut pos = line_end(buf, 0).1;
     while pos < buf.len() {
         // Need the whole line (and the next, for the version-less check).
-        if !at_eof && memchr(b'\n', &buf[pos..]).is_none() {
+        let unsettled = match memchr(b'\n', &buf[pos..]) {
+            None => true,
+            Some(nl) => opts.text && memchr(b'\n', &buf[pos + nl + 1..]).is_none(),
+        };
+        if !at_eof && unsettled {
+            if opts.text && buf.len() <= opts.max_message {
+                // Text: the junk runs to the next start line, wherever the
+                // read stopped.
+                return Step::NeedMore;
+            }
             break;
         }
         let trimmed = buf[pos..]
@@ -335,6 +354,9 @@ fn junk(buf: &[u8], at_eof: bool) -> Step {
             return Step::Junk { len: pos };
         }
         pos = line_end(buf, pos).1;
+    }
+    if !at_eof && opts.text && buf.len() <= opts.max_message {
+        return Step::NeedMore;
     }
     Step::Junk { len: pos.max(1) }
 }
@@ -579,8 +601,10 @@ fn frame_sip<S: Searches>(
             }
             // Declared more than there is: cut at the next start line in
             // the body, or at the end, and report it.
-            let limit = buf.len().min(body_start.saturating_add(max_body as usize));
-            let end = next_start_line(buf, body_start, limit).unwrap_or(limit);
+            let cap = body_start.saturating_add(max_body as usize);
+            let Some(end) = body_end(buf, body_start, cap, at_eof, opts) else {
+                return Step::NeedMore;
+            };
             findings.push(Finding::error(
                 "content-length-exceeds-body",
                 voff,
@@ -597,12 +621,13 @@ fn frame_sip<S: Searches>(
                 voff,
                 "Content-Length is not a non-negative decimal number",
             ));
-            if !at_eof {
+            if !at_eof && !opts.text {
                 // A stream cannot be framed past this message: take no body.
                 return sip_frame(body_start, false, findings);
             }
-            let limit = buf.len().min(opts.max_message);
-            let end = next_start_line(buf, body_start, limit).unwrap_or(limit);
+            let Some(end) = body_end(buf, body_start, opts.max_message, at_eof, opts) else {
+                return Step::NeedMore;
+            };
             sip_frame(end, false, findings)
         }
         ContentLength::Absent => {
@@ -610,7 +635,7 @@ fn frame_sip<S: Searches>(
                 let end = buf.len().min(opts.max_message);
                 return sip_frame(end, false, findings);
             }
-            if !at_eof {
+            if !at_eof && !opts.text {
                 findings.push(Finding::warning(
                     "content-length-missing",
                     0,
@@ -619,8 +644,9 @@ fn frame_sip<S: Searches>(
                 return sip_frame(body_start, false, findings);
             }
             // Text input: the body runs to the next start line.
-            let limit = buf.len().min(opts.max_message);
-            let end = next_start_line(buf, body_start, limit).unwrap_or(limit);
+            let Some(end) = body_end(buf, body_start, opts.max_message, at_eof, opts) else {
+                return Step::NeedMore;
+            };
             if end > body_start {
                 findings.push(Finding::warning(
                     "content-length-missing",
@@ -631,6 +657,47 @@ fn frame_sip<S: Searches>(
             sip_frame(end, false, findings)
         }
     }
+}
+
+/// Where a body with no usable length ends: at the first start line from
+/// `from`, else at `cap` or the end of the input, whichever is first. None
+/// when a text stream must wait for more bytes to know ([`FrameOptions::text`]).
+fn body_end(
+    buf: &[u8],
+    from: usize,
+    cap: usize,
+    at_eof: bool,
+    opts: &FrameOptions,
+) -> Option<usize> {
+    let limit = buf.len().min(cap);
+    if at_eof || !opts.text {
+        return Some(next_start_line(buf, from, limit).unwrap_or(limit));
+    }
+    match settled_start_line(buf, from, limit) {
+        (Some(end), _) => Some(end),
+        (None, _) if buf.len() > cap => Some(cap),
+        (None, _) => None,
+    }
+}
+
+/// [`next_start_line`] among the lines whose decision more bytes cannot
+/// change (the line and the one after it complete): (Some(its offset), _)
+/// or (None, the offset of the first line not settled).
+fn settled_start_line(buf: &[u8], from: usize, limit: usize) -> (Option<usize>, usize) {
+    let mut pos = from;
+    while pos < limit {
+        let Some(nl) = memchr(b'\n', &buf[pos..]) else {
+            return (None, pos);
+        };
+        if memchr(b'\n', &buf[pos + nl + 1..]).is_none() {
+            return (None, pos);
+        }
+        if classify(buf, pos).is_some() {
+            return (Some(pos), pos);
+        }
+        pos += nl + 1;
+    }
+    (None, pos)
 }
 
 /// The first line start in `from..limit` that is a start line (not indented).
@@ -658,6 +725,11 @@ fn frame_msrp<S: Searches>(
     let limit = buf.len().min(opts.max_message);
     let mut findings = Vec::new();
     if let Some((end, _)) = s.own_end_line(buf, le, limit, tid) {
+        if !at_eof && end == buf.len() && buf[end - 1] != b'\n' {
+            // The end-line's line end may still come: wait for it, as the
+            // whole input would include it.
+            return Step::NeedMore;
+        }
         return Step::Message(Frame {
             protocol: Protocol::Msrp,
             start: 0,
@@ -831,6 +903,9 @@ enum WaitKind {
     HeaderEnd { resume: usize },
     /// A SIP body shorter than its Content-Length: this many bytes in all.
     Length(usize),
+    /// Text stream: junk, or a body with no usable length, that runs to the
+    /// next start line; every line before `resume` is settled and is none.
+    StartLine { resume: usize },
     /// An MSRP message without its end-line: an end-line of the id at
     /// `tid` in the buffer, starting at or after `from` (less the overlap).
     EndLine { tid: (usize, usize), from: usize },
@@ -866,14 +941,14 @@ impl Scanner {
         };
         let step = next_with(buf, at_eof, &opts, &mut cached);
         if step == Step::NeedMore {
-            self.wait = why_waiting(buf, &mut cached).map(|kind| Wait { base, kind });
+            self.wait = why_waiting(buf, &opts, &mut cached).map(|kind| Wait { base, kind });
         }
         step
     }
 }
 
 /// Why [`next_with`] said NeedMore (it did, for `buf`, not at the end).
-fn why_waiting(buf: &[u8], s: &mut Cached<'_>) -> Option<WaitKind> {
+fn why_waiting(buf: &[u8], opts: &FrameOptions, s: &mut Cached<'_>) -> Option<WaitKind> {
     if buf
         .iter()
         .all(|&b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
@@ -883,15 +958,25 @@ fn why_waiting(buf: &[u8], s: &mut Cached<'_>) -> Option<WaitKind> {
     if memchr(b'\n', buf).is_none() {
         return Some(WaitKind::LineEnd { checked: buf.len() });
     }
-    match classify(buf, 0)? {
+    let Some(protocol) = classify(buf, 0) else {
+        // Junk of a text stream, waiting for the next start line.
+        return opts.text.then(|| WaitKind::StartLine {
+            resume: line_end(buf, 0).1,
+        });
+    };
+    match protocol {
         Protocol::Sip => match s.header_end(buf) {
             None => Some(WaitKind::HeaderEnd {
                 resume: s.memo.resume.saturating_sub(s.base),
             }),
             Some((_, body_start)) => match content_length(buf, 0, body_start, &mut Vec::new()) {
-                ContentLength::Value(cl, _) => {
+                ContentLength::Value(cl, _)
+                    if !opts.text || cl <= opts.max_message.saturating_sub(body_start) as u64 =>
+                {
                     Some(WaitKind::Length(body_start.saturating_add(cl as usize)))
                 }
+                // A text stream's body that runs to the next start line.
+                _ if opts.text => Some(WaitKind::StartLine { resume: body_start }),
                 _ => None,
             },
         },
@@ -923,6 +1008,10 @@ fn still_waiting(buf: &[u8], kind: WaitKind) -> Option<WaitKind> {
             (None, resume) => Some(WaitKind::HeaderEnd { resume }),
         },
         WaitKind::Length(n) => (buf.len() < n).then_some(kind),
+        WaitKind::StartLine { resume } => match settled_start_line(buf, resume, buf.len()) {
+            (Some(_), _) => None,
+            (None, resume) => Some(WaitKind::StartLine { resume }),
+        },
         WaitKind::EndLine { tid, from } => {
             let t = &buf[tid.0..tid.1];
             // Only an end-line of this id can end the message: look at the
@@ -1485,6 +1574,7 @@ mod tests {
         let opts = FrameOptions {
             max_message: 64,
             datagram: false,
+            text: false,
         };
         let Step::Message(f) = next(&input, true, &opts) else {
             panic!()

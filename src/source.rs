@@ -79,10 +79,93 @@ fn indented_start_line(input: &[u8], at: usize, ind: usize) -> bool {
     next_ind >= ind && n > 0 && h[n..].trim_ascii_start().first() == Some(&b':')
 }
 
+/// The dedent leniency, one line at a time: the same decisions for a whole
+/// buffer ([`prepare`]) and for a stream read piece by piece ([`TextStream`]).
+#[derive(Debug, Default, Clone)]
+struct Dedent {
+    /// Indentation of the message being dedented (0: none).
+    current: usize,
+}
+
+/// What [`Dedent::line`] decided for one line.
+struct LineCut {
+    /// Length of the line with its `\n`.
+    len: usize,
+    /// Leading bytes to remove.
+    strip: usize,
+    /// The line is an indented start line (an `indented-message` finding).
+    indented_start: bool,
+}
+
+impl Dedent {
+    /// Decide the line at the start of `rest`. `eof`: nothing will follow
+    /// `rest`. None when the line, or the line after it that the decision
+    /// needs, is not complete yet.
+    fn line(&mut self, rest: &[u8], eof: bool) -> Option<LineCut> {
+        let len = match memchr::memchr(b'\n', rest) {
+            Some(i) => i + 1,
+            None if eof => rest.len(),
+            None => return None,
+        };
+        let line = &rest[..len];
+        let ind = indent_of(line);
+        if ind == 0 && self.current == 0 {
+            // Nothing to strip, and a start line here changes nothing.
+            return Some(LineCut {
+                len,
+                strip: 0,
+                indented_start: false,
+            });
+        }
+        let content = &line[ind..];
+        if content.iter().all(u8::is_ascii_whitespace) {
+            // Whitespace-only lines of a dedented message become empty lines.
+            let strip = if self.current > 0 { ind } else { 0 };
+            return Some(LineCut {
+                len,
+                strip,
+                indented_start: false,
+            });
+        }
+        // Deciding whether this starts a message may need the next line.
+        let needs_next = ind == 0 || framing::strict_start_line(chomp(content));
+        if needs_next && !eof && memchr::memchr(b'\n', &rest[len..]).is_none() {
+            return None;
+        }
+        let start = if ind == 0 {
+            framing::classify(rest, 0).is_some()
+        } else {
+            needs_next && indented_start_line(rest, ind, ind)
+        };
+        if start {
+            self.current = ind;
+        }
+        Some(LineCut {
+            len,
+            strip: ind.min(self.current),
+            indented_start: start && ind > 0,
+        })
+    }
+}
+
+fn chomp(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+fn indented_finding(offset: usize, ind: usize) -> Finding {
+    Finding::warning(
+        "indented-message",
+        offset,
+        format!("message indented by {ind} blanks (pasted from a document); indentation removed"),
+    )
+}
+
 /// Remove the indentation of messages pasted from documents: when a start
 /// line is indented, that indentation is removed from it and from the lines
-/// that follow (up to that many leading blanks each). Lines indented more
-/// stay indented by the difference (header folding survives).
+/// that follow (up to that many leading blanks each), until a start line
+/// that is not indented. Lines indented more stay indented by the
+/// difference (header folding survives).
 /// Returns the input unchanged (borrowed) when no start line is indented.
 pub fn prepare(input: &[u8], dedent: bool) -> Prepared<'_> {
     let unchanged = Prepared {
@@ -111,43 +194,382 @@ pub fn prepare(input: &[u8], dedent: bool) -> Prepared<'_> {
     let mut out = Vec::with_capacity(input.len());
     let mut map = OffsetMap::default();
     let mut findings = Vec::new();
-    let mut current = 0usize;
+    let mut d = Dedent::default();
     let mut pos = 0;
-    while pos < input.len() {
-        let le = memchr::memchr(b'\n', &input[pos..]).map_or(input.len(), |i| pos + i + 1);
-        let line = &input[pos..le];
-        let ind = indent_of(line);
-        let content = &line[ind..];
-        let blank = content.iter().all(|b| b.is_ascii_whitespace());
-        let start = if ind == 0 {
-            framing::classify(input, pos).is_some()
-        } else {
-            indented_start_line(input, pos + ind, ind)
-        };
-        if !blank && start {
-            if ind > 0 {
-                findings.push(Finding::warning(
-                    "indented-message",
-                    pos,
-                    format!("message indented by {ind} blanks (pasted from a document); indentation removed"),
-                ));
-            }
-            current = ind;
+    while let Some(cut) = d.line(&input[pos..], true).filter(|c| c.len > 0) {
+        if cut.indented_start {
+            findings.push(indented_finding(pos, cut.strip));
         }
-        let strip = if blank {
-            // Whitespace-only lines become empty lines.
-            ind
-        } else {
-            ind.min(current)
-        };
-        map.lines.push((out.len(), pos + strip));
-        out.extend_from_slice(&line[strip..]);
-        pos = le;
+        map.lines.push((out.len(), pos + cut.strip));
+        out.extend_from_slice(&input[pos + cut.strip..pos + cut.len]);
+        pos += cut.len;
     }
     Prepared {
         bytes: Cow::Owned(out),
         map: Some(map),
         findings,
+    }
+}
+
+/// A position in a text input: byte offset in the original bytes, 1-based
+/// line and column (in bytes).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TextPos {
+    pub offset: usize,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Bytes read at a time; the window grows beyond it only for a message
+/// (or a line) that does not fit.
+const READ_BLOCK: usize = 256 * 1024;
+/// A line longer than this without its `\n` is passed on undecided (not
+/// taken for a start line), so that the wait for its end stays bounded.
+const LONG_LINE: usize = 64 * 1024;
+
+/// Text input framed as it is read, with the dedent leniency applied line by
+/// line: memory holds the message being framed, not the input, and each
+/// message is available as soon as its last byte has been read (a pipe
+/// such as `tail -f log | sipmsrp parse -` shows messages as they come).
+///
+/// [`TextStream::next`] gives items whose offsets are in
+/// [`TextStream::window`], valid until the next call. Framing is the same as
+/// [`framing::Framer`] over the whole input (a [`framing::Scanner`] fed the
+/// stream; the two are checked against each other by a fuzz target).
+pub struct TextStream<R> {
+    reader: R,
+    scanner: framing::Scanner,
+    dedent: Dedent,
+    /// `buf[..prep]`: prepared bytes; `buf[raw..filled]`: bytes read but not
+    /// prepared yet (`prep <= raw`).
+    buf: Vec<u8>,
+    pos: usize,
+    prep: usize,
+    raw: usize,
+    filled: usize,
+    /// Prepared-stream offset of `buf[0]`.
+    base: usize,
+    /// Original offset of `buf[raw]`.
+    raw_base: usize,
+    /// The last line prepared ended without its `\n` (a long line passed
+    /// on in pieces): its continuation is not a line start.
+    mid_line: bool,
+    eof: bool,
+    /// Lines whose indentation was removed, in prepared-stream offsets:
+    /// (line start, its original offset after the removed bytes, how many
+    /// were removed). The delta between the two holds until the next entry.
+    map: std::collections::VecDeque<(usize, usize, usize)>,
+    /// `indented-message` findings (original offsets) with the prepared-
+    /// stream offset of their line, in order.
+    lenient: std::collections::VecDeque<(Finding, usize)>,
+    /// Line cursor over prepared-stream offsets: (offset, line, line start);
+    /// `anchor` is where the current item starts, `cursor` moves from it.
+    anchor: (usize, usize, usize),
+    cursor: std::cell::Cell<(usize, usize, usize)>,
+}
+
+impl<R: std::io::Read> TextStream<R> {
+    pub fn new(reader: R, opts: framing::FrameOptions) -> Self {
+        TextStream {
+            reader,
+            scanner: framing::Scanner::new(opts),
+            dedent: Dedent::default(),
+            buf: Vec::new(),
+            pos: 0,
+            prep: 0,
+            raw: 0,
+            filled: 0,
+            base: 0,
+            raw_base: 0,
+            mid_line: false,
+            eof: false,
+            map: std::collections::VecDeque::new(),
+            lenient: std::collections::VecDeque::new(),
+            anchor: (0, 1, 0),
+            cursor: std::cell::Cell::new((0, 1, 0)),
+        }
+    }
+
+    /// The prepared bytes the last item's offsets refer to.
+    pub fn window(&self) -> &[u8] {
+        &self.buf[..self.prep]
+    }
+
+    /// The next item (offsets in [`Self::window`]); None at the end of input.
+    /// `before_read` is called before a read that may block (to flush output).
+    pub fn next(
+        &mut self,
+        before_read: &mut dyn FnMut() -> std::io::Result<()>,
+    ) -> std::io::Result<Option<framing::Item>> {
+        use framing::{Item, Step};
+        loop {
+            let at_eof = self.eof && self.raw == self.filled;
+            let step =
+                self.scanner
+                    .next(&self.buf[self.pos..self.prep], self.base + self.pos, at_eof);
+            match step {
+                Step::KeepAlive { len } => {
+                    self.pos += len;
+                    continue;
+                }
+                Step::Junk { len } => {
+                    let start = self.pos;
+                    self.pos += len;
+                    self.anchor_at(start);
+                    return Ok(Some(Item::Junk {
+                        start,
+                        end: self.pos,
+                    }));
+                }
+                Step::Message(mut f) => {
+                    let start = self.pos;
+                    f.start += start;
+                    f.end += start;
+                    for x in &mut f.findings {
+                        x.offset += start;
+                    }
+                    self.pos = f.end.max(start + 1).min(self.prep);
+                    self.anchor_at(f.start);
+                    return Ok(Some(Item::Message(f)));
+                }
+                Step::End | Step::NeedMore if at_eof => return Ok(None),
+                Step::End | Step::NeedMore => {
+                    if self.raw == self.filled || !self.prepare_lines() {
+                        if !self.eof {
+                            before_read()?;
+                        }
+                        self.read_more()?;
+                        self.prepare_lines();
+                    }
+                }
+            }
+        }
+    }
+
+    /// Prepare the complete lines read so far; true when any was.
+    fn prepare_lines(&mut self) -> bool {
+        let mut any = false;
+        loop {
+            let rest = &self.buf[self.raw..self.filled];
+            if rest.is_empty() {
+                break;
+            }
+            let cut = if self.mid_line {
+                // The rest of a long line: up to its end, nothing removed.
+                let len = memchr::memchr(b'\n', rest).map(|i| i + 1);
+                len.or(self.eof.then_some(rest.len())).map(|len| LineCut {
+                    len,
+                    strip: 0,
+                    indented_start: false,
+                })
+            } else {
+                self.dedent.line(rest, self.eof)
+            };
+            let cut = match cut {
+                Some(c) => {
+                    self.mid_line = false;
+                    c
+                }
+                None if self.dedent.current == 0 && !matches!(rest[0], b' ' | b'\t' | 0xC2) => {
+                    // Not indented, outside a dedented message: nothing to
+                    // decide, pass the unfinished line on (a body need not
+                    // end with a line end, and a pipe must not wait for one).
+                    self.mid_line = true;
+                    LineCut {
+                        len: rest.len(),
+                        strip: 0,
+                        indented_start: false,
+                    }
+                }
+                None if rest.len() > LONG_LINE => {
+                    // Pass a long unfinished line on without deciding it.
+                    let ind = indent_of(&rest[..LONG_LINE]).min(self.dedent.current);
+                    let was_mid = self.mid_line;
+                    self.mid_line = true;
+                    LineCut {
+                        len: rest.len(),
+                        strip: if was_mid { 0 } else { ind },
+                        indented_start: false,
+                    }
+                }
+                None => break,
+            };
+            if cut.len == 0 {
+                break;
+            }
+            let p = self.base + self.prep;
+            if cut.indented_start {
+                let f = indented_finding(self.raw_base, cut.strip);
+                self.lenient.push_back((f, p));
+            }
+            if cut.strip > 0 {
+                self.map
+                    .push_back((p, self.raw_base + cut.strip, cut.strip));
+            }
+            let from = self.raw + cut.strip;
+            let n = cut.len - cut.strip;
+            if from != self.prep {
+                self.buf.copy_within(from..from + n, self.prep);
+            }
+            self.prep += n;
+            self.raw += cut.len;
+            self.raw_base += cut.len;
+            any = true;
+        }
+        any
+    }
+
+    /// Make room (dropping what has been framed) and read once.
+    fn read_more(&mut self) -> std::io::Result<()> {
+        if self.eof {
+            return Ok(());
+        }
+        self.compact();
+        if self.buf.len() - self.filled < READ_BLOCK / 2 {
+            let want = (self.buf.len() * 2).max(READ_BLOCK);
+            self.buf.resize(want, 0);
+        }
+        loop {
+            match self.reader.read(&mut self.buf[self.filled..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(());
+                }
+                Ok(n) => {
+                    self.filled += n;
+                    return Ok(());
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Drop the bytes before `pos`: the prepared bytes not framed yet move to
+    /// the front, the raw ones right after them.
+    fn compact(&mut self) {
+        let drop = self.pos;
+        if drop == 0 && self.prep == self.raw {
+            return;
+        }
+        self.advance_cursor(self.base + drop);
+        if drop > 0 {
+            self.buf.copy_within(drop..self.prep, 0);
+        }
+        let prep = self.prep - drop;
+        if self.raw != prep {
+            self.buf.copy_within(self.raw..self.filled, prep);
+        }
+        self.filled = prep + (self.filled - self.raw);
+        self.raw = prep;
+        self.prep = prep;
+        self.pos = 0;
+        self.base += drop;
+        // Keep the last map entry at or before the new start.
+        while self.map.len() > 1 && self.map[1].0 <= self.base {
+            self.map.pop_front();
+        }
+        while self.lenient.front().is_some_and(|&(_, p)| p < self.base) {
+            self.lenient.pop_front();
+        }
+    }
+
+    /// Move the line cursor forward to prepared-stream offset `to` (at or
+    /// after it, inside the window) and make it the anchor.
+    fn advance_cursor(&mut self, to: usize) {
+        let (at, mut line, mut start) = self.anchor;
+        if to > at {
+            let span = &self.buf[at - self.base..to - self.base];
+            line += memchr::memchr_iter(b'\n', span).count();
+            if let Some(last) = memchr::memrchr(b'\n', span) {
+                start = at + last + 1;
+            }
+            self.anchor = (to, line, start);
+        }
+        self.cursor.set(self.anchor);
+    }
+
+    fn anchor_at(&mut self, window_offset: usize) {
+        self.advance_cursor(self.base + window_offset);
+    }
+
+    /// Original offset of a prepared-stream offset.
+    fn original(&self, p: usize) -> usize {
+        let i = self.map.partition_point(|e| e.0 <= p);
+        match i {
+            0 => p,
+            _ => {
+                let (ep, eo, _) = self.map[i - 1];
+                eo + (p - ep)
+            }
+        }
+    }
+
+    /// Indentation removed from the line starting at prepared-stream `p`.
+    fn strip_at(&self, p: usize) -> usize {
+        let i = self.map.partition_point(|e| e.0 < p);
+        match self.map.get(i) {
+            Some(&(ep, _, strip)) if ep == p => strip,
+            _ => 0,
+        }
+    }
+
+    /// Where an offset of the window (at or after the last item's start) is
+    /// in the original input.
+    pub fn position(&self, window_offset: usize) -> TextPos {
+        let p = self.base + window_offset.min(self.prep);
+        let (mut at, mut line, mut start) = self.cursor.get();
+        if p < at {
+            (at, line, start) = self.anchor;
+        }
+        let p = p.max(at);
+        let span = &self.buf[at - self.base..p - self.base];
+        line += memchr::memchr_iter(b'\n', span).count();
+        if let Some(last) = memchr::memrchr(b'\n', span) {
+            start = at + last + 1;
+        }
+        self.cursor.set((p, line, start));
+        let offset = self.original(p);
+        let line_start = self.original(start) - self.strip_at(start);
+        TextPos {
+            offset,
+            line,
+            column: offset - line_start + 1,
+        }
+    }
+
+    /// Length in the original input of the window's `start..end`: from the
+    /// first byte to just past the last, indentation removed in between
+    /// included.
+    pub fn original_len(&self, start: usize, end: usize) -> usize {
+        if end <= start {
+            return 0;
+        }
+        self.original(self.base + end - 1) + 1 - self.original(self.base + start)
+    }
+
+    /// The `indented-message` findings of lines in the window's
+    /// `start..end`, with their positions (the start of the indented line);
+    /// those of earlier lines are dropped (they began no message).
+    pub fn leniency(&mut self, start: usize, end: usize) -> Vec<(Finding, TextPos)> {
+        let (s, e) = (self.base + start, self.base + end);
+        let mut out = Vec::new();
+        while let Some(&(_, p)) = self.lenient.front() {
+            if p >= e {
+                break;
+            }
+            let (f, p) = self.lenient.pop_front().expect("front");
+            if p >= s {
+                let at = self.position(p - self.base);
+                let pos = TextPos {
+                    offset: f.offset,
+                    line: at.line,
+                    column: 1,
+                };
+                out.push((f, pos));
+            }
+        }
+        out
     }
 }
 

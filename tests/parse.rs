@@ -468,3 +468,88 @@ fn capture_without_sip_exits_0_with_a_note() {
             "no SIP or MSRP message found in the capture",
         ));
 }
+
+/// Text on a pipe is framed as it is read: a message is printed as soon as
+/// its last byte has arrived, while the writer keeps the pipe open
+/// (`tail -f log | sipmsrp parse --summary -`).
+#[test]
+fn stdin_messages_come_out_before_the_input_ends() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::sync::mpsc;
+    use std::time::Duration;
+    let bin = assert_cmd::cargo::cargo_bin("sipmsrp");
+    let mut child = std::process::Command::new(bin)
+        .args(["parse", "--summary", "-"])
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    let one = std::fs::read("samples/pager-message.sip").unwrap();
+    for round in 0..2 {
+        stdin.write_all(&one).unwrap();
+        stdin.flush().unwrap();
+        // The pipe stays open: the line must come anyway.
+        let line = rx
+            .recv_timeout(Duration::from_secs(20))
+            .unwrap_or_else(|_| panic!("message {round} not printed while the input is open"));
+        assert!(line.contains("MESSAGE"), "{line}");
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+    reader.join().unwrap();
+    assert!(rx.try_recv().is_err(), "nothing more after the input ends");
+}
+
+/// A text input larger than the read size frames the same on a pipe as
+/// from a file, with messages straddling every read boundary.
+#[test]
+fn stdin_and_file_give_the_same_output() {
+    let mut data = Vec::new();
+    for name in [
+        "samples/pager-message.sip",
+        "samples/lmm-session.txt",
+        "samples/mixed-capture.txt",
+        "samples/pushed-lmm.msrp",
+    ] {
+        data.extend(std::fs::read(name).unwrap());
+    }
+    let data: Vec<u8> = data
+        .iter()
+        .copied()
+        .cycle()
+        .take(data.len() * 200)
+        .collect();
+    assert!(data.len() > 1 << 20, "several reads");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.txt");
+    std::fs::write(&path, &data).unwrap();
+    let from_file = sipmsrp()
+        .args(["parse", "--format", "jsonl"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let from_pipe = sipmsrp()
+        .args(["parse", "--format", "jsonl", "-"])
+        .write_stdin(data)
+        .output()
+        .unwrap();
+    assert_eq!(from_file.status.code(), from_pipe.status.code());
+    let file_name = path.display().to_string();
+    let a = String::from_utf8(from_file.stdout).unwrap();
+    let b = String::from_utf8(from_pipe.stdout)
+        .unwrap()
+        .replace("\"<stdin>\"", &serde_json::to_string(&file_name).unwrap());
+    assert!(a.lines().count() > 1000);
+    assert_eq!(a, b);
+}

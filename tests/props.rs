@@ -187,7 +187,7 @@ proptest! {
 
     #[test]
     fn framer_matches_plain_framing(data in stream(), max in prop::sample::select(vec![16usize, 64, 1 << 20])) {
-        let opts = FrameOptions { max_message: max, datagram: false };
+        let opts = FrameOptions { max_message: max, datagram: false, text: false };
         let scanned: Vec<Item> = Framer::new(&data, opts.clone()).collect();
         prop_assert_eq!(scanned, plain_items(&data, &opts));
     }
@@ -197,9 +197,10 @@ proptest! {
         data in stream(),
         sizes in prop::collection::vec(1usize..24, 1..8),
         max in prop::sample::select(vec![16usize, 64, 1 << 20]),
+        text in any::<bool>(),
     ) {
         use sipmsrp::framing::{Scanner, Step, next};
-        let opts = FrameOptions { max_message: max, datagram: false };
+        let opts = FrameOptions { max_message: max, datagram: false, text };
         let mut scanner = Scanner::new(opts.clone());
         let (mut pos, mut avail, mut i) = (0usize, 0usize, 0usize);
         let mut guard = 0;
@@ -223,6 +224,147 @@ proptest! {
                 Step::KeepAlive { len } | Step::Junk { len } => pos += len.max(1),
                 Step::Message(f) => pos += f.end.max(1),
             }
+        }
+    }
+}
+
+/// Pieces of text input: the stream pieces plus messages pasted with
+/// indentation (blanks and U+00A0), and whitespace-only lines.
+fn text_piece() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        4 => stream_piece(),
+        1 => prop::sample::select(vec![
+            &b"   MESSAGE sip:a@b SIP/2.0\r\n   l: 2\r\n\r\n   hi"[..],
+            b"  INVITE sip:a@b SIP/2.0\n    To: <sip:a@b>\n",
+            "\u{a0}\u{a0} MSRP abcd SEND\n\u{a0}\u{a0} To-Path: x\n".as_bytes(),
+            b"   \r\n",
+            b" \n",
+            b"  SIP/2.0/UDP host\r\n",
+        ])
+        .prop_map(<[u8]>::to_vec),
+    ]
+}
+
+/// One item of a text input in original offsets: (junk?, start, length,
+/// finding codes and offsets).
+type TextItem = (bool, usize, usize, Vec<(&'static str, usize)>);
+
+/// A reader that hands out the input in the given read sizes.
+struct Pieces<'a> {
+    data: &'a [u8],
+    sizes: Vec<usize>,
+    i: usize,
+}
+
+impl std::io::Read for Pieces<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.sizes[self.i % self.sizes.len()]
+            .min(buf.len())
+            .min(self.data.len());
+        self.i += 1;
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
+/// A text input framed whole: dedented, then framed with the whole buffer.
+fn whole_text(data: &[u8], max: usize) -> Vec<TextItem> {
+    let p = sipmsrp::source::prepare(data, true);
+    let opts = FrameOptions {
+        max_message: max,
+        datagram: false,
+        text: false,
+    };
+    let len = |s: usize, e: usize| {
+        if e <= s {
+            0
+        } else {
+            p.original_offset(e - 1) + 1 - p.original_offset(s)
+        }
+    };
+    Framer::new(&p.bytes, opts)
+        .map(|item| match item {
+            Item::Junk { start, end } => (true, p.original_offset(start), len(start, end), vec![]),
+            Item::Message(f) => (
+                false,
+                p.original_offset(f.start),
+                len(f.start, f.end),
+                f.findings
+                    .iter()
+                    .map(|x| (x.code, p.original_offset(x.offset)))
+                    .collect(),
+            ),
+        })
+        .collect()
+}
+
+/// The same input read in pieces by TextStream.
+fn streamed_text(data: &[u8], sizes: Vec<usize>, max: usize) -> Vec<TextItem> {
+    let opts = FrameOptions {
+        max_message: max,
+        datagram: false,
+        text: true,
+    };
+    let mut s = sipmsrp::source::TextStream::new(Pieces { data, sizes, i: 0 }, opts);
+    let mut out = Vec::new();
+    while let Some(item) = s.next(&mut || Ok(())).expect("in-memory reads") {
+        out.push(match item {
+            Item::Junk { start, end } => (
+                true,
+                s.position(start).offset,
+                s.original_len(start, end),
+                vec![],
+            ),
+            Item::Message(f) => {
+                let fs = f
+                    .findings
+                    .iter()
+                    .map(|x| (x.code, s.position(x.offset).offset))
+                    .collect();
+                (
+                    false,
+                    s.position(f.start).offset,
+                    s.original_len(f.start, f.end),
+                    fs,
+                )
+            }
+        });
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1500))]
+
+    /// Text read in pieces of any size frames exactly as the whole text:
+    /// same messages and junk at the same original offsets, same findings.
+    #[test]
+    fn text_stream_matches_whole_text(
+        pieces in prop::collection::vec(text_piece(), 0..40),
+        sizes in prop::collection::vec(1usize..40, 1..6),
+    ) {
+        let data = pieces.concat();
+        let max = 1 << 20;
+        prop_assert_eq!(streamed_text(&data, sizes, max), whole_text(&data, max));
+    }
+
+    /// Past the message limit the whole text may look further ahead than a
+    /// stream holds (a header block's end anywhere after it), so the two
+    /// may cut differently there; the stream still covers the input in
+    /// order and ends.
+    #[test]
+    fn text_stream_within_the_limit(
+        pieces in prop::collection::vec(text_piece(), 0..40),
+        sizes in prop::collection::vec(1usize..40, 1..6),
+    ) {
+        let data = pieces.concat();
+        let max = 64;
+        let mut at = 0;
+        for (_, start, len, _) in streamed_text(&data, sizes, max) {
+            prop_assert!(start >= at, "items in order: {} after {}", start, at);
+            prop_assert!(start + len <= data.len());
+            at = start + len;
         }
     }
 }

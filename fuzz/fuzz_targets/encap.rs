@@ -47,6 +47,7 @@ fuzz_target!(|data: &[u8]| {
     let fopts = FrameOptions {
         max_message: big.max_message,
         datagram: false,
+        text: false,
     };
     let mut r = Reassembler::new(&big);
     let mut cts = Vec::new();

@@ -14,6 +14,7 @@ fuzz_target!(|data: &[u8]| {
     let opts = FrameOptions {
         max_message: if ctl & 0x80 != 0 { 64 } else { 4096 },
         datagram: false,
+        text: false,
     };
     let seg = usize::from(ctl & 0x3f) + 1;
     // Whole buffer: items cover increasing, in-bounds, non-overlapping
@@ -64,6 +65,7 @@ fuzz_target!(|data: &[u8]| {
     // Datagram mode over the whole buffer.
     let dgram = FrameOptions {
         datagram: true,
+        text: false,
         ..opts.clone()
     };
     let _ = framing::next(data, true, &dgram);

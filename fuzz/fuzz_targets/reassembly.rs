@@ -17,6 +17,7 @@ fuzz_target!(|data: &[u8]| {
     let opts = FrameOptions {
         max_message: limits.max_message,
         datagram: false,
+        text: false,
     };
     let mut r = Reassembler::new(&limits);
     let mut pushed = 0usize;

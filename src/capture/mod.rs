@@ -255,6 +255,7 @@ impl Engine {
         let dgram = FrameOptions {
             max_message: opts.limits.max_message,
             datagram: true,
+            text: false,
         };
         Engine {
             defrag: ip::Defrag::new(opts.limits.max_fragment_bytes),

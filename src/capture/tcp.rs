@@ -838,10 +838,12 @@ impl Tcp {
                 stream: FrameOptions {
                     max_message,
                     datagram: false,
+                    text: false,
                 },
                 dgram: FrameOptions {
                     max_message,
                     datagram: true,
+                    text: false,
                 },
                 max_message,
             },

@@ -77,7 +77,8 @@ pub fn run(args: EncapArgs) -> Result<ExitCode> {
     for source in cmd::open_inputs(&args.inputs, &progress)? {
         let i = inputs.len();
         match source? {
-            Source::Text(input) => {
+            Source::Text(t) => {
+                let input = t.read_all()?;
                 encap::load_text(&mut collector, i, &input.bytes);
                 inputs.push(input);
             }

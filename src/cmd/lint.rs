@@ -112,7 +112,8 @@ fn lint_inputs(paths: &[PathBuf], cfg: &Config) -> Result<Linted> {
     let mut results = Vec::new();
     for source in open_inputs(paths, &progress)? {
         match source? {
-            Source::Text(input) => {
+            Source::Text(t) => {
+                let input = t.read_all()?;
                 results.push(lint_input(&input, cfg));
                 inputs.push(input);
             }

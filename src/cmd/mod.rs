@@ -7,6 +7,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use sipmsrp::capture::{self, CaptureOptions, CaptureReader};
+use sipmsrp::framing::FrameOptions;
+use sipmsrp::source::TextStream;
 
 use crate::cli::{Cli, ColorChoice, Command};
 
@@ -66,13 +68,14 @@ pub struct Input {
     pub bytes: Vec<u8>,
 }
 
-/// One opened input. Text is read whole (its messages are views into it);
-/// a capture is streamed record by record, so memory stays flat however
-/// large it is. Which one is decided by the first four bytes (the pcap and
+/// One opened input. Text is framed as it is read by `parse`
+/// ([`TextInput::stream`]) and read whole by the subcommands that relate
+/// messages across the input ([`TextInput::read_all`]); a capture is
+/// streamed record by record, so memory stays flat however large it is. Which one is decided by the first four bytes (the pcap and
 /// pcapng magic numbers), sniffed without losing them, from files and
 /// standard input alike.
 pub enum Source {
-    Text(Input),
+    Text(TextInput),
     Capture(CaptureInput),
 }
 
@@ -82,6 +85,33 @@ impl Source {
             Source::Text(i) => &i.name,
             Source::Capture(c) => &c.name,
         }
+    }
+}
+
+/// A text input not read yet: its name, its size when known, and a reader
+/// positioned at its first byte.
+pub struct TextInput {
+    pub name: String,
+    size: Option<u64>,
+    reader: Box<dyn Read>,
+}
+
+impl TextInput {
+    /// Read it whole.
+    pub fn read_all(mut self) -> Result<Input> {
+        let mut bytes = Vec::with_capacity(self.size.map_or(0, |s| s.min(1 << 30) as usize));
+        self.reader
+            .read_to_end(&mut bytes)
+            .with_context(|| format!("{}: cannot read", self.name))?;
+        Ok(Input {
+            name: self.name,
+            bytes,
+        })
+    }
+
+    /// Frame it as it is read.
+    pub fn stream(self, opts: FrameOptions) -> (String, TextStream<Box<dyn Read>>) {
+        (self.name, TextStream::new(self.reader, opts))
     }
 }
 
@@ -151,12 +181,8 @@ pub fn open_input(path: &Path, progress: &Progress) -> Result<Source> {
         let reader: Box<dyn Read> = Box::new(io::Cursor::new(magic).take(got as u64).chain(reader));
         return Ok(Source::Capture(CaptureInput { name, reader }));
     }
-    let mut bytes = Vec::with_capacity(size.map_or(0, |s| s.min(1 << 30) as usize));
-    bytes.extend_from_slice(prefix);
-    reader
-        .read_to_end(&mut bytes)
-        .with_context(|| format!("{name}: cannot read"))?;
-    Ok(Source::Text(Input { name, bytes }))
+    let reader: Box<dyn Read> = Box::new(io::Cursor::new(magic).take(got as u64).chain(reader));
+    Ok(Source::Text(TextInput { name, size, reader }))
 }
 
 /// Read until `buf` is full or the input ends; returns the bytes read.

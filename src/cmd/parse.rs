@@ -8,23 +8,23 @@ use std::collections::BTreeSet;
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use colored::Colorize;
 
 use sipmsrp::body::{Body, BodyKind};
 use sipmsrp::capture::{CaptureOptions, Event, Meta};
 use sipmsrp::finding::{Finding, LineCursor, Severity, offset_in};
-use sipmsrp::framing::{FrameOptions, Framer, Item, Protocol};
+use sipmsrp::framing::{FrameOptions, Item, Protocol};
 use sipmsrp::header::Header;
 use sipmsrp::limits::Limits;
 use sipmsrp::message::{self, Message, Parsed};
 use sipmsrp::msrp::MsrpKind;
 use sipmsrp::sip::StartLine;
-use sipmsrp::source;
+use sipmsrp::source::TextPos;
 
 use super::json::Json;
-use super::reassemble::{BodyStart, ChunkRec, Joined, Joiner, Offer, Pos};
-use super::{CaptureInput, Input, Progress, Source, open_inputs, use_color};
+use super::reassemble::{ChunkRec, Joined, Joiner, Offer, Pos};
+use super::{CaptureInput, Progress, Source, TextInput, open_inputs, use_color};
 use crate::cli::{ColorChoice, ParseArgs, ParseFormat, ProtocolFilter};
 
 /// Version of the JSON output schema (docs/json-schema.md).
@@ -102,7 +102,7 @@ pub fn run(args: ParseArgs, color: ColorChoice) -> Result<ExitCode> {
         let source = source?;
         names.push(source.name().to_string());
         let (n, w) = match source {
-            Source::Text(input) => parse_text(&input, &args, &limits, &mut printer, &progress)?,
+            Source::Text(input) => parse_text(input, &args, &limits, &mut printer, &progress)?,
             Source::Capture(c) => {
                 let name = c.name.clone();
                 let (n, w) = parse_capture(c, &args, &limits, &mut printer, &progress)?;
@@ -159,7 +159,7 @@ fn chunk_rec(
     capture: Option<&Meta>,
     found: &[Located<'_>],
     body: std::ops::Range<usize>,
-    body_start: BodyStart,
+    body_start: Pos,
 ) -> ChunkRec {
     let (tid, range, flag) = match &p.message {
         Message::Msrp(n) => (
@@ -185,42 +185,45 @@ fn chunk_rec(
     }
 }
 
-/// Frame and print one text input.
+/// Frame and print one text input as it is read.
 fn parse_text<W: Write>(
-    input: &Input,
+    input: TextInput,
     args: &ParseArgs,
     limits: &Limits,
     printer: &mut Printer<W>,
     progress: &Progress,
 ) -> Result<Tally> {
-    let prepared = source::prepare(&input.bytes, true);
-    let index = LineCursor::new(&input.bytes);
-    let buf: &[u8] = &prepared.bytes;
     let opts = FrameOptions {
         max_message: limits.max_message,
         datagram: false,
+        text: true,
     };
-    let file = input.name.as_str();
+    let (file, mut stream) = input.stream(opts);
+    let file = file.as_str();
     let mut count = 0;
     let mut worst = None;
-    let at_original = |orig: usize| {
-        let (line, column) = index.line_col(orig);
-        Origin {
-            file,
-            capture: None,
-            offset: orig,
-            line,
-            column,
-        }
+    let at = |p: TextPos| Origin {
+        file,
+        capture: None,
+        offset: p.offset,
+        line: p.line,
+        column: p.column,
     };
-    let origin = |offset: usize| at_original(prepared.original_offset(offset));
-    let text_pos = |offset: usize| origin(offset).pos();
-    let mut leniency = prepared.findings.clone();
+    let pos = |p: TextPos| Pos {
+        offset: p.offset,
+        line: p.line,
+        column: p.column,
+    };
     let mut joiner = args.reassemble.then(|| Joiner::new(limits));
-    for item in Framer::new(buf, opts) {
+    loop {
+        // Output so far goes out before a read that may wait (a pipe).
+        let item = stream
+            .next(&mut || printer.out.flush())
+            .with_context(|| format!("{file}: cannot read"))?;
+        let Some(item) = item else { break };
         match item {
             Item::Junk { start, end } => {
-                let length = original_len(&prepared, start, end);
+                let length = stream.original_len(start, end);
                 let f = Finding::warning(
                     "junk",
                     start,
@@ -228,92 +231,62 @@ fn parse_text<W: Write>(
                 )
                 .with_len(length);
                 worst = worst.max(Some(f.severity));
-                printer.junk(&origin(start), &f)?;
+                printer.junk(&at(stream.position(start)), &f)?;
             }
             Item::Message(frame) => {
                 count += 1;
                 progress.message();
+                // Leniency findings of the dedent belong to the message they begin.
+                let mine = stream.leniency(frame.start, frame.end);
+                let buf = stream.window();
                 let mut parsed = message::parse_frame(buf, &frame, limits);
-                // Leniency findings of the dedent belong to the message they precede.
-                let orig_start = prepared.original_offset(frame.start);
-                let orig_end = prepared.original_offset(frame.end.saturating_sub(1));
-                let mut mine = Vec::new();
-                leniency.retain(|f| {
-                    if f.offset >= orig_start.saturating_sub(64) && f.offset <= orig_end {
-                        mine.push(f.clone());
-                        false
-                    } else {
-                        true
-                    }
-                });
                 if !selected(&parsed, args) {
                     continue;
                 }
-                // Leniency findings carry original offsets already.
-                let mut found: Vec<Located<'_>> = mine
-                    .into_iter()
-                    .map(|f| {
-                        let o = at_original(f.offset);
-                        (f, o)
-                    })
-                    .collect();
+                let mut found: Vec<Located<'_>> =
+                    mine.into_iter().map(|(f, p)| (f, at(p))).collect();
                 found.extend(parsed.findings.drain(..).map(|f| {
-                    let o = origin(f.offset);
+                    let o = at(stream.position(f.offset));
                     (f, o)
                 }));
-                let at = origin(frame.start);
+                let here = at(stream.position(frame.start));
                 if let Some(j) = joiner.as_mut() {
                     let body = msrp_body_range(buf, &parsed);
                     let orig_body = if body.is_empty() {
                         0..0
                     } else {
-                        prepared.original_offset(body.start)
-                            ..prepared.original_offset(body.end - 1) + 1
+                        stream.position(body.start).offset..stream.position(body.end - 1).offset + 1
+                    };
+                    let body_at = if body.is_empty() {
+                        here.pos()
+                    } else {
+                        pos(stream.position(body.start))
                     };
                     let offer = j.offer(&parsed, || {
-                        chunk_rec(
-                            &parsed,
-                            at.pos(),
-                            None,
-                            &found,
-                            orig_body,
-                            BodyStart::Prepared(body.start),
-                        )
+                        chunk_rec(&parsed, here.pos(), None, &found, orig_body, body_at)
                     });
                     match offer {
                         Offer::No => {}
-                        Offer::Alone(f) => found.push((f, at)),
+                        Offer::Alone(f) => found.push((f, here)),
                         Offer::Held => continue,
                         Offer::Done(joined) => {
-                            let w = print_joined(printer, &joined, file, limits, Some(&text_pos))?;
-                            worst = worst.max(w);
+                            worst = worst.max(print_joined(printer, &joined, file, limits)?);
                             continue;
                         }
                     }
                 }
                 worst = worst.max(worst_of(found.iter().map(|(f, _)| f)));
-                let length = original_len(&prepared, frame.start, frame.end);
-                printer.message(&at, Some(length), &parsed, &found, None)?;
+                let length = stream.original_len(frame.start, frame.end);
+                printer.message(&here, Some(length), &parsed, &found, None)?;
             }
         }
     }
     if let Some(j) = joiner {
         for joined in j.finish() {
-            let w = print_joined(printer, &joined, file, limits, Some(&text_pos))?;
-            worst = worst.max(w);
+            worst = worst.max(print_joined(printer, &joined, file, limits)?);
         }
     }
     Ok((count, worst))
-}
-
-/// Length in the original input of the prepared bytes `start..end`: from
-/// the original offset of the first byte to just past that of the last, so
-/// indentation removed from the lines in between is counted.
-fn original_len(prepared: &source::Prepared<'_>, start: usize, end: usize) -> usize {
-    if end <= start {
-        return 0;
-    }
-    prepared.original_offset(end - 1) + 1 - prepared.original_offset(start)
 }
 
 /// Read one pcap/pcapng input, streaming, and print its messages. Positions
@@ -382,21 +355,14 @@ fn parse_capture<W: Write>(
                     let body = msrp_body_range(&m.bytes, &parsed);
                     let body_pos = origin(body.start).pos();
                     let offer = j.offer(&parsed, || {
-                        chunk_rec(
-                            &parsed,
-                            at.pos(),
-                            Some(&m.meta),
-                            &found,
-                            body,
-                            BodyStart::InMessage(body_pos),
-                        )
+                        chunk_rec(&parsed, at.pos(), Some(&m.meta), &found, body, body_pos)
                     });
                     match offer {
                         Offer::No => {}
                         Offer::Alone(f) => found.push((f, at)),
                         Offer::Held => continue,
                         Offer::Done(joined) => {
-                            worst = worst.max(print_joined(printer, &joined, file, limits, None)?);
+                            worst = worst.max(print_joined(printer, &joined, file, limits)?);
                             continue;
                         }
                     }
@@ -408,7 +374,7 @@ fn parse_capture<W: Write>(
     }
     if let Some(j) = joiner {
         for joined in j.finish() {
-            worst = worst.max(print_joined(printer, &joined, file, limits, None)?);
+            worst = worst.max(print_joined(printer, &joined, file, limits)?);
         }
     }
     Ok((count, worst))
@@ -441,14 +407,11 @@ fn joined_meta(j: &Joined) -> Option<Meta> {
 }
 
 /// Print a joined MSRP message; returns the worst severity of its findings.
-/// `text_pos` maps offsets of a text input's (dedented) buffer to positions;
-/// `None` for captures.
 fn print_joined<W: Write>(
     printer: &mut Printer<W>,
     j: &Joined,
     file: &str,
     limits: &Limits,
-    text_pos: Option<&dyn Fn(usize) -> Pos>,
 ) -> Result<Option<Severity>> {
     let parsed = message::parse_one(&j.raw, Protocol::Msrp, false, Vec::new(), limits);
     let meta = joined_meta(j);
@@ -483,10 +446,7 @@ fn print_joined<W: Write>(
         let Some((c, delta)) = j.chunk_of(b) else {
             continue;
         };
-        let p = match (c.body, text_pos) {
-            (BodyStart::Prepared(start), Some(map)) => map(start + delta),
-            _ => j.in_message(c, b - delta, delta),
-        };
+        let p = j.in_message(c, b - delta, delta);
         found.push((f.clone(), Origin::at(file, c.capture.as_ref(), p)));
     }
     let worst = worst_of(found.iter().map(|(f, _)| f));

@@ -28,15 +28,6 @@ pub struct Pos {
     pub column: usize,
 }
 
-/// Where a chunk's data begins.
-#[derive(Debug, Clone, Copy)]
-pub enum BodyStart {
-    /// Offset in the (dedented) buffer of a text input.
-    Prepared(usize),
-    /// Position in the captured message.
-    InMessage(Pos),
-}
-
 /// What is kept of a chunk until its message is printed.
 #[derive(Debug, Clone)]
 pub struct ChunkRec {
@@ -55,7 +46,10 @@ pub struct ChunkRec {
     /// framing), positioned. Findings about a chunk's partial body are left
     /// out: the joined body is checked instead.
     pub findings: Vec<(Finding, Pos)>,
-    pub body: BodyStart,
+    /// Position of the chunk's first data byte in the input (a text input)
+    /// or in the captured message; positions further in are counted from it
+    /// over the data's bytes.
+    pub body: Pos,
 }
 
 /// One joined message, ready to print.
@@ -243,12 +237,10 @@ impl Joined {
         best
     }
 
-    /// Position in a captured message of byte `delta` of chunk `c`'s data,
+    /// Position in the input (or the captured message) of byte `delta` of chunk `c`'s data,
     /// which starts at body byte `from` (0-based) of the joined body.
     pub fn in_message(&self, c: &ChunkRec, from: usize, delta: usize) -> Pos {
-        let BodyStart::InMessage(at) = c.body else {
-            return c.pos;
-        };
+        let at = c.body;
         let body = &self.message.body;
         let from = from.min(body.len());
         let to = (from + delta).min(body.len());
@@ -287,7 +279,7 @@ mod tests {
             range: None,
             flag: b'+',
             findings: Vec::new(),
-            body: BodyStart::Prepared(0),
+            body: Pos::default(),
         }
     }
 
@@ -324,11 +316,11 @@ mod tests {
         let a = send("t1", "1-8/8", "ab\ncd\nef", '$');
         let pa = message::parse_one(&a, Protocol::Msrp, false, vec![], &limits);
         let mut r = rec();
-        r.body = BodyStart::InMessage(Pos {
+        r.body = Pos {
             offset: 100,
             line: 8,
             column: 1,
-        });
+        };
         let Offer::Done(done) = j.offer(&pa, || r) else {
             panic!()
         };

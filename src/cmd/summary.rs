@@ -202,6 +202,7 @@ fn from_body(
     let opts = FrameOptions {
         max_message: limits.max_message,
         datagram: false,
+        text: false,
     };
     let sip_frame = Framer::new(buf, opts).find_map(|item| match item {
         Item::Message(f) if f.protocol == Protocol::Sip => Some(f),
@@ -317,7 +318,7 @@ fn from_stored(
     };
     for source in open_inputs(&args.inputs, progress)? {
         match source? {
-            Source::Text(input) => store.text(&input, limits, report, progress)?,
+            Source::Text(t) => store.text(&t.read_all()?, limits, report, progress)?,
             Source::Capture(c) => {
                 let name = c.name.clone();
                 let opts = CaptureOptions {
@@ -415,6 +416,7 @@ impl<'a> Store<'a> {
         let opts = FrameOptions {
             max_message: limits.max_message,
             datagram: false,
+            text: false,
         };
         let mut messages = 0usize;
         let mut notes: Vec<Finding> = Vec::new();

@@ -122,6 +122,7 @@ pub fn fix_text(input: &[u8], cfg: &Config, opts: &FixOptions) -> FixReport {
     let fopts = FrameOptions {
         max_message: cfg.limits.max_message,
         datagram: false,
+        text: false,
     };
     let mut changes = Vec::new();
     let mut unfixed = Vec::new();

@@ -365,6 +365,7 @@ pub fn lint_text(input: &[u8], cfg: &Config) -> Report {
             let opts = FrameOptions {
                 max_message: cfg.limits.max_message,
                 datagram: false,
+                text: false,
             };
             let mut chunks = chunks::Chunks::new(cfg);
             for item in Framer::new(buf, opts) {
