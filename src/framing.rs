@@ -312,8 +312,9 @@ fn next_with<S: Searches>(buf: &[u8], at_eof: bool, opts: &FrameOptions, s: &mut
             None => {}
         }
     }
-    // A start line must be complete to be classified.
-    if !at_eof && memchr(b'\n', buf).is_none() {
+    // A start line must be complete to be classified, and so must the line
+    // after it (a request line without a version is told from junk by it).
+    if !at_eof && !two_lines(buf) {
         return if buf.len() > opts.max_message {
             Step::Junk { len: buf.len() }
         } else {
@@ -327,6 +328,11 @@ fn next_with<S: Searches>(buf: &[u8], at_eof: bool, opts: &FrameOptions, s: &mut
         Some(Protocol::Msrp) => frame_msrp(buf, le, at_eof, opts, s),
         None => junk(buf, at_eof, opts),
     }
+}
+
+/// Does `buf` hold two complete lines?
+fn two_lines(buf: &[u8]) -> bool {
+    memchr(b'\n', buf).is_some_and(|i| memchr(b'\n', &buf[i + 1..]).is_some())
 }
 
 /// Skip to the next line that is a start line.
@@ -955,7 +961,8 @@ fn why_waiting(buf: &[u8], opts: &FrameOptions, s: &mut Cached<'_>) -> Option<Wa
     {
         return Some(WaitKind::Blank { checked: buf.len() });
     }
-    if memchr(b'\n', buf).is_none() {
+    if !two_lines(buf) {
+        // The first two lines are needed: wait for the next line end.
         return Some(WaitKind::LineEnd { checked: buf.len() });
     }
     let Some(protocol) = classify(buf, 0) else {
