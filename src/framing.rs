@@ -410,7 +410,7 @@ fn head_scan(
     // From the start line's own `\n`: the line after it may be the empty one.
     for i in crate::scan::Newlines::from(buf, start_le) {
         if let Some(ls) = line_start
-            && matches!(buf[ls], b'c' | b'C' | b'l' | b'L')
+            && may_be_content_length(&buf[ls..i])
         {
             content_length_line(buf, ls, &buf[ls..i], &mut cl, &mut seen);
         }
@@ -431,6 +431,18 @@ fn head_scan(
         line_start = Some(i + 1);
     }
     (None, buf.len(), ContentLength::Absent)
+}
+
+/// A cheap test that `line` may be a Content-Length header (`Content-Length`
+/// in any case, or `l`, then blanks or the colon); most lines fail it at
+/// the first or second byte.
+#[inline]
+fn may_be_content_length(line: &[u8]) -> bool {
+    match line {
+        [b'c' | b'C', b'o' | b'O', ..] => matches!(line.get(14), Some(b':' | b' ' | b'\t')),
+        [b'l' | b'L', b':' | b' ' | b'\t', ..] => true,
+        _ => false,
+    }
 }
 
 /// Record the Content-Length of `line` (at `pos`, without its `\n`) when it
@@ -1168,8 +1180,25 @@ impl EndIndex {
         tid: &[u8],
     ) -> Option<(usize, usize)> {
         let (from_abs, limit_abs) = (base + from, base + limit);
-        // The common case first: the next end-line is this message's own,
-        // found without hashing its id and without indexing further.
+        // The common case first: the next end-line is this message's own.
+        // When nothing at or after `from` is indexed yet, look at it
+        // directly, without recording it: later searches all start past it,
+        // and an earlier line is never asked for.
+        if self.scanned <= from_abs
+            && self
+                .lines
+                .last()
+                .is_none_or(|r| r.nl < from_abs && r.le != usize::MAX)
+            && let Some(k) = buf.get(from..limit).and_then(|b| end_line_finder().find(b))
+        {
+            let at = from + k + 1;
+            if let Some(le) = memchr(b'\n', &buf[at..limit])
+                && end_line_at(&buf[..limit], at, Some(tid)).is_some()
+            {
+                self.scanned = base + at + le + 1;
+                return Some((at + le + 1, at));
+            }
+        }
         self.extend(buf, base, Some(from_abs));
         let first = self.lines.partition_point(|r| r.nl < from_abs);
         if let Some(r) = self.lines.get(first)
