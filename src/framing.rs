@@ -438,9 +438,11 @@ fn head_scan(
 /// the first or second byte.
 #[inline]
 fn may_be_content_length(line: &[u8]) -> bool {
+    // Blanks as `content_length_line` skips them (any ASCII whitespace).
+    let colon_or_blank = |b: Option<&u8>| b.is_some_and(|&b| b == b':' || b.is_ascii_whitespace());
     match line {
-        [b'c' | b'C', b'o' | b'O', ..] => matches!(line.get(14), Some(b':' | b' ' | b'\t')),
-        [b'l' | b'L', b':' | b' ' | b'\t', ..] => true,
+        [b'c' | b'C', b'o' | b'O', ..] => colon_or_blank(line.get(14)),
+        [b'l' | b'L', ..] => colon_or_blank(line.get(1)),
         _ => false,
     }
 }
@@ -1600,6 +1602,42 @@ mod tests {
             "{}",
             scanner.index.lines.len()
         );
+    }
+
+    #[test]
+    fn content_length_with_any_blank_before_the_colon_frames_alike() {
+        // Found by fuzzing the two-byte pre-test of the header scan: the
+        // scan and the memoised search must agree on what a Content-Length
+        // line is (blanks as `trim_ascii_start` skips them, form feed too).
+        for line in [
+            &b"Content-Length\x0c\x0c:\x0c5"[..],
+            b"content-length :5",
+            b"L\t: 5",
+            b"l:5",
+        ] {
+            let mut input = b"MESSAGE sip:a@b SIP/2.0\r\n".to_vec();
+            input.extend_from_slice(line);
+            input.extend_from_slice(
+                b"\r\n\r\nhelloworld\r\nMESSAGE sip:a@b SIP/2.0\r\nl: 0\r\n\r\n",
+            );
+            let whole: Vec<Item> = Framer::new(&input, FrameOptions::default()).collect();
+            let Step::Message(f) = next(&input, true, &FrameOptions::default()) else {
+                panic!()
+            };
+            assert_eq!(
+                whole[0],
+                Item::Message(f.clone()),
+                "{}",
+                String::from_utf8_lossy(line)
+            );
+            assert!(
+                input[..f.end].ends_with(b"hello"),
+                "{}",
+                String::from_utf8_lossy(line)
+            );
+            // `world` is junk: the body stopped at its length.
+            assert_eq!(whole.len(), 3);
+        }
     }
 
     #[test]
