@@ -220,6 +220,17 @@ pub struct TextPos {
     pub column: usize,
 }
 
+/// One item of a [`TextStream`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextItem {
+    /// Bytes that are not a message, in the original input: where they
+    /// start and how many. A run of junk is one item, however many reads
+    /// it spans (the stream does not hold it: it may be larger than memory).
+    Junk { at: TextPos, len: usize },
+    /// A message; its offsets are in [`TextStream::window`].
+    Message(framing::Frame),
+}
+
 /// Bytes read at a time; the window grows beyond it only for a message
 /// (or a line) that does not fit.
 const READ_BLOCK: usize = 256 * 1024;
@@ -266,6 +277,10 @@ pub struct TextStream<R> {
     /// `anchor` is where the current item starts, `cursor` moves from it.
     anchor: (usize, usize, usize),
     cursor: std::cell::Cell<(usize, usize, usize)>,
+    /// Junk seen and not yet given out (more may follow it).
+    junk: Option<(TextPos, usize)>,
+    /// A message framed right after junk, given out on the next call.
+    held: Option<framing::Frame>,
 }
 
 impl<R: std::io::Read> TextStream<R> {
@@ -287,6 +302,8 @@ impl<R: std::io::Read> TextStream<R> {
             lenient: std::collections::VecDeque::new(),
             anchor: (0, 1, 0),
             cursor: std::cell::Cell::new((0, 1, 0)),
+            junk: None,
+            held: None,
         }
     }
 
@@ -295,13 +312,16 @@ impl<R: std::io::Read> TextStream<R> {
         &self.buf[..self.prep]
     }
 
-    /// The next item (offsets in [`Self::window`]); None at the end of input.
-    /// `before_read` is called before a read that may block (to flush output).
+    /// The next item; None at the end of input. `before_read` is called
+    /// before a read that may block (to flush output).
     pub fn next(
         &mut self,
         before_read: &mut dyn FnMut() -> std::io::Result<()>,
-    ) -> std::io::Result<Option<framing::Item>> {
-        use framing::{Item, Step};
+    ) -> std::io::Result<Option<TextItem>> {
+        use framing::Step;
+        if let Some(f) = self.held.take() {
+            return Ok(Some(TextItem::Message(f)));
+        }
         loop {
             let at_eof = self.eof && self.raw == self.filled;
             let step =
@@ -316,10 +336,11 @@ impl<R: std::io::Read> TextStream<R> {
                     let start = self.pos;
                     self.pos += len;
                     self.anchor_at(start);
-                    return Ok(Some(Item::Junk {
-                        start,
-                        end: self.pos,
-                    }));
+                    let n = self.original_len(start, self.pos);
+                    match &mut self.junk {
+                        Some((_, total)) => *total += n,
+                        None => self.junk = Some((self.position(start), n)),
+                    }
                 }
                 Step::Message(mut f) => {
                     let start = self.pos;
@@ -330,9 +351,15 @@ impl<R: std::io::Read> TextStream<R> {
                     }
                     self.pos = f.end.max(start + 1).min(self.prep);
                     self.anchor_at(f.start);
-                    return Ok(Some(Item::Message(f)));
+                    if let Some((at, len)) = self.junk.take() {
+                        self.held = Some(f);
+                        return Ok(Some(TextItem::Junk { at, len }));
+                    }
+                    return Ok(Some(TextItem::Message(f)));
                 }
-                Step::End | Step::NeedMore if at_eof => return Ok(None),
+                Step::End | Step::NeedMore if at_eof => {
+                    return Ok(self.junk.take().map(|(at, len)| TextItem::Junk { at, len }));
+                }
                 Step::End | Step::NeedMore => {
                     if self.raw == self.filled || !self.prepare_lines() {
                         if !self.eof {

@@ -167,7 +167,8 @@ fn hostile_50_mb_message_is_cut_at_max_message() {
     assert!(f["message"].as_str().unwrap().contains("1048576"));
     let first = &values[0];
     assert!(first["source"]["length"].as_u64().unwrap() <= MB as u64);
-    assert_bounded(peak, 200 * MB, "50 MB message");
+    // Text is framed as it is read: the 50 MB are never held.
+    assert_bounded(peak, 40 * MB, "50 MB message");
 }
 
 #[test]

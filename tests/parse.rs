@@ -553,3 +553,41 @@ fn stdin_and_file_give_the_same_output() {
     assert!(a.lines().count() > 1000);
     assert_eq!(a, b);
 }
+
+/// Junk larger than the message limit (and than what the stream holds) is
+/// one junk item with its whole length, from a file and from a pipe alike.
+#[test]
+fn junk_larger_than_the_stream_holds_is_one_item() {
+    let one = std::fs::read("samples/pager-message.sip").unwrap();
+    let mut junk: Vec<u8> = (0..3 * 1024 * 1024u32)
+        .map(|i| b'a' + (i % 26) as u8)
+        .collect();
+    junk.extend(b"\r\n");
+    let mut data = one.clone();
+    data.extend(&junk);
+    data.extend(&one);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("junk.txt");
+    std::fs::write(&path, &data).unwrap();
+    for stdin in [false, true] {
+        let mut cmd = sipmsrp();
+        cmd.args(["parse", "--format", "jsonl", "--max-message", "65536"]);
+        if stdin {
+            cmd.arg("-").write_stdin(data.clone());
+        } else {
+            cmd.arg(&path);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let values: Vec<Value> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let types: Vec<&str> = values.iter().map(|v| v["type"].as_str().unwrap()).collect();
+        assert_eq!(types, ["message", "junk", "message"], "stdin: {stdin}");
+        assert_eq!(values[1]["source"]["offset"], one.len());
+        assert_eq!(values[1]["source"]["length"], junk.len());
+        assert_eq!(values[2]["source"]["offset"], one.len() + junk.len());
+    }
+}

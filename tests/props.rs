@@ -247,7 +247,7 @@ fn text_piece() -> impl Strategy<Value = Vec<u8>> {
 
 /// One item of a text input in original offsets: (junk?, start, length,
 /// finding codes and offsets).
-type TextItem = (bool, usize, usize, Vec<(&'static str, usize)>);
+type Flat = (bool, usize, usize, Vec<(&'static str, usize)>);
 
 /// A reader that hands out the input in the given read sizes.
 struct Pieces<'a> {
@@ -269,7 +269,7 @@ impl std::io::Read for Pieces<'_> {
 }
 
 /// A text input framed whole: dedented, then framed with the whole buffer.
-fn whole_text(data: &[u8], max: usize) -> Vec<TextItem> {
+fn whole_text(data: &[u8], max: usize) -> Vec<Flat> {
     let p = sipmsrp::source::prepare(data, true);
     let opts = FrameOptions {
         max_message: max,
@@ -300,7 +300,7 @@ fn whole_text(data: &[u8], max: usize) -> Vec<TextItem> {
 }
 
 /// The same input read in pieces by TextStream.
-fn streamed_text(data: &[u8], sizes: Vec<usize>, max: usize) -> Vec<TextItem> {
+fn streamed_text(data: &[u8], sizes: Vec<usize>, max: usize) -> Vec<Flat> {
     let opts = FrameOptions {
         max_message: max,
         datagram: false,
@@ -310,13 +310,8 @@ fn streamed_text(data: &[u8], sizes: Vec<usize>, max: usize) -> Vec<TextItem> {
     let mut out = Vec::new();
     while let Some(item) = s.next(&mut || Ok(())).expect("in-memory reads") {
         out.push(match item {
-            Item::Junk { start, end } => (
-                true,
-                s.position(start).offset,
-                s.original_len(start, end),
-                vec![],
-            ),
-            Item::Message(f) => {
+            sipmsrp::source::TextItem::Junk { at, len } => (true, at.offset, len, vec![]),
+            sipmsrp::source::TextItem::Message(f) => {
                 let fs = f
                     .findings
                     .iter()

@@ -167,13 +167,8 @@ fn text_stream(data: &[u8], seg: usize) {
     let mut streamed = Vec::new();
     while let Some(item) = s.next(&mut || Ok(())).expect("in-memory reads") {
         streamed.push(match item {
-            Item::Junk { start, end } => (
-                true,
-                s.position(start).offset,
-                s.original_len(start, end),
-                vec![],
-            ),
-            Item::Message(f) => {
+            sipmsrp::source::TextItem::Junk { at, len } => (true, at.offset, len, vec![]),
+            sipmsrp::source::TextItem::Message(f) => {
                 let fs = f
                     .findings
                     .iter()

@@ -14,13 +14,13 @@ use colored::Colorize;
 use sipmsrp::body::{Body, BodyKind};
 use sipmsrp::capture::{CaptureOptions, Event, Meta};
 use sipmsrp::finding::{Finding, LineCursor, Severity, offset_in};
-use sipmsrp::framing::{FrameOptions, Item, Protocol};
+use sipmsrp::framing::{FrameOptions, Protocol};
 use sipmsrp::header::Header;
 use sipmsrp::limits::Limits;
 use sipmsrp::message::{self, Message, Parsed};
 use sipmsrp::msrp::MsrpKind;
 use sipmsrp::sip::StartLine;
-use sipmsrp::source::TextPos;
+use sipmsrp::source::{TextItem, TextPos};
 
 use super::json::Json;
 use super::reassemble::{ChunkRec, Joined, Joiner, Offer, Pos};
@@ -222,18 +222,17 @@ fn parse_text<W: Write>(
             .with_context(|| format!("{file}: cannot read"))?;
         let Some(item) = item else { break };
         match item {
-            Item::Junk { start, end } => {
-                let length = stream.original_len(start, end);
+            TextItem::Junk { at: p, len } => {
                 let f = Finding::warning(
                     "junk",
-                    start,
-                    format!("{length} bytes that are not a SIP or MSRP message skipped"),
+                    p.offset,
+                    format!("{len} bytes that are not a SIP or MSRP message skipped"),
                 )
-                .with_len(length);
+                .with_len(len);
                 worst = worst.max(Some(f.severity));
-                printer.junk(&at(stream.position(start)), &f)?;
+                printer.junk(&at(p), &f)?;
             }
-            Item::Message(frame) => {
+            TextItem::Message(frame) => {
                 count += 1;
                 progress.message();
                 // Leniency findings of the dedent belong to the message they begin.
