@@ -315,11 +315,15 @@ fn next_with<S: Searches>(buf: &[u8], at_eof: bool, opts: &FrameOptions, s: &mut
     // A start line must be complete to be classified, and so must the line
     // after it (a request line without a version is told from junk by it).
     if !at_eof && !two_lines(buf) {
-        return if buf.len() > opts.max_message {
-            Step::Junk { len: buf.len() }
-        } else {
-            Step::NeedMore
-        };
+        if buf.len() <= opts.max_message {
+            return Step::NeedMore;
+        }
+        if memchr(b'\n', buf).is_none() {
+            // A start line longer than the limit starts nothing.
+            return Step::Junk { len: buf.len() };
+        }
+        // The line after the start line is longer than the limit: classify
+        // with what there is (the message will be cut at the limit).
     }
     // The start line's end, found once for classifying and framing.
     let (le, after) = line_end(buf, 0);

@@ -250,6 +250,8 @@ const LONG_LINE: usize = 64 * 1024;
 pub struct TextStream<R> {
     reader: R,
     scanner: framing::Scanner,
+    /// The message limit: the window grows no further than it needs.
+    max_message: usize,
     dedent: Dedent,
     /// `buf[..prep]`: prepared bytes; `buf[raw..filled]`: bytes read but not
     /// prepared yet (`prep <= raw`).
@@ -287,6 +289,7 @@ impl<R: std::io::Read> TextStream<R> {
     pub fn new(reader: R, opts: framing::FrameOptions) -> Self {
         TextStream {
             reader,
+            max_message: opts.max_message,
             scanner: framing::Scanner::new(opts),
             dedent: Dedent::default(),
             buf: Vec::new(),
@@ -453,7 +456,11 @@ impl<R: std::io::Read> TextStream<R> {
         }
         self.compact();
         if self.buf.len() - self.filled < READ_BLOCK / 2 {
-            let want = (self.buf.len() * 2).max(READ_BLOCK);
+            // Double, but no further than a message at the limit needs.
+            let want = (self.buf.len() * 2)
+                .max(READ_BLOCK)
+                .min(self.max_message.saturating_add(2 * READ_BLOCK))
+                .max(self.filled + READ_BLOCK / 2);
             self.buf.resize(want, 0);
         }
         loop {

@@ -591,3 +591,36 @@ fn junk_larger_than_the_stream_holds_is_one_item() {
         assert_eq!(values[2]["source"]["offset"], one.len() + junk.len());
     }
 }
+
+/// A header line longer than the message limit right after the start line
+/// cuts the message at the limit, as when the text is framed whole; it does
+/// not turn the message into junk while the stream waits for the line's end.
+#[test]
+fn second_line_longer_than_the_limit_is_cut_not_junk() {
+    let mut data = b"INVITE sip:a@b SIP/2.0\r\nX: ".to_vec();
+    data.extend(std::iter::repeat_n(b'y', 300_000));
+    for stdin in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("long.sip");
+        std::fs::write(&path, &data).unwrap();
+        let mut cmd = sipmsrp();
+        cmd.args(["parse", "--format", "jsonl", "--max-message", "65536"]);
+        if stdin {
+            cmd.arg("-").write_stdin(data.clone());
+        } else {
+            cmd.arg(&path);
+        }
+        let out = cmd.output().unwrap();
+        let first: Value = serde_json::from_str(
+            String::from_utf8(out.stdout)
+                .unwrap()
+                .lines()
+                .next()
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(first["type"], "message", "stdin: {stdin}");
+        assert_eq!(first["method"], "INVITE");
+        assert!(first["source"]["length"].as_u64().unwrap() <= 65536);
+    }
+}
