@@ -98,15 +98,12 @@ fn join(path: &str, seg: &str) -> String {
     }
 }
 
-/// Parse `raw` as a body with the given Content-Type header value.
-/// `content_type` is the raw header value (None when absent).
-pub fn parse<'a>(
+/// The media type of a Content-Type value; a finding when it is not one.
+fn media_type<'a>(
     ctx: &mut Ctx<'_>,
-    raw: &'a [u8],
     content_type: Option<&'a [u8]>,
-    depth: usize,
     path: &str,
-) -> Body<'a> {
+) -> Option<MediaType<'a>> {
     let media = content_type.and_then(MediaType::parse);
     if let (Some(ct), None) = (content_type, &media) {
         ctx.findings.push(
@@ -118,6 +115,30 @@ pub fn parse<'a>(
             .with_path(join(path, "header Content-Type")),
         );
     }
+    media
+}
+
+/// Is this MSRP message one chunk of a body sent in several (RFC 4975
+/// 7.1): a `+` or `#` end-line flag, or a Byte-Range that does not cover
+/// the whole body?
+pub fn is_partial_chunk(msg: &msrp::MsrpMessage<'_>) -> bool {
+    if matches!(msg.flag, Some(b'+' | b'#')) {
+        return true;
+    }
+    msg.byte_range()
+        .is_some_and(|r| r.start > 1 || matches!((r.end, r.total), (Some(e), Some(t)) if e < t))
+}
+
+/// Parse `raw` as a body with the given Content-Type header value.
+/// `content_type` is the raw header value (None when absent).
+pub fn parse<'a>(
+    ctx: &mut Ctx<'_>,
+    raw: &'a [u8],
+    content_type: Option<&'a [u8]>,
+    depth: usize,
+    path: &str,
+) -> Body<'a> {
+    let media = media_type(ctx, content_type, path);
     if raw.is_empty() {
         return Body {
             raw,
@@ -206,7 +227,27 @@ pub fn parse_msrp<'a>(
     let mut msg = msrp::parse(ctx.base, raw, kind, ctx.limits, path);
     ctx.findings.append(&mut msg.findings);
     let data = msg.body.unwrap_or(&raw[raw.len()..]);
-    let body = parse(ctx, data, msg.value("Content-Type"), depth + 1, path);
+    let content_type = msg.value("Content-Type");
+    let body = if is_partial_chunk(&msg) {
+        // A chunk of a larger body (more chunks follow, it starts past the
+        // first byte, or it ends before the total): its Content-Type names
+        // the whole body, which only the joined chunks hold (`parse
+        // --reassemble`, lint and encap join them). Parsing the piece as a
+        // multipart or a message would report the cut as defects.
+        let media = media_type(ctx, content_type, path);
+        let kind = if data.is_empty() {
+            BodyKind::Empty
+        } else {
+            BodyKind::Leaf
+        };
+        Body {
+            raw: data,
+            media,
+            kind,
+        }
+    } else {
+        parse(ctx, data, content_type, depth + 1, path)
+    };
     MsrpNode {
         msg,
         fragment: kind == MsrpParseKind::Fragment,

@@ -149,6 +149,55 @@ mod tests {
     use crate::framing::{FrameOptions, Framer, Item};
 
     #[test]
+    fn a_chunk_of_a_larger_body_is_not_parsed_as_its_content_type() {
+        // The first 20 bytes of a multipart body: parsing them as multipart
+        // would report an unclosed boundary that the whole body closes.
+        let chunk = |range: &str, flag: char| {
+            format!(
+                "MSRP a1b2c3d4 SEND\r\nTo-Path: msrp://a:1/x;tcp\r\nFrom-Path: msrp://b:2/y;tcp\r\nMessage-ID: m123\r\nByte-Range: {range}\r\nContent-Type: multipart/mixed; boundary=b42\r\n\r\n--b42\r\nContent-Typ\r\n-------a1b2c3d4{flag}\r\n"
+            )
+        };
+        for (range, flag, partial) in [
+            ("1-20/90", '+', true),
+            ("1-20/*", '+', true),
+            ("21-40/90", '$', true),
+            ("1-20/90", '$', true),
+            ("1-20/20", '#', true),
+            ("1-20/20", '$', false),
+            ("1-*/*", '$', false),
+        ] {
+            let raw = chunk(range, flag);
+            let p = parse_one(
+                raw.as_bytes(),
+                Protocol::Msrp,
+                false,
+                vec![],
+                &Limits::default(),
+            );
+            let codes: Vec<&str> = p.findings.iter().map(|f| f.code).collect();
+            let body = p.message.body();
+            assert_eq!(body.raw, b"--b42\r\nContent-Typ", "{range} {flag}");
+            assert!(body.media.is_some(), "{range} {flag}: Content-Type kept");
+            if partial {
+                assert!(
+                    matches!(body.kind, crate::body::BodyKind::Leaf),
+                    "{range} {flag}"
+                );
+                assert!(codes.is_empty(), "{range} {flag}: {codes:?}");
+            } else {
+                assert!(
+                    matches!(body.kind, crate::body::BodyKind::Multipart(_)),
+                    "{range} {flag}"
+                );
+                assert!(
+                    codes.contains(&"multipart-unclosed"),
+                    "{range} {flag}: {codes:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn pushed_send_parses_into_a_tree() {
         let raw = b"MSRP elfj49te SEND\r\nTo-Path: msrp://a:1/x;tcp\r\nFrom-Path: msrp://b:2/y;tcp\r\nMessage-ID: 453\r\nByte-Range: 1-*/*\r\nContent-Type: multipart/mixed; boundary=\"b42\"\r\n\r\n--b42\r\nContent-Type: message/sipfrag\r\n\r\nINVITE sip:u2@s SIP/2.0\r\nCall-ID: 3413an89KU\r\n--b42\r\nContent-Type: message/msrpfrag\r\n\r\nMSRP dkei38sd SEND\r\nMessage-ID: 456\r\nContent-Type: text/plain\r\n\r\nHi\r\n-------dkei38sd$\r\n--b42--\r\n\r\n-------elfj49te$\r\n";
         let items: Vec<_> = Framer::new(raw, FrameOptions::default()).collect();
