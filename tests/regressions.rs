@@ -208,3 +208,39 @@ fn folded_via_is_not_taken_for_a_pasted_message() {
     assert_eq!(m["headers"][1]["value"], "first second");
     assert_eq!(m["source"]["length"], text.len());
 }
+
+// Fuzzing (encap target): every chunk of a pushed SEND split with
+// `--chunk-size` had its piece of the multipart body parsed as a whole
+// multipart, so each reported `multipart-unclosed` or
+// `multipart-no-delimiter` although the joined body is clean. A chunk that
+// holds part of a body is now a leaf.
+#[test]
+fn chunks_of_a_pushed_send_parse_without_findings() {
+    let out = sipmsrp()
+        .args([
+            "encap",
+            "--chunk-size",
+            "100",
+            "--date",
+            "Thu, 21 Feb 2002 13:02:03 GMT",
+            "--message-id",
+            "fuzzmsg1",
+            "--transaction-id",
+            "abcd1234",
+            "samples/pager-message.sip",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let (code, values) = parse_jsonl(&out.stdout, &[]);
+    assert!(values.len() > 3, "several chunks");
+    for v in &values {
+        assert_eq!(v["findings"], serde_json::json!([]), "{}", v["start_line"]);
+    }
+    assert_eq!(code, 0);
+    // Joined, the body is the multipart it always was.
+    let (code, values) = parse_jsonl(&out.stdout, &["--reassemble"]);
+    assert_eq!(code, 0);
+    assert_eq!(values.len(), 1);
+    assert_eq!(values[0]["body"]["parts"].as_array().unwrap().len(), 1);
+}
