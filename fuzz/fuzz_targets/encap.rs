@@ -64,11 +64,13 @@ fuzz_target!(|data: &[u8]| {
         let Message::Msrp(n) = &p.message else {
             panic!("encap output is not MSRP")
         };
-        if cts.len() < r.len() + 1 {
-            cts.push(n.msg.value("Content-Type").expect("Content-Type").to_vec());
-        }
+        // The Content-Type of each pushed message, from its first chunk.
+        let before = r.len();
         r.push(&path_session_key(&n.msg), &n.msg, i)
             .expect("a valid chunk");
+        if r.len() > before {
+            cts.push(n.msg.value("Content-Type").expect("Content-Type").to_vec());
+        }
     }
     let pushed = r.finish();
     assert_eq!(
