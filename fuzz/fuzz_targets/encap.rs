@@ -49,6 +49,16 @@ fuzz_target!(|data: &[u8]| {
         datagram: false,
         text: false,
     };
+    // What the stored messages themselves are found to carry: encap carries
+    // them as they are, so their defects may show inside the parts.
+    let input_codes: std::collections::HashSet<&str> = Framer::new(text, fopts.clone())
+        .filter_map(|item| match item {
+            Item::Message(f) => Some(parse_frame(text, &f, &limits).findings),
+            Item::Junk { .. } => None,
+        })
+        .flatten()
+        .map(|f| f.code)
+        .collect();
     let mut r = Reassembler::new(&big);
     let mut cts = Vec::new();
     for (i, item) in Framer::new(&out, fopts).enumerate() {
@@ -56,11 +66,14 @@ fuzz_target!(|data: &[u8]| {
             panic!("junk in encap output")
         };
         let p = parse_frame(&out, &f, &big);
-        assert!(
-            p.findings.is_empty(),
-            "pushed SEND has findings: {:?}",
-            p.findings
-        );
+        // The SEND and its multipart are clean; a finding inside a carried
+        // part is one the stored message had.
+        let added: Vec<_> = p
+            .findings
+            .iter()
+            .filter(|f| !(f.path.starts_with("part ") && input_codes.contains(f.code)))
+            .collect();
+        assert!(added.is_empty(), "pushed SEND has findings: {added:?}");
         let Message::Msrp(n) = &p.message else {
             panic!("encap output is not MSRP")
         };
