@@ -264,8 +264,8 @@ pub struct TextStream<R> {
     base: usize,
     /// Original offset of `buf[raw]`.
     raw_base: usize,
-    /// The last line prepared ended without its `\n` (a long line passed
-    /// on in pieces): its continuation is not a line start.
+    /// The last bytes prepared ended without a `\n` (an unfinished line
+    /// passed on): what follows continues that line, it is no line start.
     mid_line: bool,
     eof: bool,
     /// Lines whose indentation was removed, in prepared-stream offsets:
@@ -385,9 +385,10 @@ impl<R: std::io::Read> TextStream<R> {
                 break;
             }
             let cut = if self.mid_line {
-                // The rest of a long line: up to its end, nothing removed.
-                let len = memchr::memchr(b'\n', rest).map(|i| i + 1);
-                len.or(self.eof.then_some(rest.len())).map(|len| LineCut {
+                // The rest of a line passed on unfinished: it starts
+                // nothing, so nothing is removed and nothing waited for.
+                let len = memchr::memchr(b'\n', rest).map_or(rest.len(), |i| i + 1);
+                Some(LineCut {
                     len,
                     strip: 0,
                     indented_start: false,
@@ -396,15 +397,11 @@ impl<R: std::io::Read> TextStream<R> {
                 self.dedent.line(rest, self.eof)
             };
             let cut = match cut {
-                Some(c) => {
-                    self.mid_line = false;
-                    c
-                }
+                Some(c) => c,
                 None if self.dedent.current == 0 && !matches!(rest[0], b' ' | b'\t' | 0xC2) => {
                     // Not indented, outside a dedented message: nothing to
                     // decide, pass the unfinished line on (a body need not
                     // end with a line end, and a pipe must not wait for one).
-                    self.mid_line = true;
                     LineCut {
                         len: rest.len(),
                         strip: 0,
@@ -414,16 +411,16 @@ impl<R: std::io::Read> TextStream<R> {
                 None if rest.len() > LONG_LINE => {
                     // Pass a long unfinished line on without deciding it.
                     let ind = indent_of(&rest[..LONG_LINE]).min(self.dedent.current);
-                    let was_mid = self.mid_line;
-                    self.mid_line = true;
                     LineCut {
                         len: rest.len(),
-                        strip: if was_mid { 0 } else { ind },
+                        strip: ind,
                         indented_start: false,
                     }
                 }
                 None => break,
             };
+            // A piece that does not end a line leaves the stream mid-line.
+            self.mid_line = rest[..cut.len].last() != Some(&b'\n');
             if cut.len == 0 {
                 break;
             }
