@@ -554,6 +554,33 @@ fn stdin_and_file_give_the_same_output() {
     assert_eq!(a, b);
 }
 
+/// `parse --format jsonl --max-message 65536` of `data`, from a file and from
+/// standard input: (from stdin?, exit code, objects) for each.
+fn jsonl_file_and_stdin(data: &[u8]) -> Vec<(bool, Option<i32>, Vec<Value>)> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("input.txt");
+    std::fs::write(&path, data).unwrap();
+    [false, true]
+        .into_iter()
+        .map(|stdin| {
+            let mut cmd = sipmsrp();
+            cmd.args(["parse", "--format", "jsonl", "--max-message", "65536"]);
+            if stdin {
+                cmd.arg("-").write_stdin(data.to_vec());
+            } else {
+                cmd.arg(&path);
+            }
+            let out = cmd.output().unwrap();
+            let values = String::from_utf8(out.stdout)
+                .unwrap()
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect();
+            (stdin, out.status.code(), values)
+        })
+        .collect()
+}
+
 /// Junk larger than the message limit (and than what the stream holds) is
 /// one junk item with its whole length, from a file and from a pipe alike.
 #[test]
@@ -566,24 +593,8 @@ fn junk_larger_than_the_stream_holds_is_one_item() {
     let mut data = one.clone();
     data.extend(&junk);
     data.extend(&one);
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("junk.txt");
-    std::fs::write(&path, &data).unwrap();
-    for stdin in [false, true] {
-        let mut cmd = sipmsrp();
-        cmd.args(["parse", "--format", "jsonl", "--max-message", "65536"]);
-        if stdin {
-            cmd.arg("-").write_stdin(data.clone());
-        } else {
-            cmd.arg(&path);
-        }
-        let out = cmd.output().unwrap();
-        assert_eq!(out.status.code(), Some(1));
-        let values: Vec<Value> = String::from_utf8(out.stdout)
-            .unwrap()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
+    for (stdin, code, values) in jsonl_file_and_stdin(&data) {
+        assert_eq!(code, Some(1));
         let types: Vec<&str> = values.iter().map(|v| v["type"].as_str().unwrap()).collect();
         assert_eq!(types, ["message", "junk", "message"], "stdin: {stdin}");
         assert_eq!(values[1]["source"]["offset"], one.len());
@@ -599,26 +610,8 @@ fn junk_larger_than_the_stream_holds_is_one_item() {
 fn second_line_longer_than_the_limit_is_cut_not_junk() {
     let mut data = b"INVITE sip:a@b SIP/2.0\r\nX: ".to_vec();
     data.extend(std::iter::repeat_n(b'y', 300_000));
-    for stdin in [false, true] {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("long.sip");
-        std::fs::write(&path, &data).unwrap();
-        let mut cmd = sipmsrp();
-        cmd.args(["parse", "--format", "jsonl", "--max-message", "65536"]);
-        if stdin {
-            cmd.arg("-").write_stdin(data.clone());
-        } else {
-            cmd.arg(&path);
-        }
-        let out = cmd.output().unwrap();
-        let first: Value = serde_json::from_str(
-            String::from_utf8(out.stdout)
-                .unwrap()
-                .lines()
-                .next()
-                .unwrap(),
-        )
-        .unwrap();
+    for (stdin, _, values) in jsonl_file_and_stdin(&data) {
+        let first = &values[0];
         assert_eq!(first["type"], "message", "stdin: {stdin}");
         assert_eq!(first["method"], "INVITE");
         assert!(first["source"]["length"].as_u64().unwrap() <= 65536);
