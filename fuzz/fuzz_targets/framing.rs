@@ -115,73 +115,16 @@ fuzz_target!(|data: &[u8]| {
     text_stream(data, seg);
 });
 
-/// A reader handing out `seg` bytes at a time.
-struct Pieces<'a>(&'a [u8], usize);
-
-impl std::io::Read for Pieces<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.1.min(buf.len()).min(self.0.len());
-        buf[..n].copy_from_slice(&self.0[..n]);
-        self.0 = &self.0[n..];
-        Ok(n)
-    }
-}
+#[path = "../../tests/support/text.rs"]
+mod text;
 
 /// TextStream in pieces against the whole text (dedented, then framed),
 /// with a limit no item reaches (past it the two may cut differently).
 fn text_stream(data: &[u8], seg: usize) {
     let max = 1 << 20;
-    let whole_opts = FrameOptions {
-        max_message: max,
-        datagram: false,
-        text: false,
-    };
-    let p = sipmsrp::source::prepare(data, true);
-    let len = |s: usize, e: usize| {
-        if e <= s {
-            0
-        } else {
-            p.original_offset(e - 1) + 1 - p.original_offset(s)
-        }
-    };
-    let whole: Vec<(bool, usize, usize, Vec<(&str, usize)>)> = Framer::new(&p.bytes, whole_opts)
-        .map(|item| match item {
-            Item::Junk { start, end } => (true, p.original_offset(start), len(start, end), vec![]),
-            Item::Message(f) => (
-                false,
-                p.original_offset(f.start),
-                len(f.start, f.end),
-                f.findings
-                    .iter()
-                    .map(|x| (x.code, p.original_offset(x.offset)))
-                    .collect(),
-            ),
-        })
-        .collect();
-    let opts = FrameOptions {
-        max_message: max,
-        datagram: false,
-        text: true,
-    };
-    let mut s = sipmsrp::source::TextStream::new(Pieces(data, seg), opts);
-    let mut streamed = Vec::new();
-    while let Some(item) = s.next(&mut || Ok(())).expect("in-memory reads") {
-        streamed.push(match item {
-            sipmsrp::source::TextItem::Junk { at, len } => (true, at.offset, len, vec![]),
-            sipmsrp::source::TextItem::Message(f) => {
-                let fs = f
-                    .findings
-                    .iter()
-                    .map(|x| (x.code, s.position(x.offset).offset))
-                    .collect();
-                (
-                    false,
-                    s.position(f.start).offset,
-                    s.original_len(f.start, f.end),
-                    fs,
-                )
-            }
-        });
-    }
-    assert_eq!(streamed, whole, "text read in pieces frames differently");
+    assert_eq!(
+        text::streamed_text(data, vec![seg], max),
+        text::whole_text(data, max),
+        "text read in pieces frames differently"
+    );
 }
