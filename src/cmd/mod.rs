@@ -71,9 +71,10 @@ pub struct Input {
 /// One opened input. Text is framed as it is read by `parse`
 /// ([`TextInput::stream`]) and read whole by the subcommands that relate
 /// messages across the input ([`TextInput::read_all`]); a capture is
-/// streamed record by record, so memory stays flat however large it is. Which one is decided by the first four bytes (the pcap and
-/// pcapng magic numbers), sniffed without losing them, from files and
-/// standard input alike.
+/// streamed record by record, so memory stays flat however large it is.
+/// Which one is decided by the first four bytes (the pcap and pcapng magic
+/// numbers), sniffed without losing them, from files and standard input
+/// alike.
 pub enum Source {
     Text(TextInput),
     Capture(CaptureInput),
@@ -176,12 +177,12 @@ pub fn open_input(path: &Path, progress: &Progress) -> Result<Source> {
     let mut reader = progress.reader(&name, size, reader);
     let mut magic = [0u8; 4];
     let got = read_full(&mut reader, &mut magic).with_context(|| format!("{name}: cannot read"))?;
-    let prefix = &magic[..got];
-    if capture::is_capture(prefix) {
-        let reader: Box<dyn Read> = Box::new(io::Cursor::new(magic).take(got as u64).chain(reader));
+    let is_capture = capture::is_capture(&magic[..got]);
+    // The sniffed bytes go back in front of the rest.
+    let reader: Box<dyn Read> = Box::new(io::Cursor::new(magic).take(got as u64).chain(reader));
+    if is_capture {
         return Ok(Source::Capture(CaptureInput { name, reader }));
     }
-    let reader: Box<dyn Read> = Box::new(io::Cursor::new(magic).take(got as u64).chain(reader));
     Ok(Source::Text(TextInput { name, size, reader }))
 }
 
