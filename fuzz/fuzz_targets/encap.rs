@@ -51,14 +51,31 @@ fuzz_target!(|data: &[u8]| {
     };
     // What the stored messages themselves are found to carry: encap carries
     // them as they are, so their defects may show inside the parts.
-    let input_codes: std::collections::HashSet<&str> = Framer::new(text, fopts.clone())
-        .filter_map(|item| match item {
-            Item::Message(f) => Some(parse_frame(text, &f, &limits).findings),
-            Item::Junk { .. } => None,
-        })
-        .flatten()
-        .map(|f| f.code)
-        .collect();
+    // (As encap reads them: dedented, and a Large Message Mode body joined
+    // from its chunks.)
+    let prepared = sipmsrp::source::prepare(text, true);
+    let mut input_codes: std::collections::HashSet<&str> =
+        Framer::new(&prepared.bytes, fopts.clone())
+            .filter_map(|item| match item {
+                Item::Message(f) => Some(parse_frame(&prepared.bytes, &f, &limits).findings),
+                Item::Junk { .. } => None,
+            })
+            .flatten()
+            .map(|f| f.code)
+            .collect();
+    for d in &collected.deferred {
+        if let Deferred::Large(l) = d {
+            let mut findings = Vec::new();
+            let mut ctx = Ctx {
+                base: &l.message.body,
+                limits: &limits,
+                findings: &mut findings,
+            };
+            let ct = l.message.content_type.as_ref().map(|h| &h.value[..]);
+            body::parse(&mut ctx, &l.message.body, ct, 0, "");
+            input_codes.extend(findings.iter().map(|f| f.code));
+        }
+    }
     let mut r = Reassembler::new(&big);
     let mut cts = Vec::new();
     for (i, item) in Framer::new(&out, fopts).enumerate() {
