@@ -373,7 +373,7 @@ fn parse_multipart<'a>(
             ctx.findings.push(
                 Finding::error(
                     "multipart-boundary-missing",
-                    media.raw.as_ptr() as usize - ctx.base.as_ptr() as usize,
+                    offset_in(ctx.base, media.raw),
                     match &inferred {
                         Some(b) => format!(
                             "multipart Content-Type has no boundary parameter (using `{}` from the body)",
@@ -665,6 +665,29 @@ mod tests {
     }
 
     const PAGER: &[u8] = b"--b42\r\nContent-Type: message/sip\r\n\r\nMESSAGE sip:u2@s SIP/2.0\r\nCall-ID: x\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello\r\n--b42--\r\n";
+
+    #[test]
+    fn content_type_before_the_base_without_boundary_does_not_panic() {
+        // Found by fuzzing (encap target): the finding's offset subtracted
+        // the base's address from the Content-Type's, which underflowed when
+        // the value lay before the body's buffer. Here it lies just before.
+        let ct: &[u8] = b"multipart/mixed";
+        let buf = [ct, PAGER].concat();
+        let (ct, body) = buf.split_at(ct.len());
+        let limits = Limits::default();
+        let mut findings = Vec::new();
+        let mut ctx = Ctx {
+            base: body,
+            limits: &limits,
+            findings: &mut findings,
+        };
+        parse(&mut ctx, body, Some(ct), 0, "");
+        let f = findings
+            .iter()
+            .find(|f| f.code == "multipart-boundary-missing")
+            .expect("multipart-boundary-missing");
+        assert_eq!(f.offset, 0, "outside the base: no offset into it");
+    }
 
     #[test]
     fn well_formed_multipart_with_message_sip() {
