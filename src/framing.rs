@@ -349,11 +349,6 @@ fn junk(buf: &[u8], at_eof: bool, opts: &FrameOptions) -> Step {
             Some(nl) => opts.text && memchr(b'\n', &buf[pos + nl + 1..]).is_none(),
         };
         if !at_eof && unsettled {
-            if opts.text && buf.len() <= opts.max_message {
-                // Text: the junk runs to the next start line, wherever the
-                // read stopped.
-                return Step::NeedMore;
-            }
             break;
         }
         let trimmed = buf[pos..]
@@ -366,6 +361,8 @@ fn junk(buf: &[u8], at_eof: bool, opts: &FrameOptions) -> Step {
         pos = line_end(buf, pos).1;
     }
     if !at_eof && opts.text && buf.len() <= opts.max_message {
+        // Text: the junk runs to the next start line, wherever the read
+        // stopped.
         return Step::NeedMore;
     }
     Step::Junk { len: pos.max(1) }

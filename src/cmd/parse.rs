@@ -20,7 +20,7 @@ use sipmsrp::limits::Limits;
 use sipmsrp::message::{self, Message, Parsed};
 use sipmsrp::msrp::MsrpKind;
 use sipmsrp::sip::StartLine;
-use sipmsrp::source::{TextItem, TextPos};
+use sipmsrp::source::TextItem;
 
 use super::json::Json;
 use super::reassemble::{ChunkRec, Joined, Joiner, Offer, Pos};
@@ -202,18 +202,7 @@ fn parse_text<W: Write>(
     let file = file.as_str();
     let mut count = 0;
     let mut worst = None;
-    let at = |p: TextPos| Origin {
-        file,
-        capture: None,
-        offset: p.offset,
-        line: p.line,
-        column: p.column,
-    };
-    let pos = |p: TextPos| Pos {
-        offset: p.offset,
-        line: p.line,
-        column: p.column,
-    };
+    let at = |p: Pos| Origin::at(file, None, p);
     let mut joiner = args.reassemble.then(|| Joiner::new(limits));
     loop {
         // Output so far goes out before a read that may wait (a pipe).
@@ -251,15 +240,12 @@ fn parse_text<W: Write>(
                 let here = at(stream.position(frame.start));
                 if let Some(j) = joiner.as_mut() {
                     let body = msrp_body_range(buf, &parsed);
-                    let orig_body = if body.is_empty() {
-                        0..0
+                    let (orig_body, body_at) = if body.is_empty() {
+                        (0..0, here.pos())
                     } else {
-                        stream.position(body.start).offset..stream.position(body.end - 1).offset + 1
-                    };
-                    let body_at = if body.is_empty() {
-                        here.pos()
-                    } else {
-                        pos(stream.position(body.start))
+                        let first = stream.position(body.start);
+                        let last = stream.position(body.end - 1);
+                        (first.offset..last.offset + 1, first)
                     };
                     let offer = j.offer(&parsed, || {
                         chunk_rec(&parsed, here.pos(), None, &found, orig_body, body_at)

@@ -20,13 +20,9 @@ use sipmsrp::message::{Message, Parsed};
 use sipmsrp::msrp::ByteRange;
 use sipmsrp::reassembly::{Chunk, Ready, Reassembled, Reassembler, path_session_key};
 
-/// A position in an input (a text file, or a message of a capture).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Pos {
-    pub offset: usize,
-    pub line: usize,
-    pub column: usize,
-}
+/// A position in an input (a text file, or a message of a capture): the
+/// library's text position, offset, line and column.
+pub use sipmsrp::source::TextPos as Pos;
 
 /// What is kept of a chunk until its message is printed.
 #[derive(Debug, Clone)]
