@@ -42,6 +42,8 @@ Register-ArgumentCompleter -Native -CommandName 'sipmsrp' -ScriptBlock {
             [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'Only SIP requests of this method, MSRP requests of this method, or responses whose CSeq names it (case-sensitive, repeatable)')
             [CompletionResult]::new('--call-id', '--call-id', [CompletionResultType]::ParameterName, 'Only messages with this Call-ID (SIP) or Message-ID (MSRP), repeatable')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Decode this UDP/TCP port as SIP/MSRP even when the content does not look like it (repeatable)')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Threads that render messages from files (default: one per CPU). With 1, or with --reassemble, or reading a pipe, all is done on one thread; the output is the same either way')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Threads that render messages from files (default: one per CPU). With 1, or with --reassemble, or reading a pipe, all is done on one thread; the output is the same either way')
             [CompletionResult]::new('--max-message', '--max-message', [CompletionResultType]::ParameterName, 'Largest message accepted, in bytes')
             [CompletionResult]::new('--max-headers', '--max-headers', [CompletionResultType]::ParameterName, 'Most headers in one message')
             [CompletionResult]::new('--max-header-line', '--max-header-line', [CompletionResultType]::ParameterName, 'Longest header line, in bytes')

@@ -488,7 +488,7 @@ _sipmsrp() {
             return 0
             ;;
         sipmsrp__subcmd__parse)
-            opts="-f -h -V --format --protocol --method --call-id --summary --reassemble --port --max-message --max-headers --max-header-line --max-depth --max-parts --max-flow-bytes --max-total-flow-bytes --max-fragment-bytes --max-chunks --color --help --version"
+            opts="-f -j -h -V --format --protocol --method --call-id --summary --reassemble --port --jobs --max-message --max-headers --max-header-line --max-depth --max-parts --max-flow-bytes --max-total-flow-bytes --max-fragment-bytes --max-chunks --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -515,6 +515,14 @@ _sipmsrp() {
                     return 0
                     ;;
                 --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -38,6 +38,8 @@ set edit:completion:arg-completer[sipmsrp] = {|@words|
             cand --method 'Only SIP requests of this method, MSRP requests of this method, or responses whose CSeq names it (case-sensitive, repeatable)'
             cand --call-id 'Only messages with this Call-ID (SIP) or Message-ID (MSRP), repeatable'
             cand --port 'Decode this UDP/TCP port as SIP/MSRP even when the content does not look like it (repeatable)'
+            cand -j 'Threads that render messages from files (default: one per CPU). With 1, or with --reassemble, or reading a pipe, all is done on one thread; the output is the same either way'
+            cand --jobs 'Threads that render messages from files (default: one per CPU). With 1, or with --reassemble, or reading a pipe, all is done on one thread; the output is the same either way'
             cand --max-message 'Largest message accepted, in bytes'
             cand --max-headers 'Most headers in one message'
             cand --max-header-line 'Longest header line, in bytes'

@@ -356,6 +356,19 @@ fn gap_and_junk_findings_carry_frames_and_record_offsets() {
     assert_eq!(junk["frame"], junk_frame);
     assert_eq!(junk["frames"], serde_json::json!([junk_frame]));
     assert_eq!(junk["offset"], offsets[junk_frame as usize - 1]);
+    // Read from a file and rendered on several threads: the same lines.
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_temp(dir.path(), "gap.pcap", &pcap_of(&pk).0);
+    let threaded = sipmsrp()
+        .env("SIPMSRP_BATCH_BYTES", "1")
+        .args(["parse", "-f", "jsonl", "-j", "3", "--port", "7001", &file])
+        .output()
+        .unwrap();
+    assert_eq!(threaded.status.code(), Some(1));
+    let threaded = String::from_utf8(threaded.stdout)
+        .unwrap()
+        .replace(&serde_json::to_string(&file).unwrap(), "\"<stdin>\"");
+    assert_eq!(lines(threaded.as_bytes()), v);
     // The human view names frame and byte.
     let out = sipmsrp()
         .args(["parse", "--port", "7001", "-"])

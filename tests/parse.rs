@@ -617,3 +617,60 @@ fn second_line_longer_than_the_limit_is_cut_not_junk() {
         assert!(first["source"]["length"].as_u64().unwrap() <= 65536);
     }
 }
+
+/// Run `parse ARGS FILE` on one thread and on three (every message its own
+/// batch) and require the same output, errors and exit code.
+fn same_on_threads(args: &[&str], file: &str) {
+    let run = |jobs: &str| {
+        sipmsrp()
+            .env("SIPMSRP_BATCH_BYTES", "1")
+            .args(["parse", "-j", jobs])
+            .args(args)
+            .arg(file)
+            .output()
+            .unwrap()
+    };
+    let one = run("1");
+    let three = run("3");
+    assert_eq!(one.status.code(), three.status.code(), "{args:?} {file}");
+    assert_eq!(
+        String::from_utf8_lossy(&one.stdout),
+        String::from_utf8_lossy(&three.stdout),
+        "{args:?} {file}"
+    );
+    assert_eq!(one.stderr, three.stderr, "{args:?} {file}");
+}
+
+#[test]
+fn threads_change_nothing_in_the_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for d in ["samples", "tests/fixtures/parse", "tests/fixtures/lint"] {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x != "py" && x != "md") {
+                files.push(p.display().to_string());
+            }
+        }
+    }
+    // Pasted text (indentation removed: rendered on the reading thread)
+    // between plain messages and junk, and a capture.
+    let plain = std::fs::read_to_string("samples/pager-message.sip").unwrap();
+    let pasted = format!(
+        "{plain}junk line\n\n\u{a0}\u{a0} MESSAGE sip:a@b.example SIP/2.0\n\u{a0}\u{a0} Call-ID: x@y\n\u{a0}\u{a0} Content-Length: 2\n\n\u{a0}\u{a0} hi\n{plain}"
+    );
+    files.push(write_temp(dir.path(), "pasted.txt", pasted.as_bytes()));
+    files.push(write_temp(dir.path(), "gen.pcap", &generated_capture()));
+    assert!(files.len() > 200);
+    for f in &files {
+        for args in [
+            &["-f", "jsonl"][..],
+            &["-f", "json"],
+            &["--summary"],
+            &["--color", "always"],
+            &["-f", "jsonl", "--protocol", "msrp"],
+        ] {
+            same_on_threads(args, f);
+        }
+    }
+}

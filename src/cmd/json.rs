@@ -39,6 +39,7 @@ impl Json {
         self.after_key = false;
     }
 
+    #[inline]
     fn value_start(&mut self) {
         if self.after_key {
             self.after_key = false;
@@ -52,6 +53,7 @@ impl Json {
         }
     }
 
+    #[inline]
     pub fn begin_object(&mut self) -> &mut Self {
         self.value_start();
         self.buf.push(b'{');
@@ -59,12 +61,14 @@ impl Json {
         self
     }
 
+    #[inline]
     pub fn end_object(&mut self) -> &mut Self {
         self.first.pop();
         self.buf.push(b'}');
         self
     }
 
+    #[inline]
     pub fn begin_array(&mut self) -> &mut Self {
         self.value_start();
         self.buf.push(b'[');
@@ -72,6 +76,7 @@ impl Json {
         self
     }
 
+    #[inline]
     pub fn end_array(&mut self) -> &mut Self {
         self.first.pop();
         self.buf.push(b']');
@@ -80,6 +85,7 @@ impl Json {
 
     /// An object key; the next call writes its value.
     /// Keys are the program's own names, which never need escaping.
+    #[inline]
     pub fn key(&mut self, k: &'static str) -> &mut Self {
         debug_assert!(k.bytes().all(|b| ESCAPE[usize::from(b)] == 0));
         self.value_start();
@@ -93,12 +99,27 @@ impl Json {
     /// A string the program knows needs no escaping: header names and their
     /// canonical forms, which are made of token characters only.
     pub fn token_str(&mut self, s: &str) -> &mut Self {
-        if !s.bytes().all(|b| ESCAPE[usize::from(b)] == 0) {
+        if sipmsrp::scan::plain_json_run(s.as_bytes(), false) < s.len() {
             return self.str(s);
         }
         self.value_start();
         self.buf.push(b'"');
         self.buf.extend_from_slice(s.as_bytes());
+        self.buf.push(b'"');
+        self
+    }
+
+    /// `"key": bytes`, for bytes that are nearly always token characters
+    /// (header names): one scan proves them ASCII with nothing to escape,
+    /// else [`Json::bytes_field`].
+    pub fn token_field(&mut self, key: &'static str, bytes: &[u8]) -> &mut Self {
+        if sipmsrp::scan::plain_json_run(bytes, true) < bytes.len() {
+            return self.bytes_field(key, bytes);
+        }
+        self.key(key);
+        self.value_start();
+        self.buf.push(b'"');
+        self.buf.extend_from_slice(bytes);
         self.buf.push(b'"');
         self
     }
@@ -127,6 +148,7 @@ impl Json {
         self
     }
 
+    #[inline]
     pub fn num(&mut self, n: impl Into<u64>) -> &mut Self {
         self.value_start();
         self.digits(n.into());
@@ -137,6 +159,7 @@ impl Json {
         push_digits(&mut self.buf, n);
     }
 
+    #[inline]
     pub fn opt_num(&mut self, n: Option<impl Into<u64>>) -> &mut Self {
         match n {
             Some(n) => self.num(n),
@@ -144,6 +167,7 @@ impl Json {
         }
     }
 
+    #[inline]
     pub fn bool(&mut self, b: bool) -> &mut Self {
         self.value_start();
         self.buf
@@ -151,6 +175,7 @@ impl Json {
         self
     }
 
+    #[inline]
     pub fn null(&mut self) -> &mut Self {
         self.value_start();
         self.buf.extend_from_slice(b"null");
@@ -217,7 +242,13 @@ pub fn push_socket_addr(buf: &mut Vec<u8>, a: std::net::SocketAddr) {
 
 /// Decimal digits by hand: `write!` goes through the formatting machinery,
 /// which showed up in profiles of `--format jsonl`.
+#[inline]
 fn push_digits(buf: &mut Vec<u8>, mut n: u64) {
+    // Most numbers written are small (lines, columns, octets, offset 0).
+    if n < 10 {
+        buf.push(b'0' + n as u8);
+        return;
+    }
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     loop {
@@ -306,20 +337,6 @@ static ESCAPE: [u8; 256] = {
     t
 };
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
-
-/// Whether any byte of `w` is a control character, `"` or `\` (SWAR: a byte
-/// below 0x20, or a zero byte after XOR with the quote or the backslash).
-/// May say yes for a word that needs nothing (then bytes are checked one by
-/// one); never says no for one that does.
-#[inline(always)]
-fn needs_escape(w: u64) -> bool {
-    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGHS;
-    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
-    (below(w, 0x20) | zero(w ^ (ONES * u64::from(b'"'))) | zero(w ^ (ONES * u64::from(b'\\')))) != 0
-}
-
 /// Append `s` as a quoted JSON string.
 fn escape_into(out: &mut Vec<u8>, s: &str) {
     escape_bytes(out, s.as_bytes(), false);
@@ -335,34 +352,21 @@ fn escape_ascii(out: &mut Vec<u8>, bytes: &[u8]) -> bool {
 /// 0x80 or more.
 #[inline(always)]
 fn escape_bytes(out: &mut Vec<u8>, bytes: &[u8], ascii_only: bool) -> bool {
-    let extra = if ascii_only { HIGHS } else { 0 };
     out.reserve(bytes.len() + 2);
     out.push(b'"');
-    let mut run = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        // Eight bytes at a time while none needs an escape (the common case
-        // for message text).
-        if let Some(word) = bytes[i..].first_chunk::<8>()
-            && !needs_escape(u64::from_le_bytes(*word))
-            && u64::from_le_bytes(*word) & extra == 0
-        {
-            i += 8;
-            continue;
-        }
-        let b = bytes[i];
-        i += 1;
+    loop {
+        // Runs that need nothing are copied whole (the common case for
+        // message text: one run).
+        let run = sipmsrp::scan::plain_json_run(&bytes[i..], ascii_only);
+        out.extend_from_slice(&bytes[i..i + run]);
+        i += run;
+        let Some(&b) = bytes.get(i) else { break };
         if ascii_only && b >= 0x80 {
             return false;
         }
-        let e = ESCAPE[usize::from(b)];
-        if e == 0 {
-            continue;
-        }
-        let i = i - 1;
-        out.extend_from_slice(&bytes[run..i]);
-        run = i + 1;
-        match e {
+        i += 1;
+        match ESCAPE[usize::from(b)] {
             b'u' => {
                 const HEX: &[u8; 16] = b"0123456789abcdef";
                 out.extend_from_slice(b"\\u00");
@@ -375,7 +379,6 @@ fn escape_bytes(out: &mut Vec<u8>, bytes: &[u8], ascii_only: bool) -> bool {
             }
         }
     }
-    out.extend_from_slice(&bytes[run..]);
     out.push(b'"');
     true
 }

@@ -19,6 +19,7 @@ pub mod encap;
 pub mod generate;
 pub mod json;
 pub mod lint;
+mod ordered;
 pub mod parse;
 mod reassemble;
 pub mod summary;
@@ -98,6 +99,11 @@ pub struct TextInput {
 }
 
 impl TextInput {
+    /// True for a regular file (see [`CaptureInput::is_file`]).
+    pub fn is_file(&self) -> bool {
+        self.size.is_some()
+    }
+
     /// Read it whole.
     pub fn read_all(mut self) -> Result<Input> {
         let mut bytes = Vec::with_capacity(self.size.map_or(0, |s| s.min(1 << 30) as usize));
@@ -119,10 +125,17 @@ impl TextInput {
 /// A capture to stream: its name and a reader positioned at its magic number.
 pub struct CaptureInput {
     pub name: String,
+    size: Option<u64>,
     reader: Box<dyn Read>,
 }
 
 impl CaptureInput {
+    /// True for a regular file (not a pipe or a terminal): nothing waits on
+    /// its reads, so output need not keep pace with them.
+    pub fn is_file(&self) -> bool {
+        self.size.is_some()
+    }
+
     /// The capture's events. An error (not a valid capture, an unknown link
     /// type) names the input.
     pub fn events(
@@ -181,7 +194,7 @@ pub fn open_input(path: &Path, progress: &Progress) -> Result<Source> {
     // The sniffed bytes go back in front of the rest.
     let reader: Box<dyn Read> = Box::new(io::Cursor::new(magic).take(got as u64).chain(reader));
     if is_capture {
-        return Ok(Source::Capture(CaptureInput { name, reader }));
+        return Ok(Source::Capture(CaptureInput { name, size, reader }));
     }
     Ok(Source::Text(TextInput { name, size, reader }))
 }

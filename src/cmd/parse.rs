@@ -6,23 +6,25 @@
 
 use std::collections::BTreeSet;
 use std::io::{self, BufWriter, Write};
+use std::ops::Range;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use colored::Colorize;
 
 use sipmsrp::body::{Body, BodyKind};
-use sipmsrp::capture::{CaptureOptions, Event, Meta};
+use sipmsrp::capture::{CaptureOptions, CapturedMessage, Event, Meta};
 use sipmsrp::finding::{Finding, LineCursor, Severity, offset_in};
-use sipmsrp::framing::{FrameOptions, Protocol};
+use sipmsrp::framing::{Frame, FrameOptions, Protocol};
 use sipmsrp::header::Header;
 use sipmsrp::limits::Limits;
 use sipmsrp::message::{self, Message, Parsed};
 use sipmsrp::msrp::MsrpKind;
 use sipmsrp::sip::StartLine;
-use sipmsrp::source::TextItem;
+use sipmsrp::source::{TextItem, TextStream};
 
 use super::json::Json;
+use super::ordered;
 use super::reassemble::{ChunkRec, Joined, Joiner, Offer, Pos};
 use super::{CaptureInput, Progress, Source, TextInput, open_inputs, use_color};
 use crate::cli::{ColorChoice, ParseArgs, ParseFormat, ProtocolFilter};
@@ -78,19 +80,25 @@ struct Printer<W: Write> {
 /// What one input gave: messages seen and the worst severity found.
 type Tally = (usize, Option<Severity>);
 
+impl<W: Write> Printer<W> {
+    fn new(out: W, args: &ParseArgs) -> Self {
+        Printer {
+            out,
+            format: args.format,
+            summary: args.summary,
+            first_json: true,
+            json: Json::new(),
+        }
+    }
+}
+
 pub fn run(args: ParseArgs, color: ColorChoice) -> Result<ExitCode> {
     colored::control::set_override(use_color(color));
     let limits = args.limits.to_limits();
     let progress = Progress::auto(true);
     let sources = open_inputs(&args.inputs, &progress)?;
     let stdout = io::stdout().lock();
-    let mut printer = Printer {
-        out: BufWriter::with_capacity(64 * 1024, stdout),
-        format: args.format,
-        summary: args.summary,
-        first_json: true,
-        json: Json::new(),
-    };
+    let mut printer = Printer::new(BufWriter::with_capacity(64 * 1024, stdout), &args);
     if printer.format == ParseFormat::Json && !printer.summary {
         printer.out.write_all(b"[")?;
     }
@@ -185,6 +193,448 @@ fn chunk_rec(
     }
 }
 
+/// Threads that render messages (`--jobs`, default one per CPU).
+fn workers(args: &ParseArgs) -> usize {
+    args.jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+        std::num::NonZeroUsize::get,
+    )
+}
+
+/// Bytes of messages per batch given to a rendering thread. Tests set
+/// `SIPMSRP_BATCH_BYTES` to make small inputs span many batches.
+fn batch_bytes() -> usize {
+    std::env::var("SIPMSRP_BATCH_BYTES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(256 * 1024)
+        .max(1)
+}
+
+/// Whether an input is rendered on other threads: only files (a pipe's
+/// messages are written as soon as they arrive, which batches would delay)
+/// and not with `--reassemble` (joining chunks needs every message in turn).
+fn in_parallel(args: &ParseArgs, is_file: bool) -> bool {
+    is_file && !args.reassemble && workers(args) > 1
+}
+
+/// A batch for a rendering thread: items in input order, the bytes of
+/// their messages in one buffer and the frame lists of captured messages in
+/// another. Batches go back to the reading thread to be filled again, so
+/// that nothing allocated on one thread is freed on another: such frees
+/// contend in the allocator, which cost more than the rendering saved.
+#[derive(Default)]
+struct Batch {
+    items: Vec<Item>,
+    data: Vec<u8>,
+    frames: Vec<u64>,
+}
+
+/// One item of a [`Batch`]; ranges are in its `data` (bytes) or `frames`.
+enum Item {
+    Captured {
+        bytes: Range<usize>,
+        /// Without its frame list, which is `frames`.
+        meta: Meta,
+        frames: Range<usize>,
+        protocol: Protocol,
+        truncated: bool,
+        findings: Vec<Finding>,
+    },
+    CaptureFinding {
+        frame: Option<u64>,
+        frames: Vec<u64>,
+        finding: Finding,
+    },
+    /// A text message from which no indentation was removed: positions
+    /// inside it follow from `here`, where its first byte is.
+    Text {
+        bytes: Range<usize>,
+        protocol: Protocol,
+        truncated: bool,
+        /// Framing findings, offsets in the message.
+        findings: Vec<Finding>,
+        here: Pos,
+        /// Bytes it spans in the input.
+        length: usize,
+    },
+    Junk {
+        at: Pos,
+        finding: Finding,
+    },
+    /// Output rendered on the reading thread (a message whose indentation
+    /// was removed: its positions need the stream) and its worst severity.
+    Rendered {
+        bytes: Range<usize>,
+        worst: Option<Severity>,
+    },
+}
+
+/// What the reading thread adds to a batch.
+enum Add<'a> {
+    Captured(CapturedMessage),
+    CaptureFinding {
+        frame: Option<u64>,
+        frames: Vec<u64>,
+        finding: Finding,
+    },
+    Text {
+        bytes: &'a [u8],
+        protocol: Protocol,
+        truncated: bool,
+        findings: Vec<Finding>,
+        here: Pos,
+        length: usize,
+    },
+    Junk {
+        at: Pos,
+        finding: Finding,
+    },
+    Rendered(&'a [u8], Option<Severity>),
+}
+
+impl Batch {
+    fn bytes(&mut self, b: &[u8]) -> Range<usize> {
+        let start = self.data.len();
+        self.data.extend_from_slice(b);
+        start..self.data.len()
+    }
+
+    fn add(&mut self, add: Add<'_>) {
+        let item = match add {
+            Add::Captured(mut m) => {
+                let start = self.frames.len();
+                self.frames.extend_from_slice(&m.meta.frames);
+                m.meta.frames = Vec::new();
+                Item::Captured {
+                    bytes: self.bytes(&m.bytes),
+                    meta: m.meta,
+                    frames: start..self.frames.len(),
+                    protocol: m.protocol,
+                    truncated: m.truncated,
+                    findings: m.findings,
+                }
+            }
+            Add::CaptureFinding {
+                frame,
+                frames,
+                finding,
+            } => Item::CaptureFinding {
+                frame,
+                frames,
+                finding,
+            },
+            Add::Text {
+                bytes,
+                protocol,
+                truncated,
+                findings,
+                here,
+                length,
+            } => Item::Text {
+                bytes: self.bytes(bytes),
+                protocol,
+                truncated,
+                findings,
+                here,
+                length,
+            },
+            Add::Junk { at, finding } => Item::Junk { at, finding },
+            Add::Rendered(out, worst) => Item::Rendered {
+                bytes: self.bytes(out),
+                worst,
+            },
+        };
+        self.items.push(item);
+    }
+
+    /// What the batch weighs.
+    fn weight(&self) -> usize {
+        self.data.len() + 256 * self.items.len()
+    }
+}
+
+/// Where a text input's first byte is.
+const FIRST: Pos = Pos {
+    offset: 0,
+    line: 1,
+    column: 1,
+};
+
+/// What a rendering thread gives back: the output, its worst severity, and
+/// the batch emptied.
+type Rendered = (Vec<u8>, Option<Severity>, Batch);
+
+/// Render one batch into `printer.out`.
+fn render_batch(
+    printer: &mut Printer<Vec<u8>>,
+    mut batch: Batch,
+    file: &str,
+    args: &ParseArgs,
+    limits: &Limits,
+) -> Result<Rendered> {
+    let mut worst = None;
+    for item in batch.items.drain(..) {
+        let w = match item {
+            Item::Captured {
+                bytes,
+                mut meta,
+                frames,
+                protocol,
+                truncated,
+                findings,
+            } => {
+                meta.frames = batch.frames[frames].to_vec();
+                let msg = Alone {
+                    bytes: &batch.data[bytes],
+                    protocol,
+                    truncated,
+                    findings,
+                    capture: Some(&meta),
+                    here: FIRST,
+                    length: None,
+                };
+                print_alone(printer, file, msg, args, limits, None)?
+            }
+            Item::CaptureFinding {
+                frame,
+                frames,
+                finding,
+            } => {
+                printer.capture_finding(file, frame, &frames, &finding)?;
+                Some(finding.severity)
+            }
+            Item::Text {
+                bytes,
+                protocol,
+                truncated,
+                findings,
+                here,
+                length,
+            } => {
+                let msg = Alone {
+                    bytes: &batch.data[bytes],
+                    protocol,
+                    truncated,
+                    findings,
+                    capture: None,
+                    here,
+                    length: Some(length),
+                };
+                print_alone(printer, file, msg, args, limits, None)?
+            }
+            Item::Junk { at, finding } => {
+                printer.junk(&Origin::at(file, None, at), &finding)?;
+                Some(finding.severity)
+            }
+            Item::Rendered { bytes, worst } => {
+                printer.out.extend_from_slice(&batch.data[bytes]);
+                worst
+            }
+        };
+        worst = worst.max(w);
+    }
+    batch.data.clear();
+    batch.frames.clear();
+    Ok((std::mem::take(&mut printer.out), worst, batch))
+}
+
+/// Output buffers handed back by the writer for the workers to fill again
+/// (see [`Batch`]).
+type Spare = std::sync::Mutex<Vec<Vec<u8>>>;
+
+/// Render what `produce` adds on `workers(args)` threads and write it in
+/// order; returns the message count `produce` gives and the worst severity.
+fn render_in_parallel<W: Write>(
+    printer: &mut Printer<W>,
+    file: &str,
+    args: &ParseArgs,
+    limits: &Limits,
+    produce: impl FnOnce(&mut dyn FnMut(Add<'_>) -> Result<()>) -> Result<usize>,
+) -> Result<Tally> {
+    let n = workers(args);
+    let budget = batch_bytes();
+    let mut worst = None;
+    let spare_out = Spare::default();
+    let spare_batches = std::cell::RefCell::new(Vec::<Batch>::new());
+    let count = ordered::run(
+        n,
+        4 * n,
+        || {
+            // Every element after the first of a JSON array needs its
+            // separator; the writer drops the one before the very first.
+            let mut p = Printer::new(Vec::new(), args);
+            p.first_json = false;
+            p
+        },
+        |p, batch: Batch| {
+            if let Ok(mut s) = spare_out.lock() {
+                p.out = s.pop().unwrap_or_default();
+            }
+            render_batch(p, batch, file, args, limits)
+        },
+        |rendered: Result<Rendered>| {
+            let (mut out, w, batch) = rendered?;
+            worst = worst.max(w);
+            printer.write_rendered(&out)?;
+            out.clear();
+            if let Ok(mut s) = spare_out.lock() {
+                s.push(out);
+            }
+            spare_batches.borrow_mut().push(batch);
+            Ok(())
+        },
+        |o| {
+            let mut batch = Batch::default();
+            let count = produce(&mut |add| {
+                batch.add(add);
+                if batch.weight() >= budget {
+                    let next = spare_batches.borrow_mut().pop().unwrap_or_default();
+                    o.push(std::mem::replace(&mut batch, next))?;
+                }
+                Ok(())
+            })?;
+            if !batch.items.is_empty() {
+                o.push(batch)?;
+            }
+            Ok(count)
+        },
+    )?;
+    Ok((count, worst))
+}
+
+/// A message held alone in its own bytes, and where it came from.
+struct Alone<'a> {
+    bytes: &'a [u8],
+    protocol: Protocol,
+    truncated: bool,
+    /// Framing findings, offsets in `bytes`.
+    findings: Vec<Finding>,
+    capture: Option<&'a Meta>,
+    /// Where its first byte is in the input ([`FIRST`] for a capture:
+    /// positions are inside the message there).
+    here: Pos,
+    /// Bytes it spans in the input, when not its own length.
+    length: Option<usize>,
+}
+
+/// Parse and print a message held alone; with a joiner, its chunks are
+/// held for `--reassemble`. Returns the worst severity printed.
+fn print_alone<W: Write>(
+    printer: &mut Printer<W>,
+    file: &str,
+    m: Alone<'_>,
+    args: &ParseArgs,
+    limits: &Limits,
+    joiner: Option<&mut Joiner>,
+) -> Result<Option<Severity>> {
+    let mut parsed = message::parse_one(m.bytes, m.protocol, m.truncated, m.findings, limits);
+    if !selected(&parsed, args) {
+        return Ok(None);
+    }
+    let index = LineCursor::new(m.bytes);
+    let here = m.here;
+    let origin = |o: usize| {
+        let (line, column) = index.line_col(o);
+        Origin {
+            file,
+            capture: m.capture,
+            offset: here.offset + o,
+            line: here.line + line - 1,
+            column: if line == 1 {
+                here.column + column - 1
+            } else {
+                column
+            },
+        }
+    };
+    let mut found: Vec<Located<'_>> = parsed
+        .findings
+        .drain(..)
+        .map(|f| {
+            let o = origin(f.offset);
+            (f, o)
+        })
+        .collect();
+    let at = origin(0);
+    if let Some(j) = joiner {
+        let body = msrp_body_range(m.bytes, &parsed);
+        let body_pos = origin(body.start).pos();
+        let offer = j.offer(&parsed, || {
+            chunk_rec(&parsed, at.pos(), m.capture, &found, body, body_pos)
+        });
+        match offer {
+            Offer::No => {}
+            Offer::Alone(f) => found.push((f, at)),
+            Offer::Held => return Ok(None),
+            Offer::Done(joined) => return print_joined(printer, &joined, file, limits),
+        }
+    }
+    let worst = worst_of(found.iter().map(|(f, _)| f));
+    printer.message(&at, m.length, &parsed, &found, None)?;
+    Ok(worst)
+}
+
+/// The `junk` finding of a run of text that is not a message.
+fn junk_finding(at: Pos, len: usize) -> Finding {
+    Finding::warning(
+        "junk",
+        at.offset,
+        format!("{len} bytes that are not a SIP or MSRP message skipped"),
+    )
+    .with_len(len)
+}
+
+/// Parse and print the text message `frame` of `stream`'s window, with
+/// positions from the stream (indentation removed or not).
+fn print_text_message<W: Write, R: io::Read>(
+    printer: &mut Printer<W>,
+    stream: &mut TextStream<R>,
+    frame: &Frame,
+    file: &str,
+    args: &ParseArgs,
+    limits: &Limits,
+    joiner: Option<&mut Joiner>,
+) -> Result<Option<Severity>> {
+    let at = |p: Pos| Origin::at(file, None, p);
+    // Leniency findings of the dedent belong to the message they begin.
+    let mine = stream.leniency(frame.start, frame.end);
+    let buf = stream.window();
+    let mut parsed = message::parse_frame(buf, frame, limits);
+    if !selected(&parsed, args) {
+        return Ok(None);
+    }
+    let mut found: Vec<Located<'_>> = mine.into_iter().map(|(f, p)| (f, at(p))).collect();
+    found.extend(parsed.findings.drain(..).map(|f| {
+        let o = at(stream.position(f.offset));
+        (f, o)
+    }));
+    let here = at(stream.position(frame.start));
+    if let Some(j) = joiner {
+        let body = msrp_body_range(buf, &parsed);
+        let (orig_body, body_at) = if body.is_empty() {
+            (0..0, here.pos())
+        } else {
+            let first = stream.position(body.start);
+            let last = stream.position(body.end - 1);
+            (first.offset..last.offset + 1, first)
+        };
+        let offer = j.offer(&parsed, || {
+            chunk_rec(&parsed, here.pos(), None, &found, orig_body, body_at)
+        });
+        match offer {
+            Offer::No => {}
+            Offer::Alone(f) => found.push((f, here)),
+            Offer::Held => return Ok(None),
+            Offer::Done(joined) => return print_joined(printer, &joined, file, limits),
+        }
+    }
+    let worst = worst_of(found.iter().map(|(f, _)| f));
+    let length = stream.original_len(frame.start, frame.end);
+    printer.message(&here, Some(length), &parsed, &found, None)?;
+    Ok(worst)
+}
+
 /// Frame and print one text input as it is read.
 fn parse_text<W: Write>(
     input: TextInput,
@@ -198,11 +648,69 @@ fn parse_text<W: Write>(
         datagram: false,
         text: true,
     };
+    let parallel = in_parallel(args, input.is_file());
     let (file, mut stream) = input.stream(opts);
     let file = file.as_str();
+    if parallel {
+        return render_in_parallel(printer, file, args, limits, |give| {
+            let mut scratch = Printer::new(Vec::new(), args);
+            scratch.first_json = false;
+            let mut count = 0;
+            // A file's reads do not wait: nothing to flush before them.
+            while let Some(item) = stream
+                .next(&mut || Ok(()))
+                .with_context(|| format!("{file}: cannot read"))?
+            {
+                match item {
+                    TextItem::Junk { at, len } => give(Add::Junk {
+                        at,
+                        finding: junk_finding(at, len),
+                    })?,
+                    TextItem::Message(frame) => {
+                        count += 1;
+                        progress.message();
+                        if stream.is_plain(frame.start, frame.end)
+                            && stream.leniency(frame.start, frame.end).is_empty()
+                        {
+                            let here = stream.position(frame.start);
+                            let length = stream.original_len(frame.start, frame.end);
+                            let findings = frame
+                                .findings
+                                .into_iter()
+                                .map(|mut f| {
+                                    f.offset = f.offset.saturating_sub(frame.start);
+                                    f
+                                })
+                                .collect();
+                            give(Add::Text {
+                                bytes: &stream.window()[frame.start..frame.end],
+                                protocol: frame.protocol,
+                                truncated: frame.truncated,
+                                findings,
+                                here,
+                                length,
+                            })?;
+                        } else {
+                            let w = print_text_message(
+                                &mut scratch,
+                                &mut stream,
+                                &frame,
+                                file,
+                                args,
+                                limits,
+                                None,
+                            )?;
+                            give(Add::Rendered(&scratch.out, w))?;
+                            scratch.out.clear();
+                        }
+                    }
+                }
+            }
+            Ok(count)
+        });
+    }
     let mut count = 0;
     let mut worst = None;
-    let at = |p: Pos| Origin::at(file, None, p);
     let mut joiner = args.reassemble.then(|| Joiner::new(limits));
     loop {
         // Output so far goes out before a read that may wait (a pipe).
@@ -212,57 +720,23 @@ fn parse_text<W: Write>(
         let Some(item) = item else { break };
         match item {
             TextItem::Junk { at: p, len } => {
-                let f = Finding::warning(
-                    "junk",
-                    p.offset,
-                    format!("{len} bytes that are not a SIP or MSRP message skipped"),
-                )
-                .with_len(len);
+                let f = junk_finding(p, len);
                 worst = worst.max(Some(f.severity));
-                printer.junk(&at(p), &f)?;
+                printer.junk(&Origin::at(file, None, p), &f)?;
             }
             TextItem::Message(frame) => {
                 count += 1;
                 progress.message();
-                // Leniency findings of the dedent belong to the message they begin.
-                let mine = stream.leniency(frame.start, frame.end);
-                let buf = stream.window();
-                let mut parsed = message::parse_frame(buf, &frame, limits);
-                if !selected(&parsed, args) {
-                    continue;
-                }
-                let mut found: Vec<Located<'_>> =
-                    mine.into_iter().map(|(f, p)| (f, at(p))).collect();
-                found.extend(parsed.findings.drain(..).map(|f| {
-                    let o = at(stream.position(f.offset));
-                    (f, o)
-                }));
-                let here = at(stream.position(frame.start));
-                if let Some(j) = joiner.as_mut() {
-                    let body = msrp_body_range(buf, &parsed);
-                    let (orig_body, body_at) = if body.is_empty() {
-                        (0..0, here.pos())
-                    } else {
-                        let first = stream.position(body.start);
-                        let last = stream.position(body.end - 1);
-                        (first.offset..last.offset + 1, first)
-                    };
-                    let offer = j.offer(&parsed, || {
-                        chunk_rec(&parsed, here.pos(), None, &found, orig_body, body_at)
-                    });
-                    match offer {
-                        Offer::No => {}
-                        Offer::Alone(f) => found.push((f, here)),
-                        Offer::Held => continue,
-                        Offer::Done(joined) => {
-                            worst = worst.max(print_joined(printer, &joined, file, limits)?);
-                            continue;
-                        }
-                    }
-                }
-                worst = worst.max(worst_of(found.iter().map(|(f, _)| f)));
-                let length = stream.original_len(frame.start, frame.end);
-                printer.message(&here, Some(length), &parsed, &found, None)?;
+                let w = print_text_message(
+                    printer,
+                    &mut stream,
+                    &frame,
+                    file,
+                    args,
+                    limits,
+                    joiner.as_mut(),
+                )?;
+                worst = worst.max(w);
             }
         }
     }
@@ -289,7 +763,32 @@ fn parse_capture<W: Write>(
     };
     let name = input.name.clone();
     let file = name.as_str();
+    let parallel = in_parallel(args, input.is_file());
     let reader = input.events(opts)?;
+    if parallel {
+        return render_in_parallel(printer, file, args, limits, |give| {
+            let mut count = 0;
+            for event in reader {
+                match event.map_err(|e| anyhow::anyhow!("{file}: {e}"))? {
+                    Event::Finding {
+                        frame,
+                        frames,
+                        finding,
+                    } => give(Add::CaptureFinding {
+                        frame,
+                        frames,
+                        finding,
+                    })?,
+                    Event::Message(m) => {
+                        count += 1;
+                        progress.message();
+                        give(Add::Captured(m))?;
+                    }
+                }
+            }
+            Ok(count)
+        });
+    }
     let mut count = 0;
     let mut worst = None;
     let mut joiner = args.reassemble.then(|| Joiner::new(limits));
@@ -306,54 +805,17 @@ fn parse_capture<W: Write>(
             Event::Message(m) => {
                 count += 1;
                 progress.message();
-                let mut parsed = message::parse_one(
-                    &m.bytes,
-                    m.protocol,
-                    m.truncated,
-                    m.findings.clone(),
-                    limits,
-                );
-                if !selected(&parsed, args) {
-                    continue;
-                }
-                let index = LineCursor::new(&m.bytes);
-                let origin = |o: usize| {
-                    let (line, column) = index.line_col(o);
-                    Origin {
-                        file,
-                        capture: Some(&m.meta),
-                        offset: o,
-                        line,
-                        column,
-                    }
+                let msg = Alone {
+                    bytes: &m.bytes,
+                    protocol: m.protocol,
+                    truncated: m.truncated,
+                    findings: m.findings.clone(),
+                    capture: Some(&m.meta),
+                    here: FIRST,
+                    length: None,
                 };
-                let mut found: Vec<Located<'_>> = parsed
-                    .findings
-                    .drain(..)
-                    .map(|f| {
-                        let o = origin(f.offset);
-                        (f, o)
-                    })
-                    .collect();
-                let at = origin(0);
-                if let Some(j) = joiner.as_mut() {
-                    let body = msrp_body_range(&m.bytes, &parsed);
-                    let body_pos = origin(body.start).pos();
-                    let offer = j.offer(&parsed, || {
-                        chunk_rec(&parsed, at.pos(), Some(&m.meta), &found, body, body_pos)
-                    });
-                    match offer {
-                        Offer::No => {}
-                        Offer::Alone(f) => found.push((f, at)),
-                        Offer::Held => continue,
-                        Offer::Done(joined) => {
-                            worst = worst.max(print_joined(printer, &joined, file, limits)?);
-                            continue;
-                        }
-                    }
-                }
-                worst = worst.max(worst_of(found.iter().map(|(f, _)| f)));
-                printer.message(&at, None, &parsed, &found, None)?;
+                let w = print_alone(printer, file, msg, args, limits, joiner.as_mut())?;
+                worst = worst.max(w);
             }
         }
     }
@@ -627,6 +1089,22 @@ fn reassembled_human(j: &Joined, file: &str) -> Vec<String> {
 }
 
 impl<W: Write> Printer<W> {
+    /// Write output rendered by another printer (one whose JSON array
+    /// elements all carry their separator: the first of all loses it here).
+    fn write_rendered(&mut self, out: &[u8]) -> io::Result<()> {
+        if out.is_empty() {
+            return Ok(());
+        }
+        let mut out = out;
+        if self.format == ParseFormat::Json && !self.summary {
+            if self.first_json {
+                out = out.strip_prefix(b",\n").unwrap_or(out);
+            }
+            self.first_json = false;
+        }
+        self.out.write_all(out)
+    }
+
     /// Write the JSON text in `self.json` as one line (or array element).
     fn json_line(&mut self) -> io::Result<()> {
         match self.format {
@@ -1040,12 +1518,8 @@ fn headers_json(j: &mut Json, headers: &[Header<'_>]) {
     j.begin_array();
     for h in headers {
         j.begin_object();
-        // Names are token characters (ASCII), so never base64.
-        match std::str::from_utf8(h.name) {
-            Ok(name) => j.key("name").token_str(name),
-            Err(_) => j.bytes_field("name", h.name),
-        };
-        j.key("canonical")
+        j.token_field("name", h.name)
+            .key("canonical")
             .token_str(h.canonical)
             .bytes_field("value", &h.unfolded());
         if h.compact {
