@@ -188,14 +188,16 @@ pub fn next_newline(hay: &[u8], from: usize) -> Option<usize> {
 #[inline]
 pub fn plain_json_run(bytes: &[u8], ascii_only: bool) -> usize {
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-    let mut i = {
+    {
         // SAFETY: as in `mask64`: SSE2 is in every x86_64 target's baseline.
-        match unsafe { sse2_plain_blocks(bytes, ascii_only) } {
-            Ok(stop) => return stop,
-            Err(tail) => tail,
-        }
-    };
+        unsafe { sse2_plain_run(bytes, ascii_only) }
+    }
     #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    swar_plain_json_run(bytes, ascii_only)
+}
+
+/// [`plain_json_run`] in portable code, eight bytes at a time.
+pub fn swar_plain_json_run(bytes: &[u8], ascii_only: bool) -> usize {
     let mut i = 0;
     while let Some(word) = bytes[i..].first_chunk::<8>() {
         let w = u64::from_le_bytes(*word);
@@ -213,20 +215,33 @@ pub fn plain_json_run(bytes: &[u8], ascii_only: bool) -> usize {
     i
 }
 
-/// [`plain_json_run`] over whole 16-byte blocks: Ok(where the run stops) or
-/// Err(where the blocks end, the run going on to there).
+/// [`plain_json_run`] 16 bytes at a time, the last bytes padded with a
+/// plain one.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[target_feature(enable = "sse2")]
-fn sse2_plain_blocks(bytes: &[u8], ascii_only: bool) -> Result<usize, usize> {
+fn sse2_plain_run(bytes: &[u8], ascii_only: bool) -> usize {
     let mut i = 0;
     while let Some(block) = bytes[i..].first_chunk::<16>() {
         let mask = sse2_json_mask(block, ascii_only);
         if mask != 0 {
-            return Ok(i + mask.trailing_zeros() as usize);
+            return i + mask.trailing_zeros() as usize;
         }
         i += 16;
     }
-    Err(i)
+    let rest = bytes.len() - i;
+    if rest == 0 {
+        return i;
+    }
+    if let Some(last) = bytes.last_chunk::<16>() {
+        // The last 16 bytes, overlapping those already seen.
+        let mask = sse2_json_mask(last, ascii_only) >> (16 - rest);
+        return i + (mask.trailing_zeros() as usize).min(rest);
+    }
+    // Shorter than a block: padded with a plain byte.
+    let mut block = [b'a'; 16];
+    block[..rest].copy_from_slice(bytes);
+    let mask = sse2_json_mask(&block, ascii_only);
+    (mask.trailing_zeros() as usize).min(rest)
 }
 
 /// Bit i set when `block[i]` needs an escape (or, with `ascii_only`, is not ASCII).
@@ -308,6 +323,7 @@ mod tests {
         );
         assert_eq!(plain_json_run(b"0123456789abcdef0123\x7f\t", false), 21);
         assert_eq!(plain_json_run(b"", false), 0);
+        assert_eq!(swar_plain_json_run(text, true), 20);
     }
 
     proptest! {
@@ -317,6 +333,7 @@ mod tests {
                 Just(0x80_u8), Just(0xff_u8), Just(b'a'), any::<u8>()], 0..100),
             ascii_only in any::<bool>()) {
             prop_assert_eq!(plain_json_run(&bytes, ascii_only), naive_plain(&bytes, ascii_only));
+            prop_assert_eq!(swar_plain_json_run(&bytes, ascii_only), naive_plain(&bytes, ascii_only));
         }
     }
 

@@ -1,6 +1,7 @@
 //! IPv4 and IPv6 (with extension headers) and fragment reassembly.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use super::hash::AddrMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use super::Event;
@@ -220,7 +221,7 @@ pub(crate) struct Reassembled {
 }
 
 pub(crate) struct Defrag {
-    pending: HashMap<FragKey, Pending>,
+    pending: AddrMap<FragKey, Pending>,
     /// Datagrams in the order they were started (key, serial): the oldest is
     /// evicted first. Entries of finished datagrams are skipped lazily.
     order: VecDeque<(FragKey, u64)>,
@@ -236,7 +237,7 @@ const FRAMES_NAMED: usize = 10;
 impl Defrag {
     pub fn new(max_bytes: usize) -> Self {
         Defrag {
-            pending: HashMap::new(),
+            pending: AddrMap::default(),
             order: VecDeque::new(),
             serial: 0,
             bytes: 0,

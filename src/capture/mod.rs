@@ -22,6 +22,7 @@ use crate::finding::Finding;
 use crate::framing::{self, FrameOptions, Protocol, Step};
 use crate::limits::Limits;
 
+mod hash;
 mod hep;
 mod ip;
 mod link;

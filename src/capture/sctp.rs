@@ -1,6 +1,7 @@
 //! SCTP: DATA chunks, with fragmented user messages put back together.
 
-use std::collections::{HashMap, VecDeque};
+use super::hash::AddrMap;
+use std::collections::VecDeque;
 use std::net::SocketAddr;
 
 /// One DATA chunk.
@@ -51,8 +52,8 @@ struct Partial {
 /// Per-association state: recent TSNs (duplicate suppression) and partial messages.
 #[derive(Default)]
 pub(crate) struct Sctp {
-    recent: HashMap<(SocketAddr, SocketAddr), VecDeque<u32>>,
-    partial: HashMap<(SocketAddr, SocketAddr, u16), Partial>,
+    recent: AddrMap<(SocketAddr, SocketAddr), VecDeque<u32>>,
+    partial: AddrMap<(SocketAddr, SocketAddr, u16), Partial>,
 }
 
 const RECENT: usize = 64;

@@ -8,7 +8,8 @@
 //! is flushed, a `tcp-gap` finding names the frames on both sides, and framing
 //! resynchronises at the next start line.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use super::hash::AddrMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::net::SocketAddr;
 
 use memchr::memchr;
@@ -815,7 +816,7 @@ pub(crate) struct Cfg {
 }
 
 pub(crate) struct Tcp {
-    flows: HashMap<(SocketAddr, SocketAddr), Flow>,
+    flows: AddrMap<(SocketAddr, SocketAddr), Flow>,
     total: usize,
     max_flow: usize,
     max_total: usize,
@@ -829,7 +830,7 @@ impl Tcp {
     pub fn new(opts: &CaptureOptions) -> Self {
         let max_message = opts.limits.max_message;
         Tcp {
-            flows: HashMap::new(),
+            flows: AddrMap::default(),
             total: 0,
             max_flow: opts.limits.max_flow_bytes,
             max_total: opts.limits.max_total_flow_bytes,

@@ -221,18 +221,24 @@ impl Json {
 }
 
 /// A socket address as text, by hand for IPv4 (the common case: `Display`
-/// formats each octet through the formatting machinery).
+/// formats each octet through the formatting machinery), composed on the
+/// stack and appended in one copy.
 pub fn push_socket_addr(buf: &mut Vec<u8>, a: std::net::SocketAddr) {
     match a {
         std::net::SocketAddr::V4(v4) => {
+            let mut t = [0u8; 21];
+            let mut n = 0;
             for (i, o) in v4.ip().octets().into_iter().enumerate() {
                 if i > 0 {
-                    buf.push(b'.');
+                    t[n] = b'.';
+                    n += 1;
                 }
-                push_digits(buf, u64::from(o));
+                n += put_digits(&mut t[n..], u64::from(o));
             }
-            buf.push(b':');
-            push_digits(buf, u64::from(v4.port()));
+            t[n] = b':';
+            n += 1;
+            n += put_digits(&mut t[n..], u64::from(v4.port()));
+            buf.extend_from_slice(&t[..n]);
         }
         v6 => {
             let _ = write!(buf, "{v6}");
@@ -243,23 +249,42 @@ pub fn push_socket_addr(buf: &mut Vec<u8>, a: std::net::SocketAddr) {
 /// Decimal digits by hand: `write!` goes through the formatting machinery,
 /// which showed up in profiles of `--format jsonl`.
 #[inline]
-fn push_digits(buf: &mut Vec<u8>, mut n: u64) {
-    // Most numbers written are small (lines, columns, octets, offset 0).
+fn push_digits(buf: &mut Vec<u8>, n: u64) {
+    // Most numbers written are small (lines, columns, offset 0).
     if n < 10 {
         buf.push(b'0' + n as u8);
         return;
     }
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+    let mut t = [0u8; 20];
+    let len = put_digits(&mut t, n);
+    buf.extend_from_slice(&t[..len]);
+}
+
+/// Write the decimal digits of `n` at the start of `dst` (which has room
+/// for them: 20 bytes hold any u64) and return how many.
+#[inline]
+fn put_digits(dst: &mut [u8], mut n: u64) -> usize {
+    // Two digits per step.
+    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+        2021222324252627282930313233343536373839\
+        4041424344454647484950515253545556575859\
+        6061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899";
+    let len = n.checked_ilog10().map_or(1, |l| l as usize + 1);
+    let mut at = len;
+    while n >= 100 {
+        let d = (n % 100) as usize * 2;
+        n /= 100;
+        at -= 2;
+        dst[at..at + 2].copy_from_slice(&PAIRS[d..d + 2]);
     }
-    buf.extend_from_slice(&digits[at..]);
+    if n >= 10 {
+        let d = n as usize * 2;
+        dst[..2].copy_from_slice(&PAIRS[d..d + 2]);
+    } else {
+        dst[0] = b'0' + n as u8;
+    }
+    len
 }
 
 /// RFC 3339 UTC time of a capture timestamp, as jiff writes it
@@ -288,32 +313,29 @@ pub fn push_rfc3339(buf: &mut Vec<u8>, secs: i64, nanos: u32) {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    let two = |buf: &mut Vec<u8>, v: i64| {
-        buf.push(b'0' + (v / 10) as u8);
-        buf.push(b'0' + (v % 10) as u8);
+    // Composed on the stack, appended in one copy.
+    let mut t = *b"0000-00-00T00:00:00.000000000Z";
+    let two = |t: &mut [u8; 30], at: usize, v: i64| {
+        t[at] = b'0' + (v / 10) as u8;
+        t[at + 1] = b'0' + (v % 10) as u8;
     };
-    two(buf, year / 100);
-    two(buf, year % 100);
-    buf.push(b'-');
-    two(buf, month);
-    buf.push(b'-');
-    two(buf, day);
-    buf.push(b'T');
-    two(buf, rem / 3_600);
-    buf.push(b':');
-    two(buf, rem / 60 % 60);
-    buf.push(b':');
-    two(buf, rem % 60);
-    if nanos > 0 {
-        let mut frac = [0u8; 9];
+    two(&mut t, 0, year / 100);
+    two(&mut t, 2, year % 100);
+    two(&mut t, 5, month);
+    two(&mut t, 8, day);
+    two(&mut t, 11, rem / 3_600);
+    two(&mut t, 14, rem / 60 % 60);
+    two(&mut t, 17, rem % 60);
+    if nanos == 0 {
+        buf.extend_from_slice(&t[..19]);
+    } else {
         let mut n = nanos;
-        for d in frac.iter_mut().rev() {
+        for d in t[20..29].iter_mut().rev() {
             *d = b'0' + (n % 10) as u8;
             n /= 10;
         }
-        let len = 9 - frac.iter().rev().take_while(|&&d| d == b'0').count();
-        buf.push(b'.');
-        buf.extend_from_slice(&frac[..len]);
+        let len = 9 - t[20..29].iter().rev().take_while(|&&d| d == b'0').count();
+        buf.extend_from_slice(&t[..20 + len]);
     }
     buf.push(b'Z');
 }
@@ -452,6 +474,14 @@ mod tests {
                 Err(_) => format!("{secs}.{nanos:09}"),
             };
             prop_assert_eq!(String::from_utf8(buf).unwrap(), want);
+        }
+
+        /// Numbers as `Display` writes them.
+        #[test]
+        fn digits_like_display(n in prop_oneof![0u64..1000, any::<u64>()]) {
+            let mut buf = Vec::new();
+            push_digits(&mut buf, n);
+            prop_assert_eq!(String::from_utf8(buf).unwrap(), n.to_string());
         }
 
         /// Any bytes come back exactly: as text when UTF-8, else base64.
