@@ -4,7 +4,7 @@
 //! declared length is never allocated up front (the buffer only grows with
 //! bytes actually read) and is capped at [`MAX_RECORD`].
 
-use std::io::{self, Read};
+use std::io::{self, BufRead, Read};
 
 use super::CaptureError;
 use super::link;
@@ -102,8 +102,11 @@ pub(crate) enum Next<'a> {
     End,
 }
 
-pub(crate) struct RecordReader<R: Read> {
+pub(crate) struct RecordReader<R: BufRead> {
     r: R,
+    /// Bytes of `r`'s buffer lent out as the last record's data, consumed
+    /// at the next call.
+    lent: usize,
     /// Bytes consumed so far (offset of the next byte).
     offset: u64,
     format: Format,
@@ -135,7 +138,7 @@ fn u32_at(b: &[u8], at: usize, big: bool) -> u32 {
     }
 }
 
-impl<R: Read> RecordReader<R> {
+impl<R: BufRead> RecordReader<R> {
     pub fn new(mut r: R) -> Result<Self, CaptureError> {
         let mut hdr = [0u8; 24];
         let mut got = read_full(&mut r, &mut hdr[..4])?;
@@ -148,6 +151,7 @@ impl<R: Read> RecordReader<R> {
         if hdr[..4] == [0x0a, 0x0d, 0x0d, 0x0a] {
             let mut rr = RecordReader {
                 r,
+                lent: 0,
                 offset: 4,
                 format: Format::PcapNg {
                     big: false,
@@ -185,6 +189,7 @@ impl<R: Read> RecordReader<R> {
         }
         Ok(RecordReader {
             r,
+            lent: 0,
             offset: 24,
             format: Format::Pcap {
                 big,
@@ -262,6 +267,7 @@ impl<R: Read> RecordReader<R> {
     }
 
     pub fn next_record(&mut self) -> Result<Next<'_>, CaptureError> {
+        self.r.consume(std::mem::take(&mut self.lent));
         if self.done {
             return Ok(Next::End);
         }
@@ -316,6 +322,27 @@ impl<R: Read> RecordReader<R> {
                 ),
             );
         }
+        let ts_nanos = if nanos {
+            frac.min(999_999_999)
+        } else {
+            frac.min(999_999).saturating_mul(1000)
+        };
+        // The record is lent from the reader's buffer when it is all there
+        // (nearly always: records are small): no copy.
+        let len = incl as usize;
+        if self.r.fill_buf()?.len() >= len {
+            self.frame = frame;
+            self.offset += incl;
+            self.lent = len;
+            return Ok(Next::Record(Record {
+                frame,
+                offset: start,
+                linktype,
+                ts_secs: i64::from(secs),
+                ts_nanos,
+                data: &self.r.fill_buf()?[..len],
+            }));
+        }
         let n = self.read_body(incl)?;
         if (n as u64) < incl {
             return self.stop(
@@ -330,11 +357,6 @@ impl<R: Read> RecordReader<R> {
             );
         }
         self.frame = frame;
-        let ts_nanos = if nanos {
-            frac.min(999_999_999)
-        } else {
-            frac.min(999_999).saturating_mul(1000)
-        };
         Ok(Next::Record(Record {
             frame,
             offset: start,

@@ -226,18 +226,26 @@ impl Json {
 pub fn push_socket_addr(buf: &mut Vec<u8>, a: std::net::SocketAddr) {
     match a {
         std::net::SocketAddr::V4(v4) => {
-            let mut t = [0u8; 21];
+            let mut t = [0u8; 24];
             let mut n = 0;
-            for (i, o) in v4.ip().octets().into_iter().enumerate() {
-                if i > 0 {
-                    t[n] = b'.';
+            for o in v4.ip().octets() {
+                // One to three digits, then the separator (the last one
+                // is overwritten by the colon).
+                if o >= 100 {
+                    t[n] = b'0' + o / 100;
                     n += 1;
                 }
-                n += put_digits(&mut t[n..], u64::from(o));
+                if o >= 10 {
+                    t[n] = b'0' + o / 10 % 10;
+                    n += 1;
+                }
+                t[n] = b'0' + o % 10;
+                t[n + 1] = b'.';
+                n += 2;
             }
-            t[n] = b':';
-            n += 1;
-            n += put_digits(&mut t[n..], u64::from(v4.port()));
+            t[n - 1] = b':';
+            let port = v4.port();
+            n += put_digits(&mut t[n..n + 5], u64::from(port));
             buf.extend_from_slice(&t[..n]);
         }
         v6 => {
@@ -246,10 +254,26 @@ pub fn push_socket_addr(buf: &mut Vec<u8>, a: std::net::SocketAddr) {
     }
 }
 
+#[cfg(test)]
+#[test]
+fn socket_addrs_like_display() {
+    for a in [
+        "0.0.0.0:0",
+        "255.255.255.255:65535",
+        "10.1.20.199:5060",
+        "[2001:db8::1]:2855",
+    ] {
+        let a: std::net::SocketAddr = a.parse().unwrap();
+        let mut buf = Vec::new();
+        push_socket_addr(&mut buf, a);
+        assert_eq!(String::from_utf8(buf).unwrap(), a.to_string());
+    }
+}
+
 /// Decimal digits by hand: `write!` goes through the formatting machinery,
 /// which showed up in profiles of `--format jsonl`.
 #[inline]
-fn push_digits(buf: &mut Vec<u8>, n: u64) {
+pub fn push_digits(buf: &mut Vec<u8>, n: u64) {
     // Most numbers written are small (lines, columns, offset 0).
     if n < 10 {
         buf.push(b'0' + n as u8);

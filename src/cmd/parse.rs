@@ -75,6 +75,8 @@ struct Printer<W: Write> {
     first_json: bool,
     /// The JSON text of the line being written, reused.
     json: Json,
+    /// A `--summary` line being written, reused.
+    line: Vec<u8>,
 }
 
 /// What one input gave: messages seen and the worst severity found.
@@ -88,6 +90,7 @@ impl<W: Write> Printer<W> {
             summary: args.summary,
             first_json: true,
             json: Json::new(),
+            line: Vec::new(),
         }
     }
 }
@@ -901,18 +904,6 @@ fn print_joined<W: Write>(
     Ok(worst)
 }
 
-/// A socket address written without the formatting machinery for IPv4
-/// (per-octet `Display` showed up in profiles of `--summary`).
-struct FastAddr(std::net::SocketAddr);
-
-impl std::fmt::Display for FastAddr {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut buf = Vec::with_capacity(24);
-        super::json::push_socket_addr(&mut buf, self.0);
-        f.write_str(std::str::from_utf8(&buf).map_err(|_| std::fmt::Error)?)
-    }
-}
-
 /// RFC 3339 UTC timestamp of a capture time.
 fn rfc3339(secs: i64, nanos: u32) -> String {
     let mut buf = Vec::with_capacity(32);
@@ -971,6 +962,15 @@ fn selected(p: &Parsed<'_>, args: &ParseArgs) -> bool {
 
 fn lossy(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
+}
+
+/// `b` as text, invalid UTF-8 replaced (as [`lossy`]), appended.
+fn push_lossy(out: &mut Vec<u8>, b: &[u8]) {
+    if b.is_ascii() {
+        out.extend_from_slice(b);
+    } else {
+        out.extend_from_slice(String::from_utf8_lossy(b).as_bytes());
+    }
 }
 
 /// `file`, `offset`, `line`, `column` of a position, inside an open object.
@@ -1245,34 +1245,39 @@ impl<W: Write> Printer<W> {
         joined: Option<&Joined>,
     ) -> Result<()> {
         if self.summary {
-            let id = p
-                .message
-                .correlation_id()
-                .map(lossy)
-                .unwrap_or_else(|| "-".into());
+            // Composed by hand in a reused buffer: through `writeln!` the
+            // line cost as much as parsing the message.
+            let l = &mut self.line;
+            l.clear();
             match at.capture {
-                Some(c) => writeln!(
-                    self.out,
-                    "{}\t{}\t{} → {}\t{}\t{}\t{}",
-                    c.frame,
-                    rfc3339(c.ts_secs, c.ts_nanos),
-                    FastAddr(c.src),
-                    FastAddr(c.dst),
-                    p.message.protocol().as_str(),
-                    lossy(p.message.start_line()),
-                    id
-                )?,
-                None => writeln!(
-                    self.out,
-                    "{}:{}:{}\t{}\t{}\t{}",
-                    at.file,
-                    at.line,
-                    at.column,
-                    p.message.protocol().as_str(),
-                    lossy(p.message.start_line()),
-                    id
-                )?,
+                Some(c) => {
+                    super::json::push_digits(l, c.frame);
+                    l.push(b'\t');
+                    super::json::push_rfc3339(l, c.ts_secs, c.ts_nanos);
+                    l.push(b'\t');
+                    super::json::push_socket_addr(l, c.src);
+                    l.extend_from_slice(" → ".as_bytes());
+                    super::json::push_socket_addr(l, c.dst);
+                }
+                None => {
+                    l.extend_from_slice(at.file.as_bytes());
+                    for n in [at.line, at.column] {
+                        l.push(b':');
+                        super::json::push_digits(l, n as u64);
+                    }
+                }
             }
+            l.push(b'\t');
+            l.extend_from_slice(p.message.protocol().as_str().as_bytes());
+            l.push(b'\t');
+            push_lossy(l, p.message.start_line());
+            l.push(b'\t');
+            match p.message.correlation_id() {
+                Some(id) => push_lossy(l, id),
+                None => l.push(b'-'),
+            }
+            l.push(b'\n');
+            self.out.write_all(l)?;
             return Ok(());
         }
         match self.format {

@@ -19,6 +19,12 @@
 //!
 //! The same seed and size give byte-identical files (own PRNG, fixed clock).
 //! `--no-text` skips the text form (the manifest still describes it).
+//!
+//! `--aligned` writes the traffic tshark dissects whole, for a comparison
+//! with equal message counts: every message over TCP starts its own segment
+//! (nothing pipelined), MSRP connections use ports 40000 to 43998, which no
+//! dissector in tshark's port table claims, and no header is written with
+//! whitespace before its colon.
 
 use std::fmt::Write as _;
 use std::fs::File;
@@ -141,6 +147,8 @@ struct Out {
     clock: u64,
     rng: Rng,
     stats: Stats,
+    /// See `--aligned` in the module documentation.
+    aligned: bool,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -202,6 +210,24 @@ impl Out {
     /// Several messages written at once on a TCP connection: concatenated and
     /// cut into MSS-sized segments, then a pure ACK from the peer.
     fn tcp(&mut self, flow: &mut TcpFlow, from_client: bool, proto: Proto, msgs: &[Vec<u8>]) {
+        if self.aligned {
+            // Each message written on its own: it starts a segment.
+            for m in msgs {
+                self.count(proto, m);
+                if proto == Proto::Sip {
+                    self.stats.sip_tcp += 1;
+                }
+                for seg in flow.send(from_client, m, &[MSS]) {
+                    self.frame(&seg);
+                }
+            }
+            let ack = flow.ack(!from_client, 0);
+            self.frame(&ack);
+            for m in msgs {
+                self.text(m);
+            }
+            return;
+        }
         let mut data = Vec::with_capacity(msgs.iter().map(Vec::len).sum());
         let mut starts_per_segment: Vec<u32> = Vec::new();
         for m in msgs {
@@ -310,6 +336,14 @@ impl Gen {
     }
 
     fn port(&mut self) -> u16 {
+        if self.out.aligned {
+            self.next_port = if (40000..43998).contains(&self.next_port) {
+                self.next_port + 2
+            } else {
+                40000
+            };
+            return self.next_port;
+        }
         self.next_port = if self.next_port >= 60000 {
             20000
         } else {
@@ -618,7 +652,7 @@ impl Gen {
         let a = self.party(1);
         let b = self.party(2);
         let r = &mut self.out.rng;
-        let ws = r.pct(3);
+        let ws = r.pct(3) && !self.out.aligned;
         let call_id = format!("{}@{}", r.hex(20), a.domain);
         let ftag = r.hex(10);
         let branch = r.hex(16);
@@ -725,6 +759,7 @@ fn main() {
     let mut dir = PathBuf::from(".");
     let mut name: Option<String> = None;
     let mut with_text = true;
+    let mut aligned = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut val = || args.next().expect("option needs a value");
@@ -734,9 +769,10 @@ fn main() {
             "--out" => dir = PathBuf::from(val()),
             "--name" => name = Some(val()),
             "--no-text" => with_text = false,
+            "--aligned" => aligned = true,
             _ => {
                 eprintln!(
-                    "usage: gen [--size 10M] [--seed 42] [--out DIR] [--name NAME] [--no-text]"
+                    "usage: gen [--size 10M] [--seed 42] [--out DIR] [--name NAME] [--no-text] [--aligned]"
                 );
                 std::process::exit(2);
             }
@@ -768,6 +804,7 @@ fn main() {
             clock: 1_700_000_000_000_000,
             rng: Rng(seed),
             stats: Stats::default(),
+            aligned,
         },
         sip_tcp: Vec::new(),
         next_port: 20000,
@@ -811,7 +848,7 @@ fn main() {
     txt.flush().expect("flush txt");
 
     let manifest = format!(
-        "{{\n  \"seed\": {seed},\n  \"target_bytes\": {size},\n  \"pcap\": {:?},\n  \"pcap_bytes\": {pcap_bytes},\n  \
+        "{{\n  \"seed\": {seed},\n  \"aligned\": {aligned},\n  \"target_bytes\": {size},\n  \"pcap\": {:?},\n  \"pcap_bytes\": {pcap_bytes},\n  \
          \"txt\": {:?},\n  \"txt_bytes\": {txt_bytes},\n  \"frames\": {},\n  \"messages\": {},\n  \
          \"sip\": {},\n  \"sip_udp\": {},\n  \"sip_tcp\": {},\n  \"sip_requests\": {},\n  \"sip_responses\": {},\n  \
          \"sip_tcp_mid_segment\": {},\n  \"sip_hcolon_ws\": {},\n  \"sip_hcolon_ws_udp\": {},\n  \"sip_hcolon_ws_tcp\": {},\n  \
