@@ -217,6 +217,8 @@ def main():
     ap.add_argument("--tshark-runs", type=int, default=3,
                     help="runs per tshark mode (default 3: tshark -T json on 100 MB takes a minute)")
     ap.add_argument("--big-runs", type=int, default=3, help="runs on the 1 GiB capture (default 3)")
+    ap.add_argument("--aligned-size", type=int, default=100,
+                    help="MiB of the aligned capture (equal message counts; default 100, 0: skip)")
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--workdir", help="where to generate (default: a temporary directory, removed)")
     ap.add_argument("--keep", action="store_true", help="keep the generated corpus")
@@ -259,6 +261,8 @@ def main():
     try:
         for size in sizes:
             results["sizes"][size] = one_size(r, size, args, work, sipmsrp, gen, floor, libcmp, ports)
+        if args.aligned_size:
+            results["aligned"] = aligned(r, args, work, sipmsrp, gen)
         if args.with_1g:
             results["big"] = big(r, args, work, sipmsrp, gen, floor)
     finally:
@@ -274,11 +278,13 @@ def main():
             json.dump(results, f, indent=1, default=str)
 
 
-def generate(gen, work, size, seed, text=True):
-    name = f"corpus-{size}M"
+def generate(gen, work, size, seed, text=True, aligned=False):
+    name = f"corpus-{size}M{'-aligned' if aligned else ''}"
     argv = [gen, "--size", f"{size}M", "--seed", str(seed), "--out", work, "--name", name]
     if not text:
         argv.append("--no-text")
+    if aligned:
+        argv.append("--aligned")
     subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
     with open(os.path.join(work, name + ".json")) as f:
         manifest = json.load(f)
@@ -369,6 +375,51 @@ def one_size(r, size, args, work, sipmsrp, gen, floor, libcmp, ports):
             "other_ports": other_names,
         },
     }
+
+
+def aligned(r, args, work, sipmsrp, gen):
+    """The capture tshark dissects whole (gen --aligned): every TCP message
+    starts a segment, MSRP on ports no other dissector claims, no HCOLON
+    whitespace. Both tools must find every message: equal counts."""
+    size = args.aligned_size
+    log(f"[{size} MiB aligned] generating the capture (seed {args.seed}) ...")
+    name, man = generate(gen, work, size, args.seed, text=False, aligned=True)
+    pcap = os.path.join(work, name + ".pcap")
+    summary_out = os.path.join(work, "aligned-summary.out")
+    tshark_out = os.path.join(work, "aligned-tshark.tsv")
+    tools = [
+        ("sipmsrp jsonl", [sipmsrp, "parse", "--format", "jsonl", pcap], args.runs, None, (0, 1)),
+        ("sipmsrp summary", [sipmsrp, "parse", "--summary", pcap], args.runs, summary_out, (0, 1)),
+        ("tshark fields", ["tshark", "-r", pcap, "-Y", "sip || msrp"] + TSHARK_FIELDS,
+         args.tshark_runs, tshark_out, (0,)),
+    ]
+    walls = {k: [] for k, *_ in tools}
+    rss = {k: [] for k, *_ in tools}
+    rounds = max(t[2] for t in tools)
+    for n in range(rounds):
+        for key, argv, runs, out, ok in tools:
+            if n >= runs:
+                continue
+            fo = open(out, "w") if out else None
+            try:
+                w, m = r.run(argv, stdout=fo, ok=ok)
+            finally:
+                if fo:
+                    fo.close()
+            walls[key].append(w)
+            rss[key].append(m)
+            log(f"[{size} MiB aligned] round {n + 1}/{rounds}: {key}: {w:.3f} s, {m / 1024:.0f} MiB")
+        if n == 0:
+            s_pcap, _ = count_summary(summary_out, True)
+            ts = count_tshark(tshark_out)
+    os.remove(pcap)
+    rows = {
+        f"{k}|pcap": {"tool": k, "input": "pcap", "bytes": man["pcap_bytes"], "runs": len(ws),
+                      "wall_s": median(ws), "walls": ws, "rss_kib": median(rss[k])}
+        for k, ws in walls.items()
+    }
+    return {"manifest": man, "rows": rows,
+            "counts": {"sipmsrp_pcap": dict(s_pcap), "tshark": dict(ts)}}
 
 
 def big(r, args, work, sipmsrp, gen, floor):
@@ -525,6 +576,42 @@ def markdown(res):
         for t, val, target, ok in items:
             L.append(f"| {size} MiB | {t} | {val:.1f}x | {target} | {'yes' if ok else '**no**'} |")
     L.append("")
+
+    if "aligned" in res:
+        a = res["aligned"]
+        g, c, rows = a["manifest"], a["counts"], a["rows"]
+        sp, ts = c["sipmsrp_pcap"], c["tshark"]
+        size = args.aligned_size
+        L.append(f"Equal message counts: the {size} MiB aligned capture (`gen --aligned`: every "
+                 "message over TCP starts its own segment, MSRP on ports 40000 to 43998, which no "
+                 "dissector in tshark's port table claims, no whitespace before header colons), "
+                 "the traffic tshark dissects whole:")
+        L.append("")
+        L.append("| tool | MB | wall s | MB/s | SIP | MSRP | messages/s | peak RSS MiB |")
+        L.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+        counts = {
+            "sipmsrp jsonl": (sp.get("sip", 0), sp.get("msrp", 0)),
+            "sipmsrp summary": (sp.get("sip", 0), sp.get("msrp", 0)),
+            "tshark fields": (ts["sip"], ts["msrp"]),
+        }
+        for tool in ("sipmsrp jsonl", "sipmsrp summary", "tshark fields"):
+            row = rows[f"{tool}|pcap"]
+            nsip, nmsrp = counts[tool]
+            L.append(f"| {tool} | {mb(row['bytes']):.1f} | {fmt(row['wall_s'], 3)} | "
+                     f"{fmt(mb(row['bytes']) / row['wall_s'])} | {nsip} | {nmsrp} | "
+                     f"{fmt((nsip + nmsrp) / row['wall_s'])} | {row['rss_kib'] / 1024:.0f} |")
+        L.append("")
+        equal = (sp.get("sip", 0) == ts["sip"] == g["sip"]
+                 and sp.get("msrp", 0) == ts["msrp"] == g["msrp"])
+        L.append(f"- Generated {g['sip']} SIP and {g['msrp']} MSRP messages; counts equal "
+                 f"(sipmsrp = tshark = generated): {'yes' if equal else '**no**'}; tshark Call-IDs "
+                 f"= SIP messages: {'yes' if ts.get('call_id', 0) == g['sip'] else '**no**'}.")
+        tf = rows["tshark fields|pcap"]["wall_s"]
+        for tool in ("sipmsrp jsonl", "sipmsrp summary"):
+            x = tf / rows[f"{tool}|pcap"]["wall_s"]
+            L.append(f"- {tool} vs tshark -T fields, throughput with equal counts: {x:.1f}x "
+                     f"(target >= 50x: {'met' if x >= 50 and equal else '**not met**'}).")
+        L.append("")
 
     L.append("Scaling, `sipmsrp parse --format jsonl` on the capture:")
     L.append("")

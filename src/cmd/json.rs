@@ -20,7 +20,13 @@ pub struct Json {
     first: Vec<bool>,
     /// A key was just written: the next value needs no separator.
     after_key: bool,
+    /// Members written again and again, by the caller's key (see
+    /// [`Json::cached_members`]); direct-mapped.
+    cache: Vec<Option<(String, Vec<u8>)>>,
 }
+
+/// Slots of [`Json::cache`].
+const CACHE_SLOTS: usize = 64;
 
 impl Json {
     pub fn new() -> Self {
@@ -179,6 +185,32 @@ impl Json {
     pub fn null(&mut self) -> &mut Self {
         self.value_start();
         self.buf.extend_from_slice(b"null");
+        self
+    }
+
+    /// Members (`"a":1,"b":2`, no trailing comma) that `build` writes into
+    /// an empty object from `key` alone, kept under it and copied in one
+    /// piece when asked for again: header names and their canonical forms
+    /// are most of the members of most lines. The slot is picked by the
+    /// key's address (static names: the same every time) and the key is
+    /// compared by content.
+    pub fn cached_members(&mut self, key: &str, build: impl FnOnce(&mut Json)) -> &mut Self {
+        if self.cache.is_empty() {
+            self.cache.resize(CACHE_SLOTS, None);
+        }
+        let slot = (key.as_ptr() as usize >> 3) % CACHE_SLOTS;
+        self.value_start();
+        match &self.cache[slot] {
+            Some((k, text)) if k == key => self.buf.extend_from_slice(text),
+            _ => {
+                let mut t = Json::new();
+                t.begin_object();
+                build(&mut t);
+                let text = t.buf.split_off(1);
+                self.buf.extend_from_slice(&text);
+                self.cache[slot] = Some((key.to_string(), text));
+            }
+        }
         self
     }
 
@@ -485,6 +517,36 @@ mod tests {
         );
         let v: serde_json::Value = serde_json::from_str(text).unwrap();
         assert_eq!(v["raw_base64"], "/wA=");
+    }
+
+    #[test]
+    fn cached_members_are_what_build_writes_whatever_the_slot_held() {
+        // More keys than slots, each asked for twice, some with the same
+        // text at another address: every line must be what writing the
+        // members directly gives.
+        let names: Vec<String> = (0..200).map(|i| format!("Name-{}", i % 150)).collect();
+        let mut cached = Json::new();
+        for round in 0..2 {
+            for n in &names {
+                cached.begin_object();
+                cached.cached_members(n, |t| {
+                    t.key("name").token_str(n).key("canonical").token_str(n);
+                });
+                cached.key("value").num(round as u64).end_object();
+                let mut direct = Json::new();
+                direct
+                    .begin_object()
+                    .key("name")
+                    .token_str(n)
+                    .key("canonical")
+                    .token_str(n)
+                    .key("value")
+                    .num(round as u64)
+                    .end_object();
+                assert_eq!(cached.as_bytes(), direct.as_bytes());
+                cached.clear();
+            }
+        }
     }
 
     proptest! {

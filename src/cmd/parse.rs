@@ -1523,10 +1523,20 @@ fn headers_json(j: &mut Json, headers: &[Header<'_>]) {
     j.begin_array();
     for h in headers {
         j.begin_object();
-        j.token_field("name", h.name)
-            .key("canonical")
-            .token_str(h.canonical)
-            .bytes_field("value", &h.unfolded());
+        if h.known && h.name == h.canonical.as_bytes() {
+            // Spelled as its canonical name: members that depend on the
+            // name alone.
+            j.cached_members(h.canonical, |t| {
+                t.token_field("name", h.name)
+                    .key("canonical")
+                    .token_str(h.canonical);
+            });
+        } else {
+            j.token_field("name", h.name)
+                .key("canonical")
+                .token_str(h.canonical);
+        }
+        j.bytes_field("value", &h.unfolded());
         if h.compact {
             j.key("compact").bool(true);
         }
