@@ -28,12 +28,17 @@ pub struct Ordered<J, R, C> {
     next_out: u64,
     in_flight: u64,
     consume: C,
+    /// `consume` failed (a closed pipe, say): nothing more is written.
+    broken: bool,
 }
 
 impl<J, R, C: FnMut(R) -> Result<()>> Ordered<J, R, C> {
     /// Hand over one batch; waits (writing what is done) while `in_flight`
     /// batches are out.
     pub fn push(&mut self, job: J) -> Result<()> {
+        if self.broken {
+            anyhow::bail!("output stopped");
+        }
         while self.next_in - self.next_out >= self.in_flight {
             self.wait_one()?;
         }
@@ -77,7 +82,10 @@ impl<J, R, C: FnMut(R) -> Result<()>> Ordered<J, R, C> {
         }
         while let Some(r) = self.waiting.remove(&self.next_out) {
             self.next_out += 1;
-            (self.consume)(r)?;
+            if let Err(e) = (self.consume)(r) {
+                self.broken = true;
+                return Err(e);
+            }
         }
         Ok(())
     }
@@ -85,7 +93,9 @@ impl<J, R, C: FnMut(R) -> Result<()>> Ordered<J, R, C> {
 
 /// Run `produce` on this thread with `workers` threads doing `work` on what
 /// it pushes; each worker has its own state from `init`. Returns what
-/// `produce` returns, once every batch is consumed (or the first error).
+/// `produce` returns, once every batch it pushed is consumed, even when it
+/// fails (what was read before an input error is written, as on one
+/// thread); an error of `consume` stops everything at once.
 pub fn run<J, R, S, T, C>(
     workers: usize,
     in_flight: usize,
@@ -132,10 +142,14 @@ where
             next_out: 0,
             in_flight: in_flight.max(1) as u64,
             consume,
+            broken: false,
         };
-        let out = produce(&mut ordered)?;
+        let out = produce(&mut ordered);
+        if ordered.broken {
+            return out;
+        }
         ordered.finish()?;
-        Ok(out)
+        out
         // On an error the Ordered is dropped here: the workers see the job
         // channel close (or their results refused) and stop, and the scope
         // joins them.
@@ -198,6 +212,29 @@ mod tests {
         );
         assert!(r.is_err());
         assert_eq!(seen, 6);
+    }
+
+    #[test]
+    fn what_was_given_before_an_input_error_is_all_consumed() {
+        let mut got = Vec::new();
+        let r: Result<()> = run(
+            2,
+            3,
+            || (),
+            |_, n: u32| n,
+            |n| {
+                got.push(n);
+                Ok(())
+            },
+            |o| {
+                for n in 0..10 {
+                    o.push(n)?;
+                }
+                anyhow::bail!("cannot read")
+            },
+        );
+        assert_eq!(r.unwrap_err().to_string(), "cannot read");
+        assert_eq!(got, (0..10).collect::<Vec<_>>());
     }
 
     #[test]

@@ -496,11 +496,15 @@ fn render_in_parallel<W: Write>(
                     o.push(std::mem::replace(&mut batch, next))?;
                 }
                 Ok(())
-            })?;
+            });
+            // What was read before an input error is written before it.
             if !batch.items.is_empty() {
-                o.push(batch)?;
+                let pushed = o.push(batch);
+                if count.is_ok() {
+                    pushed?;
+                }
             }
-            Ok(count)
+            count
         },
     )?;
     Ok((count, worst))
