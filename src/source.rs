@@ -569,6 +569,18 @@ impl<R: std::io::Read> TextStream<R> {
         }
     }
 
+    /// Lines starting inside the window's `start..end` (after `start`) whose
+    /// indentation was removed: (offset from `start`, bytes removed).
+    pub fn removed(&self, start: usize, end: usize) -> Vec<(usize, usize)> {
+        let (s, e) = (self.base + start, self.base + end);
+        let i = self.map.partition_point(|m| m.0 <= s);
+        self.map
+            .range(i..)
+            .take_while(|m| m.0 < e)
+            .map(|&(p, _, strip)| (p - s, strip))
+            .collect()
+    }
+
     /// True when no indentation was removed from any line of the window's
     /// `start..end`: positions inside it then follow from the position of
     /// `start` and the bytes alone (a rendering thread computes them).

@@ -674,3 +674,54 @@ fn threads_change_nothing_in_the_output() {
         }
     }
 }
+
+#[test]
+fn reassembled_body_findings_in_pasted_text_point_at_the_original_bytes() {
+    // Two chunks of a multipart body; a part header without a colon lies
+    // in the second chunk, three lines into its data.
+    let send = |tid: &str, range: &str, flag: char, body: &str| {
+        format!(
+            "MSRP {tid} SEND\r\nTo-Path: msrp://b.example.com:2855/s2;tcp\r\nFrom-Path: msrp://a.example.com:2855/s1;tcp\r\nMessage-ID: m1\r\nByte-Range: {range}\r\nContent-Type: multipart/mixed;boundary=XX\r\n\r\n{body}\r\n-------{tid}{flag}\r\n"
+        )
+    };
+    let body = "--XX\r\nContent-Type: text/plain\r\n\r\nhello\r\n--XX\r\nthis line has no colon\r\n\r\nx\r\n--XX--";
+    let n = body.len();
+    let plain = send("t1", &format!("1-30/{n}"), '+', &body[..30])
+        + &send("t2", &format!("31-{n}/{n}"), '$', &body[30..]);
+    // The same pasted into a document, every line indented by four spaces.
+    let pasted: String = std::iter::once("Stored:\r\n\r\n".to_string())
+        .chain(plain.split_inclusive("\r\n").map(|l| {
+            if l == "\r\n" {
+                l.to_string()
+            } else {
+                format!("    {l}")
+            }
+        }))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [("plain.msrp", &plain), ("pasted.txt", &pasted)] {
+        let p = write_temp(dir.path(), name, text.as_bytes());
+        let out = sipmsrp()
+            .args(["parse", "--reassemble", "-f", "jsonl", &p])
+            .output()
+            .unwrap();
+        let v: Vec<Value> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let f = v
+            .iter()
+            .flat_map(|m| m["findings"].as_array().unwrap())
+            .find(|f| f["code"] == "header-missing-colon")
+            .unwrap_or_else(|| panic!("{name}: no header-missing-colon"))
+            .clone();
+        // Where the line really is in the file.
+        let at = text.find("this line").unwrap();
+        let line = text[..at].matches('\n').count() + 1;
+        let column = at - text[..at].rfind('\n').map_or(0, |i| i + 1) + 1;
+        assert_eq!(f["offset"], at, "{name}");
+        assert_eq!(f["line"], line, "{name}");
+        assert_eq!(f["column"], column, "{name}");
+    }
+}

@@ -171,6 +171,7 @@ fn chunk_rec(
     found: &[Located<'_>],
     body: std::ops::Range<usize>,
     body_start: Pos,
+    indent: Vec<(usize, usize)>,
 ) -> ChunkRec {
     let (tid, range, flag) = match &p.message {
         Message::Msrp(n) => (
@@ -193,6 +194,7 @@ fn chunk_rec(
             .map(|(f, o)| (f.clone(), o.pos()))
             .collect(),
         body: body_start,
+        indent,
     }
 }
 
@@ -568,7 +570,15 @@ fn print_alone<W: Write>(
         let body = msrp_body_range(m.bytes, &parsed);
         let body_pos = origin(body.start).pos();
         let offer = j.offer(&parsed, || {
-            chunk_rec(&parsed, at.pos(), m.capture, &found, body, body_pos)
+            chunk_rec(
+                &parsed,
+                at.pos(),
+                m.capture,
+                &found,
+                body,
+                body_pos,
+                Vec::new(),
+            )
         });
         match offer {
             Offer::No => {}
@@ -619,15 +629,24 @@ fn print_text_message<W: Write, R: io::Read>(
     let here = at(stream.position(frame.start));
     if let Some(j) = joiner {
         let body = msrp_body_range(buf, &parsed);
-        let (orig_body, body_at) = if body.is_empty() {
-            (0..0, here.pos())
+        let (orig_body, body_at, indent) = if body.is_empty() {
+            (0..0, here.pos(), Vec::new())
         } else {
             let first = stream.position(body.start);
             let last = stream.position(body.end - 1);
-            (first.offset..last.offset + 1, first)
+            let indent = stream.removed(body.start, body.end);
+            (first.offset..last.offset + 1, first, indent)
         };
         let offer = j.offer(&parsed, || {
-            chunk_rec(&parsed, here.pos(), None, &found, orig_body, body_at)
+            chunk_rec(
+                &parsed,
+                here.pos(),
+                None,
+                &found,
+                orig_body,
+                body_at,
+                indent,
+            )
         });
         match offer {
             Offer::No => {}

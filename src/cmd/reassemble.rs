@@ -46,6 +46,9 @@ pub struct ChunkRec {
     /// or in the captured message; positions further in are counted from it
     /// over the data's bytes.
     pub body: Pos,
+    /// Lines of the data after its first whose indentation was removed
+    /// (pasted text): (offset in the data of the line start, bytes removed).
+    pub indent: Vec<(usize, usize)>,
 }
 
 /// One joined message, ready to print.
@@ -241,17 +244,31 @@ impl Joined {
         let from = from.min(body.len());
         let to = (from + delta).min(body.len());
         let seg = &body[from..to];
+        // Indentation removed from the lines up to here lies in between.
+        let removed: usize = c
+            .indent
+            .iter()
+            .take_while(|&&(o, _)| o <= delta)
+            .map(|&(_, n)| n)
+            .sum();
         match memchr::memrchr(b'\n', seg) {
             None => Pos {
                 offset: at.offset + delta,
                 line: at.line,
                 column: at.column + delta,
             },
-            Some(last) => Pos {
-                offset: at.offset + delta,
-                line: at.line + memchr::memchr_iter(b'\n', seg).count(),
-                column: seg.len() - last,
-            },
+            Some(last) => {
+                let strip = c
+                    .indent
+                    .iter()
+                    .find(|&&(o, _)| o == last + 1)
+                    .map_or(0, |&(_, n)| n);
+                Pos {
+                    offset: at.offset + delta + removed,
+                    line: at.line + memchr::memchr_iter(b'\n', seg).count(),
+                    column: seg.len() - last + strip,
+                }
+            }
         }
     }
 }
@@ -276,6 +293,7 @@ mod tests {
             flag: b'+',
             findings: Vec::new(),
             body: Pos::default(),
+            indent: Vec::new(),
         }
     }
 
