@@ -316,16 +316,18 @@ pub fn push_digits(buf: &mut Vec<u8>, n: u64) {
     buf.extend_from_slice(&t[..len]);
 }
 
+/// The decimal pairs 00 to 99.
+const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+    2021222324252627282930313233343536373839\
+    4041424344454647484950515253545556575859\
+    6061626364656667686970717273747576777879\
+    8081828384858687888990919293949596979899";
+
 /// Write the decimal digits of `n` at the start of `dst` (which has room
 /// for them: 20 bytes hold any u64) and return how many.
 #[inline]
 fn put_digits(dst: &mut [u8], mut n: u64) -> usize {
     // Two digits per step.
-    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
-        2021222324252627282930313233343536373839\
-        4041424344454647484950515253545556575859\
-        6061626364656667686970717273747576777879\
-        8081828384858687888990919293949596979899";
     let len = n.checked_ilog10().map_or(1, |l| l as usize + 1);
     let mut at = len;
     while n >= 100 {
@@ -358,7 +360,41 @@ pub fn push_rfc3339(buf: &mut Vec<u8>, secs: i64, nanos: u32) {
         return;
     }
     let days = secs / 86_400;
-    let rem = secs % 86_400;
+    let rem = (secs % 86_400) as usize;
+    // Composed on the stack, appended in one copy; the date is computed
+    // once per day seen (captures span few days).
+    let mut t = *b"0000-00-00T00:00:00.000000000Z";
+    t[..11].copy_from_slice(&date_prefix(days));
+    let two = |t: &mut [u8; 30], at: usize, v: usize| {
+        t[at..at + 2].copy_from_slice(&PAIRS[v * 2..v * 2 + 2]);
+    };
+    two(&mut t, 11, rem / 3_600);
+    two(&mut t, 14, rem / 60 % 60);
+    two(&mut t, 17, rem % 60);
+    if nanos == 0 {
+        buf.extend_from_slice(&t[..19]);
+    } else {
+        let n = nanos as usize;
+        t[20] = b'0' + (n / 100_000_000) as u8;
+        two(&mut t, 21, n / 1_000_000 % 100);
+        two(&mut t, 23, n / 10_000 % 100);
+        two(&mut t, 25, n / 100 % 100);
+        two(&mut t, 27, n % 100);
+        let len = 9 - t[20..29].iter().rev().take_while(|&&d| d == b'0').count();
+        buf.extend_from_slice(&t[..20 + len]);
+    }
+    buf.push(b'Z');
+}
+
+/// `YYYY-MM-DDT` of a day (days since 1970-01-01, 0 to 2,932,896).
+fn date_prefix(days: i64) -> [u8; 11] {
+    thread_local! {
+        static LAST: std::cell::Cell<(i64, [u8; 11])> = const { std::cell::Cell::new((-1, [0; 11])) };
+    }
+    let (last, text) = LAST.get();
+    if last == days {
+        return text;
+    }
     // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
     let z = days + 719_468;
     let era = z / 146_097;
@@ -366,34 +402,15 @@ pub fn push_rfc3339(buf: &mut Vec<u8>, secs: i64, nanos: u32) {
     let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    // Composed on the stack, appended in one copy.
-    let mut t = *b"0000-00-00T00:00:00.000000000Z";
-    let two = |t: &mut [u8; 30], at: usize, v: i64| {
-        t[at] = b'0' + (v / 10) as u8;
-        t[at + 1] = b'0' + (v % 10) as u8;
-    };
-    two(&mut t, 0, year / 100);
-    two(&mut t, 2, year % 100);
-    two(&mut t, 5, month);
-    two(&mut t, 8, day);
-    two(&mut t, 11, rem / 3_600);
-    two(&mut t, 14, rem / 60 % 60);
-    two(&mut t, 17, rem % 60);
-    if nanos == 0 {
-        buf.extend_from_slice(&t[..19]);
-    } else {
-        let mut n = nanos;
-        for d in t[20..29].iter_mut().rev() {
-            *d = b'0' + (n % 10) as u8;
-            n /= 10;
-        }
-        let len = 9 - t[20..29].iter().rev().take_while(|&&d| d == b'0').count();
-        buf.extend_from_slice(&t[..20 + len]);
+    let day = (doy - (153 * mp + 2) / 5 + 1) as usize;
+    let month = (if mp < 10 { mp + 3 } else { mp - 9 }) as usize;
+    let year = (yoe + era * 400 + i64::from(month <= 2)) as usize;
+    let mut t = *b"0000-00-00T";
+    for (at, v) in [(0, year / 100), (2, year % 100), (5, month), (8, day)] {
+        t[at..at + 2].copy_from_slice(&PAIRS[v * 2..v * 2 + 2]);
     }
-    buf.push(b'Z');
+    LAST.set((days, t));
+    t
 }
 
 /// Bytes that need an escape in a JSON string: 0 none, else the short form
