@@ -1625,7 +1625,7 @@ fn sip_fields(j: &mut Json, n: &sipmsrp::body::SipNode<'_>) {
             .key("number")
             .opt_num(c.number)
             .key("method")
-            .str(&lossy(c.method))
+            .str(&String::from_utf8_lossy(c.method))
             .end_object();
     }
     j.key("headers");
@@ -1656,7 +1656,8 @@ fn msrp_fields(j: &mut Json, n: &sipmsrp::body::MsrpNode<'_>) {
     j.bytes_field("start_line", n.msg.start_line)
         .bytes_field("transaction_id", n.msg.transaction_id);
     if let Some(f) = n.msg.flag {
-        j.key("continuation").str(&flag_str(f));
+        let mut b = [0u8; 4];
+        j.key("continuation").str((f as char).encode_utf8(&mut b));
     }
     if let Some(m) = n.msg.message_id() {
         j.bytes_field("message_id", m);
