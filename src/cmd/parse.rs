@@ -275,87 +275,60 @@ enum Item {
     },
 }
 
-/// What the reading thread adds to a batch.
-enum Add<'a> {
-    Captured(CapturedMessage),
-    CaptureFinding {
-        frame: Option<u64>,
-        frames: Vec<u64>,
-        finding: Finding,
-    },
-    Text {
-        bytes: &'a [u8],
-        protocol: Protocol,
-        truncated: bool,
-        findings: Vec<Finding>,
-        here: Pos,
-        length: usize,
-    },
-    Junk {
-        at: Pos,
-        finding: Finding,
-    },
-    Rendered(&'a [u8], Option<Severity>),
-}
-
 impl Batch {
-    fn bytes(&mut self, b: &[u8]) -> Range<usize> {
-        let start = self.data.len();
-        self.data.extend_from_slice(b);
-        start..self.data.len()
-    }
-
-    fn add(&mut self, add: Add<'_>) {
-        let item = match add {
-            Add::Captured(mut m) => {
-                let start = self.frames.len();
-                self.frames.extend_from_slice(&m.meta.frames);
-                m.meta.frames = Vec::new();
-                Item::Captured {
-                    bytes: self.bytes(&m.bytes),
-                    meta: m.meta,
-                    frames: start..self.frames.len(),
-                    protocol: m.protocol,
-                    truncated: m.truncated,
-                    findings: m.findings,
-                }
-            }
-            Add::CaptureFinding {
-                frame,
-                frames,
-                finding,
-            } => Item::CaptureFinding {
-                frame,
-                frames,
-                finding,
-            },
-            Add::Text {
-                bytes,
-                protocol,
-                truncated,
-                findings,
-                here,
-                length,
-            } => Item::Text {
-                bytes: self.bytes(bytes),
-                protocol,
-                truncated,
-                findings,
-                here,
-                length,
-            },
-            Add::Junk { at, finding } => Item::Junk { at, finding },
-            Add::Rendered(out, worst) => Item::Rendered {
-                bytes: self.bytes(out),
-                worst,
-            },
-        };
-        self.items.push(item);
-    }
-
     /// What the batch weighs.
     fn weight(&self) -> usize {
         self.data.len() + 256 * self.items.len()
+    }
+}
+
+/// The reading thread's end of [`render_in_parallel`]: fills a batch and
+/// hands it over when it weighs enough.
+struct Batcher<'p> {
+    batch: Batch,
+    budget: usize,
+    /// Hands a full batch over and gives an empty one back.
+    hand_over: &'p mut dyn FnMut(Batch) -> Result<Batch>,
+}
+
+impl Batcher<'_> {
+    /// Copy message bytes into the batch; their range there.
+    fn bytes(&mut self, b: &[u8]) -> Range<usize> {
+        let data = &mut self.batch.data;
+        let start = data.len();
+        data.extend_from_slice(b);
+        start..data.len()
+    }
+
+    fn add(&mut self, item: Item) -> Result<()> {
+        self.batch.items.push(item);
+        if self.batch.weight() >= self.budget {
+            let full = std::mem::take(&mut self.batch);
+            self.batch = (self.hand_over)(full)?;
+        }
+        Ok(())
+    }
+
+    /// A captured message: its bytes and frame list go into the batch's
+    /// buffers (the message itself is freed here, on the thread that made it).
+    fn captured(&mut self, m: CapturedMessage) -> Result<()> {
+        let frames = &mut self.batch.frames;
+        let start = frames.len();
+        frames.extend_from_slice(&m.meta.frames);
+        let frames = start..frames.len();
+        let bytes = self.bytes(&m.bytes);
+        let meta = Meta {
+            frames: Vec::new(),
+            ..m.meta
+        };
+        self.add(Item::Captured {
+            bytes,
+            meta,
+            frames,
+            protocol: m.protocol,
+            truncated: m.truncated,
+            findings: m.findings,
+        })
     }
 }
 
@@ -455,7 +428,7 @@ fn render_in_parallel<W: Write>(
     file: &str,
     args: &ParseArgs,
     limits: &Limits,
-    produce: impl FnOnce(&mut dyn FnMut(Add<'_>) -> Result<()>) -> Result<usize>,
+    produce: impl FnOnce(&mut Batcher<'_>) -> Result<usize>,
 ) -> Result<Tally> {
     let n = workers(args);
     let budget = batch_bytes();
@@ -490,18 +463,19 @@ fn render_in_parallel<W: Write>(
             Ok(())
         },
         |o| {
-            let mut batch = Batch::default();
-            let count = produce(&mut |add| {
-                batch.add(add);
-                if batch.weight() >= budget {
-                    let next = spare_batches.borrow_mut().pop().unwrap_or_default();
-                    o.push(std::mem::replace(&mut batch, next))?;
-                }
-                Ok(())
-            });
+            let mut hand_over = |full| {
+                o.push(full)?;
+                Ok(spare_batches.borrow_mut().pop().unwrap_or_default())
+            };
+            let mut b = Batcher {
+                batch: Batch::default(),
+                budget,
+                hand_over: &mut hand_over,
+            };
+            let count = produce(&mut b);
             // What was read before an input error is written before it.
-            if !batch.items.is_empty() {
-                let pushed = o.push(batch);
+            if !b.batch.items.is_empty() {
+                let pushed = (b.hand_over)(std::mem::take(&mut b.batch));
                 if count.is_ok() {
                     pushed?;
                 }
@@ -557,7 +531,7 @@ fn print_alone<W: Write>(
             },
         }
     };
-    let mut found: Vec<Located<'_>> = parsed
+    let found: Vec<Located<'_>> = parsed
         .findings
         .drain(..)
         .map(|f| {
@@ -566,30 +540,37 @@ fn print_alone<W: Write>(
         })
         .collect();
     let at = origin(0);
-    if let Some(j) = joiner {
-        let body = msrp_body_range(m.bytes, &parsed);
-        let body_pos = origin(body.start).pos();
-        let offer = j.offer(&parsed, || {
-            chunk_rec(
-                &parsed,
-                at.pos(),
-                m.capture,
-                &found,
-                body,
-                body_pos,
-                Vec::new(),
-            )
-        });
-        match offer {
-            Offer::No => {}
-            Offer::Alone(f) => found.push((f, at)),
-            Offer::Held => return Ok(None),
-            Offer::Done(joined) => return print_joined(printer, &joined, file, limits),
-        }
-    }
-    let worst = worst_of(found.iter().map(|(f, _)| f));
-    printer.message(&at, m.length, &parsed, &found, None)?;
-    Ok(worst)
+    let Some(j) = joiner else {
+        return print_found(
+            printer,
+            Ready {
+                at,
+                length: m.length,
+                parsed: &parsed,
+                found,
+            },
+        );
+    };
+    let body = msrp_body_range(m.bytes, &parsed);
+    let body_pos = origin(body.start).pos();
+    let offer = j.offer(&parsed, || {
+        chunk_rec(
+            &parsed,
+            at.pos(),
+            m.capture,
+            &found,
+            body,
+            body_pos,
+            Vec::new(),
+        )
+    });
+    let ready = Ready {
+        at,
+        length: m.length,
+        parsed: &parsed,
+        found,
+    };
+    offered(printer, file, limits, offer, ready)
 }
 
 /// The `junk` finding of a run of text that is not a message.
@@ -627,38 +608,79 @@ fn print_text_message<W: Write, R: io::Read>(
         (f, o)
     }));
     let here = at(stream.position(frame.start));
-    if let Some(j) = joiner {
-        let body = msrp_body_range(buf, &parsed);
-        let (orig_body, body_at, indent) = if body.is_empty() {
-            (0..0, here.pos(), Vec::new())
-        } else {
-            let first = stream.position(body.start);
-            let last = stream.position(body.end - 1);
-            let indent = stream.removed(body.start, body.end);
-            (first.offset..last.offset + 1, first, indent)
-        };
-        let offer = j.offer(&parsed, || {
-            chunk_rec(
-                &parsed,
-                here.pos(),
-                None,
-                &found,
-                orig_body,
-                body_at,
-                indent,
-            )
-        });
-        match offer {
-            Offer::No => {}
-            Offer::Alone(f) => found.push((f, here)),
-            Offer::Held => return Ok(None),
-            Offer::Done(joined) => return print_joined(printer, &joined, file, limits),
-        }
-    }
-    let worst = worst_of(found.iter().map(|(f, _)| f));
-    let length = stream.original_len(frame.start, frame.end);
-    printer.message(&here, Some(length), &parsed, &found, None)?;
+    let length = Some(stream.original_len(frame.start, frame.end));
+    let Some(j) = joiner else {
+        return print_found(
+            printer,
+            Ready {
+                at: here,
+                length,
+                parsed: &parsed,
+                found,
+            },
+        );
+    };
+    let body = msrp_body_range(buf, &parsed);
+    let (orig_body, body_at, indent) = if body.is_empty() {
+        (0..0, here.pos(), Vec::new())
+    } else {
+        let first = stream.position(body.start);
+        let last = stream.position(body.end - 1);
+        let indent = stream.removed(body.start, body.end);
+        (first.offset..last.offset + 1, first, indent)
+    };
+    let offer = j.offer(&parsed, || {
+        chunk_rec(
+            &parsed,
+            here.pos(),
+            None,
+            &found,
+            orig_body,
+            body_at,
+            indent,
+        )
+    });
+    let ready = Ready {
+        at: here,
+        length,
+        parsed: &parsed,
+        found,
+    };
+    offered(printer, file, limits, offer, ready)
+}
+
+/// A parsed message ready to print: where it is, the bytes it spans in the
+/// input (None: its own length) and its findings, positioned.
+struct Ready<'i, 'p> {
+    at: Origin<'i>,
+    length: Option<usize>,
+    parsed: &'p Parsed<'p>,
+    found: Vec<Located<'i>>,
+}
+
+/// Print a message with its findings; returns their worst severity.
+fn print_found<W: Write>(printer: &mut Printer<W>, r: Ready<'_, '_>) -> Result<Option<Severity>> {
+    let worst = worst_of(r.found.iter().map(|(f, _)| f));
+    printer.message(&r.at, r.length, r.parsed, &r.found, None)?;
     Ok(worst)
+}
+
+/// Act on what `--reassemble` made of a message offered to it: print it as
+/// it is, hold it, or print the message it completed.
+fn offered<W: Write>(
+    printer: &mut Printer<W>,
+    file: &str,
+    limits: &Limits,
+    offer: Offer,
+    mut r: Ready<'_, '_>,
+) -> Result<Option<Severity>> {
+    match offer {
+        Offer::No => {}
+        Offer::Alone(f) => r.found.push((f, r.at)),
+        Offer::Held => return Ok(None),
+        Offer::Done(joined) => return print_joined(printer, &joined, file, limits),
+    }
+    print_found(printer, r)
 }
 
 /// Frame and print one text input as it is read.
@@ -678,7 +700,7 @@ fn parse_text<W: Write>(
     let (file, mut stream) = input.stream(opts);
     let file = file.as_str();
     if parallel {
-        return render_in_parallel(printer, file, args, limits, |give| {
+        return render_in_parallel(printer, file, args, limits, |b| {
             let mut scratch = Printer::new(Vec::new(), args);
             scratch.first_json = false;
             let mut count = 0;
@@ -688,7 +710,7 @@ fn parse_text<W: Write>(
                 .with_context(|| format!("{file}: cannot read"))?
             {
                 match item {
-                    TextItem::Junk { at, len } => give(Add::Junk {
+                    TextItem::Junk { at, len } => b.add(Item::Junk {
                         at,
                         finding: junk_finding(at, len),
                     })?,
@@ -708,8 +730,9 @@ fn parse_text<W: Write>(
                                     f
                                 })
                                 .collect();
-                            give(Add::Text {
-                                bytes: &stream.window()[frame.start..frame.end],
+                            let bytes = b.bytes(&stream.window()[frame.start..frame.end]);
+                            b.add(Item::Text {
+                                bytes,
                                 protocol: frame.protocol,
                                 truncated: frame.truncated,
                                 findings,
@@ -726,8 +749,9 @@ fn parse_text<W: Write>(
                                 limits,
                                 None,
                             )?;
-                            give(Add::Rendered(&scratch.out, w))?;
+                            let bytes = b.bytes(&scratch.out);
                             scratch.out.clear();
+                            b.add(Item::Rendered { bytes, worst: w })?;
                         }
                     }
                 }
@@ -792,7 +816,7 @@ fn parse_capture<W: Write>(
     let parallel = in_parallel(args, input.is_file());
     let reader = input.events(opts)?;
     if parallel {
-        return render_in_parallel(printer, file, args, limits, |give| {
+        return render_in_parallel(printer, file, args, limits, |b| {
             let mut count = 0;
             for event in reader {
                 match event.map_err(|e| anyhow::anyhow!("{file}: {e}"))? {
@@ -800,7 +824,7 @@ fn parse_capture<W: Write>(
                         frame,
                         frames,
                         finding,
-                    } => give(Add::CaptureFinding {
+                    } => b.add(Item::CaptureFinding {
                         frame,
                         frames,
                         finding,
@@ -808,7 +832,7 @@ fn parse_capture<W: Write>(
                     Event::Message(m) => {
                         count += 1;
                         progress.message();
-                        give(Add::Captured(m))?;
+                        b.captured(m)?;
                     }
                 }
             }
