@@ -38,6 +38,22 @@ impl Json {
         &self.buf
     }
 
+    /// End a line with `sep` and keep the text: lines accumulate in the
+    /// buffer (see [`Json::take`]).
+    pub fn end_line(&mut self, sep: &[u8]) {
+        self.buf.extend_from_slice(sep);
+        self.first.clear();
+        self.after_key = false;
+    }
+
+    /// The text so far, replaced by `spare` (emptied).
+    pub fn take(&mut self, mut spare: Vec<u8>) -> Vec<u8> {
+        spare.clear();
+        self.first.clear();
+        self.after_key = false;
+        std::mem::replace(&mut self.buf, spare)
+    }
+
     /// Start over, keeping the allocation.
     pub fn clear(&mut self) {
         self.buf.clear();

@@ -7,8 +7,9 @@
 //! batches come back and are written in the order they were sent, so the
 //! output is byte for byte what one thread writes.
 //!
-//! Memory stays bounded: at most `in_flight` batches exist at a time, queued,
-//! being rendered, or rendered and waiting for an earlier one; `push` writes
+//! Memory stays bounded: at most `in_flight` batches, weighing `max_weight`
+//! together (a heavier batch goes alone), exist at a time, queued, being
+//! rendered, or rendered and waiting for an earlier one; `push` writes
 //! finished batches out while it waits for room.
 
 use std::collections::BTreeMap;
@@ -27,19 +28,27 @@ pub struct Ordered<J, R, C> {
     next_in: u64,
     next_out: u64,
     in_flight: u64,
+    /// Weights of the batches out, oldest first, and their sum.
+    weights: std::collections::VecDeque<usize>,
+    weight: usize,
+    max_weight: usize,
     consume: C,
     /// `consume` failed (a closed pipe, say): nothing more is written.
     broken: bool,
 }
 
 impl<J, R, C: FnMut(R) -> Result<()>> Ordered<J, R, C> {
-    /// Hand over one batch; waits (writing what is done) while `in_flight`
-    /// batches are out.
-    pub fn push(&mut self, job: J) -> Result<()> {
+    /// Hand over one batch of `weight` (bytes, say); waits (writing what is
+    /// done) while `in_flight` batches are out or the weight out would pass
+    /// the bound.
+    pub fn push(&mut self, job: J, weight: usize) -> Result<()> {
         if self.broken {
             anyhow::bail!("output stopped");
         }
-        while self.next_in - self.next_out >= self.in_flight {
+        while self.next_in > self.next_out
+            && (self.next_in - self.next_out >= self.in_flight
+                || self.weight + weight > self.max_weight)
+        {
             self.wait_one()?;
         }
         while let Ok(done) = self.done.try_recv() {
@@ -51,6 +60,8 @@ impl<J, R, C: FnMut(R) -> Result<()>> Ordered<J, R, C> {
                 .map_err(|_| anyhow::anyhow!("the rendering threads have stopped"))?;
         }
         self.next_in += 1;
+        self.weights.push_back(weight);
+        self.weight += weight;
         Ok(())
     }
 
@@ -82,6 +93,7 @@ impl<J, R, C: FnMut(R) -> Result<()>> Ordered<J, R, C> {
         }
         while let Some(r) = self.waiting.remove(&self.next_out) {
             self.next_out += 1;
+            self.weight -= self.weights.pop_front().unwrap_or(0);
             if let Err(e) = (self.consume)(r) {
                 self.broken = true;
                 return Err(e);
@@ -99,6 +111,7 @@ impl<J, R, C: FnMut(R) -> Result<()>> Ordered<J, R, C> {
 pub fn run<J, R, S, T, C>(
     workers: usize,
     in_flight: usize,
+    max_weight: usize,
     init: impl Fn() -> S + Sync,
     work: impl Fn(&mut S, J) -> R + Sync,
     consume: C,
@@ -141,6 +154,9 @@ where
             next_in: 0,
             next_out: 0,
             in_flight: in_flight.max(1) as u64,
+            weights: std::collections::VecDeque::new(),
+            weight: 0,
+            max_weight,
             consume,
             broken: false,
         };
@@ -166,6 +182,7 @@ mod tests {
         run(
             4,
             3,
+            usize::MAX,
             || 0u32,
             |calls, n: u64| {
                 *calls += 1;
@@ -179,7 +196,7 @@ mod tests {
             },
             |o| {
                 for n in 0..100 {
-                    o.push(n)?;
+                    o.push(n, 1)?;
                 }
                 Ok(())
             },
@@ -194,6 +211,7 @@ mod tests {
         let r = run(
             2,
             2,
+            usize::MAX,
             || (),
             |_, n: u32| n,
             |n| {
@@ -205,7 +223,7 @@ mod tests {
             },
             |o| {
                 for n in 0..1000 {
-                    o.push(n)?;
+                    o.push(n, 1)?;
                 }
                 Ok(())
             },
@@ -220,6 +238,7 @@ mod tests {
         let r: Result<()> = run(
             2,
             3,
+            usize::MAX,
             || (),
             |_, n: u32| n,
             |n| {
@@ -228,7 +247,7 @@ mod tests {
             },
             |o| {
                 for n in 0..10 {
-                    o.push(n)?;
+                    o.push(n, 1)?;
                 }
                 anyhow::bail!("cannot read")
             },
@@ -238,11 +257,48 @@ mod tests {
     }
 
     #[test]
+    fn heavy_batches_go_out_one_at_a_time() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        // Weight 10 each against a bound of 15: never two out at once,
+        // though the count would allow eight.
+        let out = AtomicUsize::new(0);
+        let most = AtomicUsize::new(0);
+        let mut got = Vec::new();
+        run(
+            4,
+            8,
+            15,
+            || (),
+            |_, n: u32| {
+                let now = out.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(now, Ordering::SeqCst);
+                std::thread::sleep(std::time::Duration::from_millis(1));
+                n
+            },
+            |n| {
+                out.fetch_sub(1, Ordering::SeqCst);
+                got.push(n);
+                Ok(())
+            },
+            |o| {
+                for n in 0..20 {
+                    o.push(n, 10)?;
+                }
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(got, (0..20).collect::<Vec<_>>());
+        assert_eq!(most.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
     fn a_worker_panic_reaches_the_caller() {
         let r = std::panic::catch_unwind(|| {
             run(
                 2,
                 4,
+                usize::MAX,
                 || (),
                 |_, n: u32| {
                     assert!(n != 7, "boom");
@@ -251,7 +307,7 @@ mod tests {
                 |_| Ok(()),
                 |o| {
                     for n in 0..20 {
-                        o.push(n)?;
+                        o.push(n, 1)?;
                     }
                     Ok(())
                 },

@@ -77,10 +77,41 @@ struct Printer<W: Write> {
     json: Json,
     /// A `--summary` line being written, reused.
     line: Vec<u8>,
+    /// A rendering thread's printer: JSON lines stay in `json`, each ended
+    /// by its separator (`,\n` between array elements: see
+    /// [`Printer::write_rendered`]), and are taken whole with the batch.
+    accumulate: bool,
 }
 
 /// What one input gave: messages seen and the worst severity found.
 type Tally = (usize, Option<Severity>);
+
+impl Printer<Vec<u8>> {
+    /// True when an accumulating printer's output is its JSON buffer (JSON
+    /// lines), false when it is `out` (the human view, summary lines).
+    fn output_is_json(&self) -> bool {
+        self.accumulate && self.format != ParseFormat::Human && !self.summary
+    }
+
+    /// Append output rendered elsewhere (whole lines).
+    fn append_output(&mut self, b: &[u8]) {
+        if self.output_is_json() {
+            self.json.end_line(b);
+        } else {
+            self.out.extend_from_slice(b);
+        }
+    }
+
+    /// Take the output so far, leaving `spare` (emptied) in its place.
+    fn take_output(&mut self, mut spare: Vec<u8>) -> Vec<u8> {
+        if self.output_is_json() {
+            self.json.take(spare)
+        } else {
+            spare.clear();
+            std::mem::replace(&mut self.out, spare)
+        }
+    }
+}
 
 impl<W: Write> Printer<W> {
     fn new(out: W, args: &ParseArgs) -> Self {
@@ -91,6 +122,7 @@ impl<W: Write> Printer<W> {
             first_json: true,
             json: Json::new(),
             line: Vec::new(),
+            accumulate: false,
         }
     }
 }
@@ -343,13 +375,14 @@ const FIRST: Pos = Pos {
 /// the batch emptied.
 type Rendered = (Vec<u8>, Option<Severity>, Batch);
 
-/// Render one batch into `printer.out`.
+/// Render one batch; the output is taken from `printer` (replaced by `spare`).
 fn render_batch(
     printer: &mut Printer<Vec<u8>>,
     mut batch: Batch,
     file: &str,
     args: &ParseArgs,
     limits: &Limits,
+    spare: Vec<u8>,
 ) -> Result<Rendered> {
     let mut worst = None;
     for item in batch.items.drain(..) {
@@ -406,7 +439,7 @@ fn render_batch(
                 Some(finding.severity)
             }
             Item::Rendered { bytes, worst } => {
-                printer.out.extend_from_slice(&batch.data[bytes]);
+                printer.append_output(&batch.data[bytes]);
                 worst
             }
         };
@@ -414,7 +447,7 @@ fn render_batch(
     }
     batch.data.clear();
     batch.frames.clear();
-    Ok((std::mem::take(&mut printer.out), worst, batch))
+    Ok((printer.take_output(spare), worst, batch))
 }
 
 /// Output buffers handed back by the writer for the workers to fill again
@@ -435,36 +468,44 @@ fn render_in_parallel<W: Write>(
     let mut worst = None;
     let spare_out = Spare::default();
     let spare_batches = std::cell::RefCell::new(Vec::<Batch>::new());
+    // Batches out at once: enough to keep every worker busy; their weight
+    // bounded too, so that batches of large messages (one each) do not
+    // hold many of them at once.
     let count = ordered::run(
         n,
         4 * n,
+        4 * n * budget,
         || {
             // Every element after the first of a JSON array needs its
             // separator; the writer drops the one before the very first.
             let mut p = Printer::new(Vec::new(), args);
-            p.first_json = false;
+            p.accumulate = true;
             p
         },
         |p, batch: Batch| {
-            if let Ok(mut s) = spare_out.lock() {
-                p.out = s.pop().unwrap_or_default();
-            }
-            render_batch(p, batch, file, args, limits)
+            let spare = spare_out.lock().ok().and_then(|mut s| s.pop());
+            render_batch(p, batch, file, args, limits, spare.unwrap_or_default())
         },
         |rendered: Result<Rendered>| {
             let (mut out, w, batch) = rendered?;
             worst = worst.max(w);
             printer.write_rendered(&out)?;
-            out.clear();
-            if let Ok(mut s) = spare_out.lock() {
-                s.push(out);
+            // Buffers grown for a large message are not kept.
+            if out.capacity() <= 4 * budget {
+                out.clear();
+                if let Ok(mut s) = spare_out.lock() {
+                    s.push(out);
+                }
             }
-            spare_batches.borrow_mut().push(batch);
+            if batch.data.capacity() <= 4 * budget {
+                spare_batches.borrow_mut().push(batch);
+            }
             Ok(())
         },
         |o| {
-            let mut hand_over = |full| {
-                o.push(full)?;
+            let mut hand_over = |full: Batch| {
+                let weight = full.weight();
+                o.push(full, weight)?;
                 Ok(spare_batches.borrow_mut().pop().unwrap_or_default())
             };
             let mut b = Batcher {
@@ -702,7 +743,7 @@ fn parse_text<W: Write>(
     if parallel {
         return render_in_parallel(printer, file, args, limits, |b| {
             let mut scratch = Printer::new(Vec::new(), args);
-            scratch.first_json = false;
+            scratch.accumulate = true;
             let mut count = 0;
             // A file's reads do not wait: nothing to flush before them.
             while let Some(item) = stream
@@ -749,8 +790,8 @@ fn parse_text<W: Write>(
                                 limits,
                                 None,
                             )?;
-                            let bytes = b.bytes(&scratch.out);
-                            scratch.out.clear();
+                            let out = scratch.take_output(Vec::new());
+                            let bytes = b.bytes(&out);
                             b.add(Item::Rendered { bytes, worst: w })?;
                         }
                     }
@@ -1136,24 +1177,33 @@ fn reassembled_human(j: &Joined, file: &str) -> Vec<String> {
 }
 
 impl<W: Write> Printer<W> {
-    /// Write output rendered by another printer (one whose JSON array
-    /// elements all carry their separator: the first of all loses it here).
+    /// Write output rendered by an accumulating printer. Its JSON array
+    /// elements each end with `,\n`: the last one's is left off here and
+    /// written before the next element, if one comes.
     fn write_rendered(&mut self, out: &[u8]) -> io::Result<()> {
         if out.is_empty() {
             return Ok(());
         }
-        let mut out = out;
         if self.format == ParseFormat::Json && !self.summary {
-            if self.first_json {
-                out = out.strip_prefix(b",\n").unwrap_or(out);
+            if !self.first_json {
+                self.out.write_all(b",\n")?;
             }
             self.first_json = false;
+            return self.out.write_all(out.strip_suffix(b",\n").unwrap_or(out));
         }
         self.out.write_all(out)
     }
 
     /// Write the JSON text in `self.json` as one line (or array element).
     fn json_line(&mut self) -> io::Result<()> {
+        if self.accumulate {
+            let sep: &[u8] = match self.format {
+                ParseFormat::Json => b",\n",
+                _ => b"\n",
+            };
+            self.json.end_line(sep);
+            return Ok(());
+        }
         match self.format {
             ParseFormat::Json => {
                 if !self.first_json {
