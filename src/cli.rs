@@ -102,7 +102,7 @@ pub struct ParseArgs {
     /// Decode this UDP/TCP port as SIP/MSRP even when the content does not look like it (repeatable).
     #[arg(long, value_name = "PORT")]
     pub port: Vec<u16>,
-    /// Threads that render messages from files (default: one per CPU). With 1,
+    /// Threads that render messages from files (default: one per CPU, at most 8). With 1,
     /// or with --reassemble, or reading a pipe, all is done on one thread; the
     /// output is the same either way.
     #[arg(long, short = 'j', value_name = "N")]

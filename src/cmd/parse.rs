@@ -230,10 +230,12 @@ fn chunk_rec(
     }
 }
 
-/// Threads that render messages (`--jobs`, default one per CPU).
+/// Threads that render messages (`--jobs`; default one per CPU, at most
+/// eight: past a few the reading thread is the bound, and each thread holds
+/// its batches).
 fn workers(args: &ParseArgs) -> usize {
     args.jobs.map_or_else(
-        || std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+        || std::thread::available_parallelism().map_or(1, |n| n.get().min(8)),
         std::num::NonZeroUsize::get,
     )
 }
