@@ -1,16 +1,19 @@
-//! Finding every line end of a short region, fast.
+//! Byte-class scans over short regions, fast: line ends, and the bytes a
+//! JSON string must escape.
 //!
 //! Framing and header parsing visit every line of a message. The generic
 //! `memchr` costs a dispatch and a setup of several dozen instructions per
 //! call, which on typical 30 to 40 byte header lines is more than the search
 //! itself. [`Newlines`] instead takes the `\n` positions of a whole block as
 //! a bit mask and hands them out one by one: on x86_64, 64 bytes at a time
-//! with four SSE2 compares (SSE2 is part of every x86_64 CPU: no dispatch;
-//! the one `unsafe` block of the crate, since calling a `target_feature`
-//! function needs it even where the feature is always there); elsewhere
-//! eight bytes at a time in portable SWAR code ([`SwarNewlines`]). Both are
-//! checked against a byte-by-byte scan. `memchr` stays the tool for long
-//! searches (bodies, end-lines, junk).
+//! with four SSE2 compares (SSE2 is part of every x86_64 CPU: no dispatch);
+//! elsewhere eight bytes at a time in portable SWAR code ([`SwarNewlines`]).
+//! [`plain_json_run`] does the same for the bytes a JSON writer can copy as
+//! they are, 16 at a time. These are the crate's only two `unsafe` blocks:
+//! calling a `target_feature` function needs one even where the feature is
+//! always there. Each scan is checked against a byte-by-byte loop, SSE2 and
+//! SWAR both. `memchr` stays the tool for long searches (bodies, end-lines,
+//! junk).
 
 /// Iterator over the offsets of every `\n` in a slice, in order.
 ///
