@@ -675,6 +675,49 @@ mod tests {
     }
 
     #[test]
+    fn stream_tells_plain_messages_and_the_indentation_removed() {
+        let opts = framing::FrameOptions {
+            max_message: 1 << 20,
+            datagram: false,
+            text: true,
+        };
+        let plain = b"MESSAGE sip:a@b SIP/2.0\r\nl: 4\r\n\r\nabcd";
+        // Dedented: "MESSAGE ...\r\nl: 7\r\n\r\nx\r\nyz\r\n" (body "x\r\nyz\r\n").
+        let pasted = b"  MESSAGE sip:a@b SIP/2.0\r\n  l: 7\r\n\r\n  x\r\n  yz\r\n";
+        let input = [&plain[..], b"\r\n\r\n", &pasted[..]].concat();
+        let mut s = TextStream::new(&input[..], opts);
+        let mut seen = Vec::new();
+        while let Some(item) = s.next(&mut || Ok(())).unwrap() {
+            if let TextItem::Message(f) = item {
+                let w = s.window();
+                let body = memchr::memmem::find(&w[f.start..f.end], b"\r\n\r\n").unwrap() + 4;
+                let body = f.start + body..f.end;
+                seen.push((
+                    s.is_plain(f.start, f.end),
+                    w[body.clone()].to_vec(),
+                    s.removed(body.start, body.end),
+                    s.removed(f.start, f.end),
+                ));
+            }
+        }
+        assert_eq!(seen.len(), 2);
+        // The first message: nothing removed.
+        assert_eq!(seen[0], (true, b"abcd".to_vec(), vec![], vec![]));
+        // The second: two bytes from every line. Seen from its body, the
+        // line "yz" starts 3 bytes in (the body's own first line is the
+        // caller's to place); seen from the message, the lines after the
+        // start line: the header, the blank line (nothing to remove), "x", "yz".
+        let (plain, body, from_body, from_start) = &seen[1];
+        assert!(!plain);
+        assert_eq!(body, b"x\r\nyz\r\n");
+        assert_eq!(from_body, &vec![(3, 2)]);
+        assert_eq!(
+            from_start.iter().map(|&(_, n)| n).collect::<Vec<_>>(),
+            [2, 2, 2]
+        );
+    }
+
+    #[test]
     fn unindented_input_is_borrowed() {
         let input = b"MESSAGE sip:a@b SIP/2.0\r\nl: 0\r\n\r\n";
         assert!(matches!(prepare(input, true).bytes, Cow::Borrowed(_)));
