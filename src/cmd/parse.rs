@@ -478,8 +478,8 @@ fn render_in_parallel<W: Write>(
         4 * n,
         4 * n * budget,
         || {
-            // Every element after the first of a JSON array needs its
-            // separator; the writer drops the one before the very first.
+            // JSON lines stay in the worker's buffer and go out with the
+            // batch (see `Printer::write_rendered` for the separators).
             let mut p = Printer::new(Vec::new(), args);
             p.accumulate = true;
             p
