@@ -582,12 +582,14 @@ impl<R: std::io::Read> TextStream<R> {
     }
 
     /// True when no indentation was removed from any line of the window's
-    /// `start..end`: positions inside it then follow from the position of
-    /// `start` and the bytes alone (a rendering thread computes them).
+    /// `start..end`, nor from a line starting at `end` (a finding at the
+    /// end of a message is placed after that line's indentation): positions
+    /// inside it then follow from the position of `start` and the bytes
+    /// alone (a rendering thread computes them).
     pub fn is_plain(&self, start: usize, end: usize) -> bool {
         let (s, e) = (self.base + start, self.base + end);
         let i = self.map.partition_point(|m| m.0 < s);
-        self.map.get(i).is_none_or(|m| m.0 >= e)
+        self.map.get(i).is_none_or(|m| m.0 > e)
     }
 
     /// Length in the original input of the window's `start..end`: from the

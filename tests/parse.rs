@@ -660,6 +660,18 @@ fn threads_change_nothing_in_the_output() {
         "{plain}junk line\n\n\u{a0}\u{a0} MESSAGE sip:a@b.example SIP/2.0\n\u{a0}\u{a0} Call-ID: x@y\n\u{a0}\u{a0} Content-Length: 2\n\n\u{a0}\u{a0} hi\n{plain}"
     );
     files.push(write_temp(dir.path(), "pasted.txt", pasted.as_bytes()));
+    // A finding at the very end of a message whose next line is pasted
+    // (indented): it is placed after that line's indentation.
+    files.push(write_temp(
+        dir.path(),
+        "unclosed-then-pasted.txt",
+        b"MESSAGE sip:a@b SIP/2.0\r\nContent-Type: multipart/mixed;boundary=xx\r\n\r\n--xx\r\n\r\nhi\r\n  MESSAGE sip:a@b SIP/2.0\r\n  l: 0\r\n\r\n",
+    ));
+    files.push(write_temp(
+        dir.path(),
+        "unterminated-then-pasted.txt",
+        b"MESSAGE sip:a@b SIP/2.0\r\nCall-ID: x\r\n  MESSAGE sip:a@b SIP/2.0\r\n  l: 0\r\n",
+    ));
     files.push(write_temp(dir.path(), "gen.pcap", &generated_capture()));
     assert!(files.len() > 200);
     for f in &files {

@@ -35,6 +35,9 @@ pub struct Ordered<J, R, C> {
     consume: C,
     /// `consume` failed (a closed pipe, say): nothing more is written.
     broken: bool,
+    /// The earliest batch whose work panicked, and the panic: raised once
+    /// every batch before it is consumed, as on one thread.
+    panicked: Option<(u64, Box<dyn std::any::Any + Send>)>,
 }
 
 impl<J, R, C: FnMut(R) -> Result<()>> Ordered<J, R, C> {
@@ -75,10 +78,13 @@ impl<J, R, C: FnMut(R) -> Result<()>> Ordered<J, R, C> {
     }
 
     fn wait_one(&mut self) -> Result<()> {
-        let done = self
-            .done
-            .recv()
-            .map_err(|_| anyhow::anyhow!("the rendering threads have stopped"))?;
+        let Ok(done) = self.done.recv() else {
+            // Every worker is gone: a panic, if one is why, is the answer.
+            if let Some((_, payload)) = self.panicked.take() {
+                panic::resume_unwind(payload);
+            }
+            anyhow::bail!("the rendering threads have stopped");
+        };
         self.take(done)
     }
 
@@ -87,9 +93,11 @@ impl<J, R, C: FnMut(R) -> Result<()>> Ordered<J, R, C> {
             Ok(r) => {
                 self.waiting.insert(seq, r);
             }
-            // A worker's panic is the program's: raise it here, as if the
-            // work had been done on this thread.
-            Err(payload) => panic::resume_unwind(payload),
+            Err(payload) => {
+                if self.panicked.as_ref().is_none_or(|(p, _)| seq < *p) {
+                    self.panicked = Some((seq, payload));
+                }
+            }
         }
         while let Some(r) = self.waiting.remove(&self.next_out) {
             self.next_out += 1;
@@ -98,6 +106,16 @@ impl<J, R, C: FnMut(R) -> Result<()>> Ordered<J, R, C> {
                 self.broken = true;
                 return Err(e);
             }
+        }
+        // A worker's panic is the program's: raised here once what came
+        // before it is written, as if the work had been done on this thread.
+        if self
+            .panicked
+            .as_ref()
+            .is_some_and(|(p, _)| *p == self.next_out)
+            && let Some((_, payload)) = self.panicked.take()
+        {
+            panic::resume_unwind(payload);
         }
         Ok(())
     }
@@ -159,6 +177,7 @@ where
             max_weight,
             consume,
             broken: false,
+            panicked: None,
         };
         let out = produce(&mut ordered);
         if ordered.broken {
@@ -293,7 +312,10 @@ mod tests {
     }
 
     #[test]
-    fn a_worker_panic_reaches_the_caller() {
+    fn a_worker_panic_reaches_the_caller_after_what_came_before() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let got = std::sync::Mutex::new(Vec::new());
+        let seven = AtomicBool::new(false);
         let r = std::panic::catch_unwind(|| {
             run(
                 2,
@@ -301,10 +323,28 @@ mod tests {
                 usize::MAX,
                 || (),
                 |_, n: u32| {
-                    assert!(n != 7, "boom");
+                    // Batch 6 finishes only after batch 7 has panicked.
+                    if n == 6 {
+                        let start = std::time::Instant::now();
+                        while !seven.load(Ordering::SeqCst)
+                            && start.elapsed() < std::time::Duration::from_secs(5)
+                        {
+                            std::thread::sleep(std::time::Duration::from_millis(1));
+                        }
+                        // Long enough for the panic's report (a backtrace
+                        // when RUST_BACKTRACE is set) and its result.
+                        std::thread::sleep(std::time::Duration::from_millis(500));
+                    }
+                    if n == 7 {
+                        seven.store(true, Ordering::SeqCst);
+                        panic!("boom");
+                    }
                     n
                 },
-                |_| Ok(()),
+                |n| {
+                    got.lock().unwrap().push(n);
+                    Ok(())
+                },
                 |o| {
                     for n in 0..20 {
                         o.push(n, 1)?;
@@ -314,5 +354,6 @@ mod tests {
             )
         });
         assert!(r.is_err());
+        assert_eq!(*got.lock().unwrap(), (0..7).collect::<Vec<_>>());
     }
 }

@@ -760,9 +760,11 @@ fn parse_text<W: Write>(
                     TextItem::Message(frame) => {
                         count += 1;
                         progress.message();
-                        if stream.is_plain(frame.start, frame.end)
-                            && stream.leniency(frame.start, frame.end).is_empty()
-                        {
+                        if stream.is_plain(frame.start, frame.end) {
+                            // No line of it was dedented, so no leniency
+                            // finding is its own; older ones are dropped.
+                            let mine = stream.leniency(frame.start, frame.end);
+                            debug_assert!(mine.is_empty());
                             let here = stream.position(frame.start);
                             let length = stream.original_len(frame.start, frame.end);
                             let findings = frame
