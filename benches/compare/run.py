@@ -3,7 +3,7 @@
 
 One command, from the repository root (needs tshark, GNU time, cargo):
 
-    python3 benches/compare/run.py              # 10 MB and 100 MB, about 5 minutes idle
+    python3 benches/compare/run.py              # 10 MB, 100 MB and the aligned 100 MB, about 4 minutes idle
     python3 benches/compare/run.py --with-1g    # adds the 1 GB scaling run (sipmsrp, floor)
 
     apt-get install -y tshark time              # if missing (answer no to non-root capture)
@@ -19,6 +19,9 @@ markdown report on stdout (progress goes to stderr):
   (one tab-separated line per message, the like of tshark's `-T fields`),
   on the capture and on the text form;
 - `tshark -r F -Y 'sip || msrp' -T fields ...` and `... -T json > /dev/null`;
+- on an aligned capture (`gen --aligned`, `--aligned-size`, default 100 MiB),
+  the traffic tshark dissects whole: sipmsrp jsonl and --summary against
+  tshark -T fields with equal message counts (checked);
 - per message, on the SIP messages of the text form: the sipmsrp library,
   rsip and ezk-sip-types (peers `libcmp`);
 
