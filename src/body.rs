@@ -674,14 +674,7 @@ mod tests {
         let ct: &[u8] = b"multipart/mixed";
         let buf = [ct, PAGER].concat();
         let (ct, body) = buf.split_at(ct.len());
-        let limits = Limits::default();
-        let mut findings = Vec::new();
-        let mut ctx = Ctx {
-            base: body,
-            limits: &limits,
-            findings: &mut findings,
-        };
-        parse(&mut ctx, body, Some(ct), 0, "");
+        let (findings, _) = run(body, ct);
         let f = findings
             .iter()
             .find(|f| f.code == "multipart-boundary-missing")

@@ -42,21 +42,24 @@ impl Json {
     /// buffer (see [`Json::take`]).
     pub fn end_line(&mut self, sep: &[u8]) {
         self.buf.extend_from_slice(sep);
-        self.first.clear();
-        self.after_key = false;
+        self.reset_state();
     }
 
     /// The text so far, replaced by `spare` (emptied).
     pub fn take(&mut self, mut spare: Vec<u8>) -> Vec<u8> {
         spare.clear();
-        self.first.clear();
-        self.after_key = false;
+        self.reset_state();
         std::mem::replace(&mut self.buf, spare)
     }
 
     /// Start over, keeping the allocation.
     pub fn clear(&mut self) {
         self.buf.clear();
+        self.reset_state();
+    }
+
+    /// No container open, no key pending.
+    fn reset_state(&mut self) {
         self.first.clear();
         self.after_key = false;
     }
