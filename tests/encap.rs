@@ -639,3 +639,44 @@ mod capture {
             .stderr(predicate::str::contains(p.display().to_string()));
     }
 }
+
+/// Protects encap's removed-header list (12.2.2.3 item 1a and the CR's
+/// reason for change): every routing, transport and charging header of a
+/// stored MESSAGE, in any case and in compact form, is gone from the push.
+/// The judge is the CR's own pushed form (samples/pushed-pager.msrp), not
+/// the crate's lint: the stored message below is the CR's example with
+/// Route, Record-Route, Path, Service-Route and a second (compact) Via added,
+/// so removing them all must give the CR's push byte for byte.
+#[test]
+fn every_removed_header_is_gone_from_the_push_as_in_the_crs_form() {
+    let stored = String::from_utf8(read("pager-message.sip")).unwrap();
+    let with_all = stored
+        .replace(
+            "Max-Forwards: 70\r\n",
+            "Max-Forwards: 70\r\nRoute: <sip:pcscf.imserver.com;lr>\r\nRecord-Route: <sip:scscf.imserver.com;lr>\r\n",
+        )
+        .replace(
+            "Accept-Contact:",
+            "Path: <sip:term@pcscf.imserver.com;lr>\r\nservice-route: <sip:orig@scscf.imserver.com;lr>\r\nv: SIP/2.0/UDP pcscf.imserver.com;branch=z9hG4bK1\r\nAccept-Contact:",
+        )
+        .replace(
+            "Call-ID:",
+            "SERVICE-ROUTE: <sip:orig2@scscf.imserver.com;lr>\r\nP-Charging-Vector: icid-value=2\r\nCall-ID:",
+        );
+    for name in [
+        "Route:",
+        "Record-Route:",
+        "Path:",
+        "service-route:",
+        "SERVICE-ROUTE:",
+        "\r\nv:",
+    ] {
+        assert!(with_all.contains(name), "{name} not inserted");
+    }
+    let (_dir, input) = temp_input(with_all.as_bytes());
+    let out = stdout_of(pager().arg(&input));
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        String::from_utf8(read("pushed-pager.msrp")).unwrap()
+    );
+}

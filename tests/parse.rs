@@ -737,3 +737,84 @@ fn reassembled_body_findings_in_pasted_text_point_at_the_original_bytes() {
         assert_eq!(f["column"], column, "{name}");
     }
 }
+
+/// Protects framing's choice of the first Content-Length when a message
+/// carries two that disagree (both framing paths: whole text and streams,
+/// and captures over TCP and UDP). The first says 5, the second 0: framed by
+/// the first, "hello" is the body and the next message follows cleanly;
+/// framed by the second, "hello" would be junk glued to the next message.
+#[test]
+fn duplicate_content_length_frames_by_the_first_value() {
+    use sipmsrp::capture::writer::{self, PcapWriter, TcpFlow};
+    let first = b"MESSAGE sip:b@example.com SIP/2.0\r\nCall-ID: dup-cl\r\nCSeq: 1 MESSAGE\r\nContent-Length: 5\r\nl: 0\r\n\r\nhello";
+    let second = b"OPTIONS sip:b@example.com SIP/2.0\r\nCall-ID: next\r\nCSeq: 2 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+    let text = [&first[..], &second[..]].concat();
+    // The same the other way round: a second Content-Length larger than the
+    // first would swallow the next message's start line.
+    let swapped = String::from_utf8(text.clone())
+        .unwrap()
+        .replacen("Content-Length: 5\r\nl: 0", "l: 5\r\nContent-Length: 9", 1)
+        .into_bytes();
+
+    let client: std::net::SocketAddr = "192.0.2.1:5060".parse().unwrap();
+    let server: std::net::SocketAddr = "192.0.2.2:5060".parse().unwrap();
+    let pcap = |packets: Vec<Vec<u8>>| {
+        let mut w = PcapWriter::new(Vec::new(), writer::LINKTYPE_RAW).unwrap();
+        for p in packets {
+            w.write_packet(1_700_000_000, 0, &p).unwrap();
+        }
+        w.into_inner()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for (i, bytes) in [text, swapped].into_iter().enumerate() {
+        let mut tcp = TcpFlow::new(client, server);
+        let mut packets = tcp.handshake();
+        // Cut right after the first Content-Length line: the stream framer
+        // sees the second one only in a later segment.
+        let cut = bytes.windows(3).position(|w| w == b"5\r\n").unwrap() + 3;
+        packets.extend(tcp.send(true, &bytes, &[cut, 7]));
+        let udp = vec![
+            writer::ip_udp(client, server, &bytes[..first.len()]),
+            writer::ip_udp(client, server, &bytes[first.len()..]),
+        ];
+        let inputs = [
+            ("text", bytes.clone()),
+            ("tcp.pcap", pcap(packets)),
+            ("udp.pcap", pcap(udp)),
+        ];
+        for (name, input) in inputs {
+            let path = dir.path().join(format!("{i}-{name}"));
+            std::fs::write(&path, &input).unwrap();
+            for from_stdin in [false, true] {
+                let mut c = sipmsrp();
+                c.args(["parse", "--format", "jsonl", "--jobs", "1"]);
+                if from_stdin {
+                    c.arg("-").write_stdin(input.clone());
+                } else {
+                    c.arg(&path);
+                }
+                let out = c.output().unwrap();
+                let values: Vec<Value> = String::from_utf8(out.stdout)
+                    .unwrap()
+                    .lines()
+                    .map(|l| serde_json::from_str(l).unwrap())
+                    .collect();
+                let what = format!("{i} {name} stdin={from_stdin}");
+                let msgs = messages(&values);
+                assert_eq!(msgs.len(), 2, "{what}: {values:?}");
+                assert_eq!(msgs[0]["body"]["text"], "hello", "{what}");
+                assert_eq!(msgs[1]["method"], "OPTIONS", "{what}");
+                assert_eq!(msgs[1]["call_id"], "next", "{what}");
+                assert!(
+                    codes(msgs[0]).contains(&"content-length-duplicate".to_string()),
+                    "{what}: {:?}",
+                    codes(msgs[0])
+                );
+                assert!(
+                    values.iter().all(|v| v["type"] != "junk"),
+                    "{what}: {values:?}"
+                );
+            }
+        }
+    }
+}

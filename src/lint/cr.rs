@@ -143,7 +143,7 @@ pub(crate) fn check_sip(cx: &mut Cx<'_>, node: &SipNode<'_>, path: &str) {
                     if h.compact { " (compact `v:`)" } else { "" }
                 ),
             ),
-            "Max-Forwards" | "Route" | "Record-Route" => cx.header(
+            "Max-Forwards" | "Route" | "Record-Route" | "Path" | "Service-Route" => cx.header(
                 "routing-header",
                 path,
                 h,

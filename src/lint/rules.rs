@@ -115,8 +115,8 @@ static LINT_RULES: &[Rule] = &[
         "routing-header",
         E,
         Cr,
-        "Max-Forwards, Route or Record-Route in an encapsulated SIP part",
-        "OMA IM CR (001) 1 Reason for Change and 12.2.2.5: routing information is of no use to the IM Client and is stripped from a pushed deferred message (the D.2 example 1 push drops Max-Forwards with Via)."
+        "Max-Forwards, Route, Record-Route, Path or Service-Route in an encapsulated SIP part",
+        "OMA IM CR (001) 1 Reason for Change and 12.2.2.5: routing and transport information is of no use to the IM Client and is removed from a pushed deferred message; 12.2.2.3 item 1a says some header fields are not stored. The CR's own example push (12.2.2.5, example 1) still carries Via and Max-Forwards: the example contradicts its Reason for Change, and this tool follows the Reason for Change. Path and Service-Route (RFC 3327, RFC 3608) are routing information too."
     ),
     r!(
         "to-path-present",
