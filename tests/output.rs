@@ -3,7 +3,7 @@
 //! - `-o FILE` goes through one atomic writer: on success the file holds
 //!   exactly what stdout would have, and nothing else is left in the
 //!   directory; on a write error (missing directory, a file where a
-//!   directory should be, a directory as target, a read-only directory)
+//!   directory should be, a directory as target, a write that fails)
 //!   the exit code is 2, stderr names the target, and neither the target
 //!   nor a temporary file is left behind (an existing target is unchanged);
 //! - a closed standard output (broken pipe) ends the run quietly.
@@ -173,29 +173,69 @@ fn write_errors_exit_2_and_leave_nothing() {
     }
 }
 
+/// Write errors while writing the temporary file (not only while opening
+/// it), provoked in a way that works as root too: the child's file size
+/// limit is 0 (RLIMIT_FSIZE binds root as well), so the first write fails
+/// with EFBIG (SIGXFSZ is ignored, so it is an error and not a kill). Exit
+/// 2, stderr names the target, an existing target is unchanged and no
+/// temporary file is left.
 #[cfg(unix)]
 #[test]
-fn read_only_directory_is_a_write_error() {
-    use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().unwrap();
-    let ro = dir.path().join("ro");
-    std::fs::create_dir(&ro).unwrap();
-    std::fs::write(ro.join("out"), b"previous").unwrap();
-    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
-    // Root writes into read-only directories anyway: nothing to test then.
-    let probe = ro.join("probe");
-    let writable = std::fs::write(&probe, b"").is_ok();
-    let _ = std::fs::remove_file(&probe);
-    if !writable {
-        for (name, args) in writers() {
-            assert_write_error(name, &args, &ro.join("out"), &ro);
-            assert_eq!(std::fs::read(ro.join("out")).unwrap(), b"previous");
-            assert_write_error(name, &args, &ro.join("new"), &ro);
+fn a_failing_write_is_an_error_and_leaves_nothing() {
+    let bin = assert_cmd::cargo::cargo_bin("sipmsrp");
+    for (name, args) in writers() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        std::fs::write(&target, b"previous").unwrap();
+        for t in [&target, &dir.path().join("new")] {
+            let out = std::process::Command::new("sh")
+                .arg("-c")
+                .arg("trap '' XFSZ; ulimit -f 0; exec \"$0\" \"$@\"")
+                .arg(&bin)
+                .args(&args)
+                .arg("-o")
+                .arg(t)
+                .stdin(Stdio::null())
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+            assert!(out.stdout.is_empty(), "{name}");
+            assert!(
+                stderr.contains(&t.display().to_string())
+                    && stderr.contains("cannot write")
+                    && stderr.contains("too large"),
+                "{name}: {stderr}"
+            );
+            assert_eq!(std::fs::read(&target).unwrap(), b"previous", "{name}");
+            assert_eq!(entries(dir.path()), ["out"], "{name}: left something");
         }
-    } else {
-        eprintln!("read_only_directory_is_a_write_error: running as a user who can write anyway");
     }
-    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// Standard output that cannot be written (`/dev/full`, writable by root
+/// too) is an error: exit 2 and a message, never a silent exit 0.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_standard_output_is_an_error() {
+    for (name, args) in writers() {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("sipmsrp"))
+            .args(&args)
+            .stdin(Stdio::null())
+            .stdout(full)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+        assert!(
+            stderr.contains("No space left on device"),
+            "{name}: {stderr}"
+        );
+    }
 }
 
 #[test]

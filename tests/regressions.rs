@@ -3,6 +3,7 @@
 //! goes through the real binary or the library entry point that failed.
 
 use std::net::SocketAddr;
+use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -49,8 +50,82 @@ fn raw_pcap(packets: impl IntoIterator<Item = Vec<u8>>) -> Vec<u8> {
 
 const SIP: &[u8] = b"MESSAGE sip:b@example.com SIP/2.0\r\nCall-ID: frag-flood@example.com\r\nCSeq: 1 MESSAGE\r\nContent-Length: 2\r\n\r\nhi";
 
-#[test]
-fn repeated_fragments_do_not_slow_reassembly_down() {
+// ---------------------------------------------------------------------------
+// Scaling: each input below once took time quadratic in its size. A test
+// runs the binary on the input at n and at 4n (and on the input at 0, the
+// cost of starting up) and asserts that the work grew by less than 10x:
+// linear work grows 4x, quadratic 16x. Timings are the fastest of three
+// runs, taken one test at a time; the 4n run is stopped (and the test
+// fails) once it takes 40 times the n run.
+
+static TIMING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Fastest of three runs of `parse --format jsonl --jobs 1 ARGS -` on
+/// `input`, output discarded; None when a run exceeds `limit`.
+fn fastest(input: &[u8], args: &[&str], limit: Duration) -> Option<Duration> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("input");
+    std::fs::write(&path, input).unwrap();
+    let mut best = Duration::MAX;
+    for _ in 0..3 {
+        let start = Instant::now();
+        let out = sipmsrp()
+            .args(["parse", "--format", "jsonl", "--jobs", "1"])
+            .args(args)
+            .arg(&path)
+            .timeout(limit)
+            .output()
+            .unwrap();
+        let took = start.elapsed();
+        if took >= limit {
+            return None;
+        }
+        assert!(
+            !String::from_utf8_lossy(&out.stderr).contains("panicked"),
+            "panic"
+        );
+        best = best.min(took);
+    }
+    Some(best)
+}
+
+/// Assert that parsing `input(4 n)` costs less than 10 times `input(n)`,
+/// startup (`input(0)`) taken off both.
+fn assert_linear(what: &str, input: impl Fn(usize) -> Vec<u8>, n: usize, args: &[&str]) {
+    let _one_at_a_time = TIMING.lock().unwrap_or_else(|e| e.into_inner());
+    let generous = Duration::from_secs(600);
+    let t0 = fastest(&input(0), args, generous).unwrap();
+    let t1 = fastest(&input(n), args, generous).unwrap();
+    let limit = t1 * 40 + Duration::from_secs(2);
+    let Some(t4) = fastest(&input(4 * n), args, limit) else {
+        panic!("{what}: at 4n it ran longer than {limit:?}, at n {t1:?}: not linear");
+    };
+    let floor = Duration::from_millis(1);
+    let work1 = t1.saturating_sub(t0).max(floor).as_secs_f64();
+    let work4 = t4.saturating_sub(t0).max(floor).as_secs_f64();
+    let ratio = work4 / work1;
+    eprintln!("{what}: startup {t0:?}, n {t1:?}, 4n {t4:?}: {ratio:.1}x");
+    assert!(
+        work1 >= 0.02,
+        "{what}: n is too small to measure ({t0:?} startup, {t1:?} at n)"
+    );
+    assert!(
+        ratio < 10.0,
+        "{what}: 4n took {ratio:.1}x the time of n (startup {t0:?}, n {t1:?}, 4n {t4:?}): not linear"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Review: IP fragment reassembly was quadratic. Every fragment re-sorted and
+// re-scanned all the pieces of its datagram, and every eviction scanned all
+// pending datagrams: a 9 MB capture of repeated fragments, or a flood of
+// one-fragment datagrams over the fragment budget, ran for many minutes.
+// Now duplicates are free, coverage grows incrementally and the oldest
+// datagram is found in order.
+
+/// The last piece of a datagram, `copies` copies of its middle piece, then
+/// its first piece, which completes it.
+fn repeated_fragments(copies: usize) -> Vec<u8> {
     let src: SocketAddr = "192.0.2.1:5060".parse().unwrap();
     let dst: SocketAddr = "192.0.2.2:5060".parse().unwrap();
     let udp = writer::udp(src.port(), dst.port(), SIP);
@@ -58,10 +133,14 @@ fn repeated_fragments_do_not_slow_reassembly_down() {
     let frag =
         |off: usize, more: bool, data: &[u8]| writer::ipv4_fragment(a, b, 17, 77, off, more, data);
     let mut packets = vec![frag(16, false, &udp[16..])];
-    // 200 000 copies of bytes 8..16, then the first fragment completes it.
-    packets.extend(std::iter::repeat_n(frag(8, true, &udp[8..16]), 200_000));
+    packets.extend(std::iter::repeat_n(frag(8, true, &udp[8..16]), copies));
     packets.push(frag(0, true, &udp[..16]));
-    let (code, values) = parse_jsonl(&raw_pcap(packets), &[]);
+    raw_pcap(packets)
+}
+
+#[test]
+fn repeated_fragments_do_not_slow_reassembly_down() {
+    let (code, values) = parse_jsonl(&repeated_fragments(200_000), &[]);
     assert_eq!(code, 0, "{values:?}");
     assert_eq!(values.len(), 1);
     let m = &values[0];
@@ -72,24 +151,24 @@ fn repeated_fragments_do_not_slow_reassembly_down() {
         m["source"]["capture"]["frames"],
         serde_json::json!([1, 2, 200_002])
     );
+    assert_linear("repeated fragments", repeated_fragments, 100_000, &[]);
+}
+
+/// `datagrams` datagrams of one 8-byte fragment each.
+fn one_fragment_datagrams(datagrams: usize) -> Vec<u8> {
+    raw_pcap((0..datagrams as u32).map(|i| {
+        let src = [10, 1, (i >> 16) as u8, (i >> 8) as u8];
+        writer::ipv4_fragment(src, [10, 0, 0, 2], 17, i as u16, 0, true, &[0; 8])
+    }))
 }
 
 #[test]
 fn fragment_budget_evictions_do_not_slow_down() {
-    // 60 000 datagrams of one 8-byte fragment each through a budget of 20 000:
-    // every fragment evicts the oldest.
-    let packets = (0..60_000u32).map(|i| {
-        let src = [10, 1, (i >> 16) as u8, (i >> 8) as u8];
-        writer::ipv4_fragment(src, [10, 0, 0, 2], 17, i as u16, 0, true, &[0; 8])
-    });
-    let (code, values) = parse_jsonl(
-        &raw_pcap(packets),
-        // Each costs its 8 bytes, 64 per piece and 512 per datagram.
-        &[
-            "--max-fragment-bytes",
-            &(20_000 * (8 + 64 + 512)).to_string(),
-        ],
-    );
+    // 60 000 datagrams through a budget of 20 000: every fragment evicts
+    // the oldest. Each costs its 8 bytes, 64 per piece and 512 per datagram.
+    let budget = (20_000 * (8 + 64 + 512)).to_string();
+    let args = ["--max-fragment-bytes", budget.as_str()];
+    let (code, values) = parse_jsonl(&one_fragment_datagrams(60_000), &args);
     assert_eq!(code, 1);
     let evicted = values
         .iter()
@@ -100,6 +179,14 @@ fn fragment_budget_evictions_do_not_slow_down() {
         .count();
     assert_eq!(evicted, 40_000);
     assert_eq!(values.len(), 60_000);
+    // Past the budget, n and 4n both evict on (nearly) every fragment.
+    let small = (2_000 * (8 + 64 + 512)).to_string();
+    assert_linear(
+        "fragment evictions",
+        one_fragment_datagrams,
+        30_000,
+        &["--max-fragment-bytes", small.as_str()],
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -122,39 +209,52 @@ fn count(values: &[Value], code: &str) -> usize {
         .count()
 }
 
-#[test]
-fn msrp_messages_with_foreign_end_lines_frame_in_linear_time() {
+fn foreign_end_lines(messages: usize) -> Vec<u8> {
     let mut text = Vec::new();
-    for i in 0..20_000 {
+    for i in 0..messages {
         text.extend(format!("MSRP t{i} SEND\r\n\r\n-------u{i}$\r\n").bytes());
     }
-    let (code, values) = parse_jsonl(&text, &[]);
+    text
+}
+
+#[test]
+fn msrp_messages_with_foreign_end_lines_frame_in_linear_time() {
+    let (code, values) = parse_jsonl(&foreign_end_lines(20_000), &[]);
     assert_eq!(code, 1);
     assert_eq!(values.len(), 20_000);
     assert_eq!(count(&values, "msrp-end-line-mismatch"), 20_000);
+    assert_linear("foreign end-lines", foreign_end_lines, 20_000, &[]);
+}
+
+fn requests_without_empty_lines(requests: usize) -> Vec<u8> {
+    b"INVITE sip:a@example.com SIP/2.0\r\nX-Filler: y\r\n".repeat(requests)
 }
 
 #[test]
 fn sip_requests_without_empty_lines_frame_in_linear_time() {
-    let text = b"INVITE sip:a@example.com SIP/2.0\r\nX-Filler: y\r\n".repeat(20_000);
-    let (code, values) = parse_jsonl(&text, &[]);
+    let (code, values) = parse_jsonl(&requests_without_empty_lines(20_000), &[]);
     assert_eq!(code, 1);
     assert_eq!(values.len(), 20_000);
     assert_eq!(count(&values, "headers-unterminated"), 20_000);
+    assert_linear(
+        "requests without empty lines",
+        requests_without_empty_lines,
+        20_000,
+        &[],
+    );
 }
 
-#[test]
-fn tcp_stream_in_small_segments_frames_in_linear_time() {
+/// An MSRP message whose own end-line never comes, then `k` × 12 bytes of
+/// other end-lines, in 200-byte segments; and a SIP request whose headers
+/// never end (`k` / 3 header lines) on a second connection.
+fn small_segments(k: usize) -> Vec<u8> {
     use sipmsrp::capture::writer::TcpFlow;
     let client: SocketAddr = "192.0.2.1:40000".parse().unwrap();
     let server: SocketAddr = "192.0.2.2:2855".parse().unwrap();
-    // An MSRP message whose own end-line never comes, then 2 MB of other
-    // end-lines, in 200-byte segments; and a SIP request whose headers
-    // never end on a second connection.
     let mut msrp = b"MSRP abcd SEND\r\nMessage-ID: m\r\n\r\n".to_vec();
-    msrp.extend(b"-------zz$\r\n".repeat(170_000));
+    msrp.extend(b"-------zz$\r\n".repeat(k));
     let mut sip = b"INVITE sip:a@example.com SIP/2.0\r\n".to_vec();
-    sip.extend(b"X-Filler: yyyyyyyyyyyyyyyyyyyyyyyy\r\n".repeat(55_000));
+    sip.extend(b"X-Filler: yyyyyyyyyyyyyyyyyyyyyyyy\r\n".repeat(k / 3));
     let mut packets = Vec::new();
     for (data, port) in [(&msrp, 2855), (&sip, 5060)] {
         let mut flow = TcpFlow::new(client, SocketAddr::new(server.ip(), port));
@@ -162,13 +262,20 @@ fn tcp_stream_in_small_segments_frames_in_linear_time() {
         packets.extend(flow.send(true, data, &[200]));
         packets.push(flow.fin(true));
     }
-    let (_, values) = parse_jsonl(&raw_pcap(packets), &[]);
+    raw_pcap(packets)
+}
+
+#[test]
+fn tcp_stream_in_small_segments_frames_in_linear_time() {
+    let (_, values) = parse_jsonl(&small_segments(170_000), &[]);
     let messages: Vec<&Value> = values.iter().filter(|v| v["type"] == "message").collect();
     assert_eq!(messages.len(), 2, "{:?}", &values[..values.len().min(3)]);
     assert_eq!(messages[0]["transaction_id"], "abcd");
     assert_eq!(count(&values, "msrp-end-line-mismatch"), 1);
     assert_eq!(messages[1]["method"], "INVITE");
     assert_eq!(count(&values, "headers-unterminated"), 1);
+    // 4n stays under the default 16 MiB message limit.
+    assert_linear("small TCP segments", small_segments, 60_000, &[]);
 }
 
 // Review: an MSRP start line longer than the message limit made framing
