@@ -1,14 +1,22 @@
 #!/usr/bin/env python3
 """Regenerate the sample messages in this directory, byte for byte.
 
-Usage: python3 samples/make.py [OUTDIR]
+Usage: python3 samples/make.py [--out DIR]
+
+Writes into this directory, or into DIR (created if missing) with `--out`;
+the old positional form `make.py DIR` still works. tests/generators.rs runs
+it into a temporary directory and compares every file with the committed one.
 
 Every Content-Length, Byte-Range and multipart body is computed here, so edit
 this file rather than the samples. Output is CRLF throughout.
 """
-import os, sys
+import argparse, os
 
-OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
+_ap = argparse.ArgumentParser(description="Regenerate the sample messages, byte for byte.")
+_ap.add_argument("--out", metavar="DIR", help="write into DIR instead of samples/")
+_ap.add_argument("outdir", nargs="?", help=argparse.SUPPRESS)  # old form: make.py DIR
+_args = _ap.parse_args()
+OUT = _args.out or _args.outdir or os.path.dirname(os.path.abspath(__file__))
 CRLF = "\r\n"
 
 def b(s):
