@@ -317,8 +317,9 @@ impl Defrag {
             self.sweep(ts, findings);
             self.last_sweep_ts = ts;
         }
-        // A datagram cannot exceed 64 KiB of payload (plus one fragment).
-        if u64::from(offset) + data.len() as u64 > 65_535 + 65_535 {
+        // A datagram cannot exceed 64 KiB of payload (plus one fragment):
+        // reassembled datagrams are capped at 128 KiB (docs/limits.md).
+        if u64::from(offset) + data.len() as u64 > 128 * 1024 {
             return None;
         }
         // A duplicate (no longer than what is there) changes nothing.

@@ -314,8 +314,10 @@ impl Engine {
         }
         let parsed = match net {
             link::Net::Ethernet => {
+                // The frame belongs to the tunnel that carried it (GRE,
+                // ERSPAN, VXLAN): that tunnel already counted one level.
                 if let Some((n, rest)) = link::ethernet(d) {
-                    self.net(ctx, n, rest, depth + 1, out);
+                    self.net(ctx, n, rest, depth, out);
                 }
                 return;
             }
@@ -430,6 +432,10 @@ impl Engine {
         if (on_hep || payload.starts_with(b"HEP3"))
             && let Some(h) = hep::parse(payload, on_hep)
         {
+            // HEP is one more encapsulation level.
+            if depth >= MAX_DEPTH {
+                return;
+            }
             let forced = self.forced(h.src.port(), h.dst.port());
             let meta = |frames| Meta {
                 frame: ctx.frame,

@@ -94,7 +94,7 @@ impl Sctp {
         }
         let key = (src, dst, c.stream);
         if c.begin {
-            if self.partial.len() > MAX_ASSOCIATIONS {
+            if self.partial.len() >= MAX_ASSOCIATIONS && !self.partial.contains_key(&key) {
                 self.partial.clear();
             }
             self.partial.insert(
