@@ -516,3 +516,70 @@ fn every_routing_header_in_a_carried_message_is_an_error() {
         assert_eq!(hit["path"], format!("part 1 > header {name}"), "{line}");
     }
 }
+
+/// A SEND whose body has Content-Type `ty`, with a two-byte body.
+fn send_typed(ty: &str) -> String {
+    format!(
+        "MSRP a1b2c3d4 SEND\r\nTo-Path: msrp://a.example.com:7777/x1;tcp\r\nFrom-Path: msrp://b.example.com:8888/y1;tcp\r\nMessage-ID: m1b2c3d4\r\nByte-Range: 1-2/2\r\nContent-Type: {ty}\r\n\r\nhi\r\n-------a1b2c3d4$\r\n"
+    )
+}
+
+/// Protects what makes a SEND a pushed deferred message (12.2.2.5): a body
+/// of any of the four message/* types, even left unparsed (here by
+/// `--max-depth`), is a push, and a push not in multipart/mixed is
+/// `not-multipart`; a text/plain SEND is not a push.
+#[test]
+fn a_send_of_any_message_type_is_a_push_that_must_be_multipart() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("send.msrp");
+    for ty in [
+        "message/sip",
+        "message/sipfrag",
+        "message/msrp",
+        "message/msrpfrag",
+    ] {
+        std::fs::write(&p, send_typed(ty)).unwrap();
+        let (_, f) = lint_json(&p, &["--max-depth", "1"]);
+        let got = rules_of(&f);
+        assert!(got.iter().any(|r| r == "not-multipart"), "{ty}: {got:?}");
+        let nm = f.iter().find(|x| x["rule"] == "not-multipart").unwrap();
+        assert_eq!(nm["path"], "header Content-Type", "{ty}");
+        assert_eq!(nm["line"], 6, "{ty}");
+    }
+    std::fs::write(&p, send_typed("text/plain")).unwrap();
+    let (_, f) = lint_json(&p, &["--max-depth", "1"]);
+    assert!(!rules_of(&f).iter().any(|r| r == "not-multipart"));
+    // A part of message/* type makes the SEND a push too, parsed or not.
+    for ty in ["message/sip", "message/msrpfrag"] {
+        let body = format!("--b1\r\nContent-Type: {ty}\r\n\r\nhi\r\n--b1--\r\n");
+        let send = send_typed("multipart/related; boundary=b1")
+            .replace("1-2/2", &format!("1-{0}/{0}", body.len()))
+            .replace("\r\n\r\nhi\r\n", &format!("\r\n\r\n{body}"));
+        std::fs::write(&p, &send).unwrap();
+        let (_, f) = lint_json(&p, &["--max-depth", "2"]);
+        let got = rules_of(&f);
+        assert!(got.iter().any(|r| r == "not-multipart"), "{ty}: {got:?}");
+    }
+}
+
+/// Protects where lint places the findings on a carried part's start line
+/// (`response-part`, `bye-part`): the offset, line, column and length of
+/// the start line itself, checked against the bytes of the file.
+#[test]
+fn part_findings_point_at_the_start_line() {
+    let path = root().join("samples/broken-appendix-k-lmm.msrp");
+    let bytes = std::fs::read(&path).unwrap();
+    let (_, f) = lint_json(&path, &[]);
+    for (rule, start) in [
+        ("response-part", "SIP/2.0 200 OK"),
+        ("bye-part", "BYE sip:user2@imserver.com SIP/2.0"),
+    ] {
+        let x = f.iter().find(|x| x["rule"] == rule).unwrap();
+        let off = x["offset"].as_u64().unwrap() as usize;
+        let len = x["length"].as_u64().unwrap() as usize;
+        assert_eq!(&bytes[off..off + len], start.as_bytes(), "{rule}");
+        let line = 1 + bytes[..off].iter().filter(|&&b| b == b'\n').count();
+        assert_eq!(x["line"], line, "{rule}");
+        assert_eq!(x["column"], 1, "{rule}");
+    }
+}

@@ -36,8 +36,9 @@ pub(crate) fn is_pushed_send(node: &MsrpNode<'_>) -> bool {
     let Some(media) = &node.body.media else {
         return false;
     };
+    // A top-level body parsed as SIP or MSRP has a message/* type: the
+    // media type alone decides, also when the body was left unparsed.
     match &node.body.kind {
-        BodyKind::Sip(_) | BodyKind::Msrp(_) => true,
         BodyKind::Multipart(mp) => mp.parts.iter().any(|p| {
             matches!(p.body.kind, BodyKind::Sip(_) | BodyKind::Msrp(_))
                 || p.body.media.as_ref().is_some_and(is_message_media)
