@@ -583,3 +583,24 @@ fn part_findings_point_at_the_start_line() {
         assert_eq!(x["column"], 1, "{rule}");
     }
 }
+
+/// Protects the msrpfrag header rule (12.2.2.3 item 3: only Message-ID and
+/// Content-Type are stored): a header named just `Content-` is not one of
+/// the Content-* headers and is `msrp-extra-header`.
+#[test]
+fn a_header_named_content_dash_is_extra_in_an_msrpfrag() {
+    let text = sample_text("pushed-lmm.msrp");
+    let broken = text.replacen(
+        "Content-Type: text/plain\r\n",
+        "Content-Type: text/plain\r\nContent-: x\r\n",
+        1,
+    );
+    assert_ne!(broken, text);
+    let (code, f) = lint_bytes(broken.as_bytes());
+    let x = f
+        .iter()
+        .find(|x| x["rule"] == "msrp-extra-header")
+        .unwrap_or_else(|| panic!("{:?}", rules_of(&f)));
+    assert_eq!(x["path"], "part 2 > header Content-");
+    assert_eq!(code, 1);
+}
