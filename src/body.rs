@@ -121,7 +121,7 @@ fn media_type<'a>(
 /// Is this MSRP message one chunk of a body sent in several (RFC 4975
 /// 7.1): a `+` or `#` end-line flag, or a Byte-Range that does not cover
 /// the whole body?
-pub fn is_partial_chunk(msg: &msrp::MsrpMessage<'_>) -> bool {
+pub fn is_partial_chunk(msg: &MsrpMessage<'_>) -> bool {
     if matches!(msg.flag, Some(b'+' | b'#')) {
         return true;
     }

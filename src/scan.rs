@@ -90,7 +90,10 @@ fn block_mask(rest: &[u8]) -> u64 {
 fn mask64(block: &[u8; 64]) -> u64 {
     // SAFETY: `sse2_mask64` only needs SSE2, which this code is compiled
     // for (the cfg above: it is part of every x86_64 target's baseline).
-    unsafe { sse2_mask64(block) }
+    #[allow(unsafe_code)]
+    unsafe {
+        sse2_mask64(block)
+    }
 }
 
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
@@ -193,7 +196,10 @@ pub fn plain_json_run(bytes: &[u8], ascii_only: bool) -> usize {
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
     {
         // SAFETY: as in `mask64`: SSE2 is in every x86_64 target's baseline.
-        unsafe { sse2_plain_run(bytes, ascii_only) }
+        #[allow(unsafe_code)]
+        unsafe {
+            sse2_plain_run(bytes, ascii_only)
+        }
     }
     #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
     swar_plain_json_run(bytes, ascii_only)

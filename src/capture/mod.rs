@@ -30,7 +30,9 @@ mod pcap;
 mod sctp;
 mod tcp;
 mod websocket;
-#[doc(hidden)]
+/// Writes pcap and pcapng captures: for tests, examples and fuzz seeds
+/// (feature `test-util`).
+#[cfg(feature = "test-util")]
 pub mod writer;
 
 pub use hep::HEP_PORT;
