@@ -588,12 +588,20 @@ fn parse_edit_summary_round_trips_through_json() {
         .stdout(predicate::eq(read("expected-example.txt")));
 }
 
+/// Protects the NOTIFY emitter's validation of every value it writes into
+/// a header: a value that breaks the header's grammar is refused (exit 2,
+/// nothing written), never written as given.
 #[test]
 fn bad_notify_fields_emit_nothing() {
     for (opt, value) in [
         ("--to", "<sip:charlie@example.com>"),
         ("--from", "mailserver"),
         ("--call-id", "a b"),
+        // RFC 3261 `callid = word [ "@" word ]`: both words are checked.
+        ("--call-id", "a b@example.com"),
+        ("--call-id", "c1@exa mple.com"),
+        ("--call-id", "c1@"),
+        ("--call-id", "c1@a@b"),
         ("--to-tag", "a;b"),
         ("--branch", "nomagic"),
         ("--cseq", "2147483648"),
