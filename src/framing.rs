@@ -434,6 +434,42 @@ fn head_scan(
     (None, buf.len(), ContentLength::Absent)
 }
 
+/// Does this text look like a (broken) SIP or MSRP message: a header
+/// line, an MSRP start or end line, or a SIP-Version?
+pub fn message_like(b: &[u8]) -> bool {
+    b.split(|&c| c == b'\n').any(|l| {
+        let n = l
+            .iter()
+            .take_while(|&&c| c.is_ascii_alphanumeric() || c == b'-')
+            .count();
+        (n > 0 && l[0].is_ascii_alphabetic() && l[n..].trim_ascii_start().first() == Some(&b':'))
+            || l.starts_with(b"MSRP")
+            || l.starts_with(b"-------")
+            || memchr::memmem::find(l, b"SIP/2.0").is_some()
+    })
+}
+
+/// The finding for `len` bytes at `offset` that are not a message (skipped):
+/// `junk` (an error) when they look like a broken message
+/// ([`message_like`]), `not-sip-or-msrp` (a warning) when they are
+/// something else altogether, such as log lines between messages.
+pub fn junk_finding(offset: usize, len: usize, message_like: bool) -> Finding {
+    let f = if message_like {
+        Finding::error(
+            "junk",
+            offset,
+            format!("{len} bytes that look like a SIP or MSRP message but are not one"),
+        )
+    } else {
+        Finding::warning(
+            "not-sip-or-msrp",
+            offset,
+            format!("{len} bytes that are not SIP or MSRP skipped"),
+        )
+    };
+    f.with_len(len)
+}
+
 /// A cheap test that `line` may be a Content-Length header (`Content-Length`
 /// in any case, or `l`, then blanks or the colon); most lines fail it at
 /// the first or second byte.

@@ -383,7 +383,7 @@ pub fn parse_block<'a>(
         if le < block.len() && !has_cr && !bare_lf_reported {
             bare_lf_reported = true;
             findings.push(
-                Finding::warning(
+                Finding::note(
                     "bare-lf",
                     offset_in(base, &block[le..]),
                     "line ends with a bare LF instead of CRLF (accepted)",
@@ -523,7 +523,7 @@ pub fn parse_block<'a>(
         let raw_value = &after_name[ws + 1..];
         if dialect == Dialect::Msrp && !raw_value.starts_with(b" ") && !raw_value.is_empty() {
             findings.push(
-                Finding::warning(
+                Finding::error(
                     "msrp-header-no-space",
                     offset_in(base, raw_value),
                     "MSRP requires exactly one SP after the colon",

@@ -9,6 +9,7 @@
 
 pub mod body;
 pub mod capture;
+pub mod catalogue;
 pub mod chars;
 pub mod date;
 pub mod encap;

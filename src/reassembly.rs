@@ -379,7 +379,7 @@ impl Reassembler {
         if let Some(end) = chunk.range.end
             && end != last_byte(start, len)
         {
-            p.findings.push(Finding::warning(
+            p.findings.push(Finding::error(
                     "msrp-byte-range-mismatch",
                     pos,
                     format!(
@@ -550,7 +550,7 @@ fn join(mut p: Pending) -> Reassembled {
                 ));
             } else {
                 findings.push(Finding::error(
-                    "msrp-chunk-overlap",
+                    "msrp-chunk-conflict",
                     s.pos,
                     format!(
                         "message {mid}: bytes {range} are sent twice with different content (the earlier-starting chunk's bytes are kept)"
@@ -789,6 +789,7 @@ mod tests {
             send("t002", "m1", Some("5-10/10"), b"XX you", '$'),
         ]);
         assert_eq!(r.body, b"Hello, you");
+        assert_eq!(codes(&r), ["msrp-chunk-conflict"]);
         assert_eq!(r.findings[0].severity, Severity::Error);
         assert!(r.has_errors());
     }

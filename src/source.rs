@@ -154,7 +154,7 @@ fn chomp(line: &[u8]) -> &[u8] {
 }
 
 fn indented_finding(offset: usize, ind: usize) -> Finding {
-    Finding::warning(
+    Finding::note(
         "indented-message",
         offset,
         format!("message indented by {ind} blanks (pasted from a document); indentation removed"),
@@ -226,7 +226,14 @@ pub enum TextItem {
     /// Bytes that are not a message, in the original input: where they
     /// start and how many. A run of junk is one item, however many reads
     /// it spans (the stream does not hold it: it may be larger than memory).
-    Junk { at: TextPos, len: usize },
+    /// `message_like`: some of it looks like a broken message
+    /// ([`framing::message_like`]), which makes it `junk` rather than
+    /// `not-sip-or-msrp` ([`framing::junk_finding`]).
+    Junk {
+        at: TextPos,
+        len: usize,
+        message_like: bool,
+    },
     /// A message; its offsets are in [`TextStream::window`].
     Message(framing::Frame),
 }
@@ -279,8 +286,9 @@ pub struct TextStream<R> {
     /// `anchor` is where the current item starts, `cursor` moves from it.
     anchor: (usize, usize, usize),
     cursor: std::cell::Cell<(usize, usize, usize)>,
-    /// Junk seen and not yet given out (more may follow it).
-    junk: Option<(TextPos, usize)>,
+    /// Junk seen and not yet given out (more may follow it): where, how
+    /// long, whether it looks like a broken message.
+    junk: Option<(TextPos, usize, bool)>,
     /// A message framed right after junk, given out on the next call.
     held: Option<framing::Frame>,
 }
@@ -340,9 +348,13 @@ impl<R: std::io::Read> TextStream<R> {
                     self.pos += len;
                     self.anchor_at(start);
                     let n = self.original_len(start, self.pos);
+                    let like = framing::message_like(&self.buf[start..self.pos]);
                     match &mut self.junk {
-                        Some((_, total)) => *total += n,
-                        None => self.junk = Some((self.position(start), n)),
+                        Some((_, total, l)) => {
+                            *total += n;
+                            *l |= like;
+                        }
+                        None => self.junk = Some((self.position(start), n, like)),
                     }
                 }
                 Step::Message(mut f) => {
@@ -354,14 +366,25 @@ impl<R: std::io::Read> TextStream<R> {
                     }
                     self.pos = f.end.max(start + 1).min(self.prep);
                     self.anchor_at(f.start);
-                    if let Some((at, len)) = self.junk.take() {
+                    if let Some((at, len, message_like)) = self.junk.take() {
                         self.held = Some(f);
-                        return Ok(Some(TextItem::Junk { at, len }));
+                        return Ok(Some(TextItem::Junk {
+                            at,
+                            len,
+                            message_like,
+                        }));
                     }
                     return Ok(Some(TextItem::Message(f)));
                 }
                 Step::End | Step::NeedMore if at_eof => {
-                    return Ok(self.junk.take().map(|(at, len)| TextItem::Junk { at, len }));
+                    return Ok(self
+                        .junk
+                        .take()
+                        .map(|(at, len, message_like)| TextItem::Junk {
+                            at,
+                            len,
+                            message_like,
+                        }));
                 }
                 Step::End | Step::NeedMore => {
                     if self.raw == self.filled || !self.prepare_lines() {

@@ -290,7 +290,7 @@ fn reassembly_findings_point_at_their_chunks() {
 
     let ovl = by_id("overlap");
     assert_eq!(body_bytes(ovl[0]), b"Hello, you");
-    let f = finding(ovl[0], "msrp-chunk-overlap");
+    let f = finding(ovl[0], "msrp-chunk-conflict");
     assert_eq!(f["severity"], "error");
     assert_eq!(f["line"], line_of["ovl2xxx"]);
 

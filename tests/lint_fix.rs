@@ -14,7 +14,7 @@ use sipmsrp::body::BodyKind;
 use sipmsrp::finding::Severity;
 use sipmsrp::framing::{FrameOptions, Framer, Item};
 use sipmsrp::limits::Limits;
-use sipmsrp::lint::{self, Config, Source};
+use sipmsrp::lint::{self, Category, Config};
 use sipmsrp::message::{Message, parse_frame};
 
 const DATE: &str = "Fri, 01 Mar 2024 10:00:00 GMT";
@@ -136,7 +136,8 @@ fn cr_errors(text: &[u8]) -> Vec<&'static str> {
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .filter(|d| {
-            lint::rule(d.rule).is_some_and(|r| matches!(r.source, Source::Cr | Source::Structure))
+            lint::code(d.rule)
+                .is_some_and(|r| matches!(r.category, Category::Cr | Category::Structure))
         })
         .map(|d| d.rule)
         .collect()

@@ -26,14 +26,14 @@ pub fn run(args: LintArgs, color: ColorChoice) -> Result<ExitCode> {
         return Ok(ExitCode::from(EXIT_CLEAN));
     }
     if let Some(id) = &args.explain {
-        let Some(r) = lint::rule(id) else {
+        let Some(r) = lint::code(id) else {
             eprintln!("sipmsrp: error: unknown rule `{id}` (see --list-rules)");
             return Ok(ExitCode::from(EXIT_ERROR));
         };
         let text = format!(
             "{} ({}, default {})\n\n{}\n\n{}\n",
             r.id,
-            r.source.as_str(),
+            r.category.as_str(),
             r.severity,
             r.summary,
             r.explain
@@ -190,14 +190,14 @@ fn lint_capture(
 
 fn list_rules() -> String {
     let mut out = String::new();
-    let width = lint::rules().iter().map(|r| r.id.len()).max().unwrap_or(0);
-    for r in lint::rules() {
+    let width = lint::codes().iter().map(|r| r.id.len()).max().unwrap_or(0);
+    for r in lint::codes() {
         let _ = writeln!(
             out,
             "{:<width$}  {:<7}  {:<9}  {}",
             r.id,
             r.severity.as_str(),
-            r.source.as_str(),
+            r.category.as_str(),
             r.summary
         );
     }

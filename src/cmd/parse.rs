@@ -616,14 +616,9 @@ fn print_alone<W: Write>(
     offered(printer, file, limits, offer, ready)
 }
 
-/// The `junk` finding of a run of text that is not a message.
-fn junk_finding(at: Pos, len: usize) -> Finding {
-    Finding::warning(
-        "junk",
-        at.offset,
-        format!("{len} bytes that are not a SIP or MSRP message skipped"),
-    )
-    .with_len(len)
+/// The finding of a run of text that is not a message.
+fn junk_finding(at: Pos, len: usize, message_like: bool) -> Finding {
+    sipmsrp::framing::junk_finding(at.offset, len, message_like)
 }
 
 /// Parse and print the text message `frame` of `stream`'s window, with
@@ -753,9 +748,13 @@ fn parse_text<W: Write>(
                 .with_context(|| format!("{file}: cannot read"))?
             {
                 match item {
-                    TextItem::Junk { at, len } => b.add(Item::Junk {
+                    TextItem::Junk {
                         at,
-                        finding: junk_finding(at, len),
+                        len,
+                        message_like,
+                    } => b.add(Item::Junk {
+                        at,
+                        finding: junk_finding(at, len, message_like),
                     })?,
                     TextItem::Message(frame) => {
                         count += 1;
@@ -814,8 +813,12 @@ fn parse_text<W: Write>(
             .with_context(|| format!("{file}: cannot read"))?;
         let Some(item) = item else { break };
         match item {
-            TextItem::Junk { at: p, len } => {
-                let f = junk_finding(p, len);
+            TextItem::Junk {
+                at: p,
+                len,
+                message_like,
+            } => {
+                let f = junk_finding(p, len, message_like);
                 worst = worst.max(Some(f.severity));
                 printer.junk(&Origin::at(file, None, p), &f)?;
             }

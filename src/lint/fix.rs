@@ -29,7 +29,7 @@
 
 use jiff::Timestamp;
 
-use super::{Config, Source, check_message, cr, rule};
+use super::{Category, Config, check_message, code as rule, cr};
 use crate::body::{Body, BodyKind, MsrpNode, SipNode};
 use crate::encap::{
     self, BLOCKING, Deferred, Options, PagerForm, Position, RELEVANT_HEADERS, REMOVED_HEADERS,
@@ -203,7 +203,8 @@ pub fn fix_text(input: &[u8], cfg: &Config, opts: &FixOptions) -> FixReport {
         let joined = super::lint_text(buf, &cfg_fix);
         if joined.diagnostics.iter().any(|d| {
             d.severity == Severity::Error
-                && rule(d.rule).is_some_and(|r| matches!(r.source, Source::Cr | Source::Structure))
+                && rule(d.rule)
+                    .is_some_and(|r| matches!(r.category, Category::Cr | Category::Structure))
                 && chunked.iter().any(|&(s, e)| (s..e).contains(&d.offset))
         }) {
             unfixed.push(unfixed_at(
@@ -229,7 +230,7 @@ pub fn fix_text(input: &[u8], cfg: &Config, opts: &FixOptions) -> FixReport {
 /// configured levels) of the CR or of the body structure.
 fn wants_fix(cfg: &Config, f: &Finding) -> bool {
     cfg.severity(f.code, f.severity) == Some(Severity::Error)
-        && rule(f.code).is_some_and(|r| matches!(r.source, Source::Cr | Source::Structure))
+        && rule(f.code).is_some_and(|r| matches!(r.category, Category::Cr | Category::Structure))
 }
 
 /// How a part's type is known.

@@ -29,12 +29,11 @@ pub mod fix;
 pub mod msrp_rules;
 pub mod oma;
 pub mod output;
-pub mod rules;
 mod scan;
 pub mod sip_grammar;
 pub mod summary_hook;
 
-pub use rules::{Rule, Source, rule, rules};
+pub use crate::catalogue::{Category, Code, code, codes};
 
 /// What to do with a rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,16 +68,16 @@ impl Config {
             self.deny_warnings = level == Level::Deny;
             return Ok(());
         }
-        let r = rule(id).ok_or_else(|| LintError::UnknownRule(id.to_string()))?;
+        let r = code(id).ok_or_else(|| LintError::UnknownRule(id.to_string()))?;
         self.levels.insert(r.id, level);
         Ok(())
     }
 
     /// The effective severity of a finding, `None` when the rule is allowed.
     pub fn severity(&self, code: &str, own: Severity) -> Option<Severity> {
-        let r = rule(code);
+        let r = crate::catalogue::code(code);
         // Profile rules only speak when their profile is on.
-        if !self.oma_im && r.is_some_and(|r| r.source == Source::OmaIm) {
+        if !self.oma_im && r.is_some_and(|r| r.category == Category::OmaIm) {
             return None;
         }
         let base = r.map_or(own, |r| r.severity);
@@ -406,41 +405,10 @@ pub fn lint_text(input: &[u8], cfg: &Config) -> Report {
     report
 }
 
-/// Does this text look like a (broken) SIP or MSRP message: a header
-/// line, an MSRP start or end line, or a SIP-Version?
-fn message_like(b: &[u8]) -> bool {
-    b.split(|&c| c == b'\n').any(|l| {
-        let n = l
-            .iter()
-            .take_while(|&&c| c.is_ascii_alphanumeric() || c == b'-')
-            .count();
-        (n > 0 && l[0].is_ascii_alphabetic() && l[n..].trim_ascii_start().first() == Some(&b':'))
-            || l.starts_with(b"MSRP")
-            || l.starts_with(b"-------")
-            || memchr::memmem::find(l, b"SIP/2.0").is_some()
-    })
-}
-
 /// Bytes between messages: an error when they look like a broken message,
 /// a warning when they are something else altogether.
 fn junk(b: &[u8], start: usize) -> Finding {
-    let f = if message_like(b) {
-        Finding::error(
-            "junk",
-            start,
-            format!(
-                "{} bytes that look like a SIP or MSRP message but are not one",
-                b.len()
-            ),
-        )
-    } else {
-        Finding::warning(
-            "not-sip-or-msrp",
-            start,
-            format!("{} bytes that are not SIP or MSRP skipped", b.len()),
-        )
-    };
-    f.with_len(b.len())
+    crate::framing::junk_finding(start, b.len(), crate::framing::message_like(b))
 }
 
 /// A bare body (multipart or MIME entity): parsed with the given

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Diagnostic, rules};
+use super::{Diagnostic, codes};
 use crate::finding::Severity;
 
 /// A diagnostic with its file and line/column (1-based; column counts bytes).
@@ -90,7 +90,7 @@ pub fn github(items: &[Located<'_>]) -> String {
 
 /// `--format sarif`: a SARIF 2.1.0 log with one run.
 pub fn sarif(items: &[Located<'_>], version: &str) -> String {
-    let rules: Vec<Value> = rules()
+    let rules: Vec<Value> = codes()
         .iter()
         .map(|r| {
             json!({
@@ -98,7 +98,7 @@ pub fn sarif(items: &[Located<'_>], version: &str) -> String {
                 "shortDescription": { "text": r.summary },
                 "fullDescription": { "text": r.explain },
                 "defaultConfiguration": { "level": level(r.severity) },
-                "properties": { "tags": [r.source.as_str()] },
+                "properties": { "tags": [r.category.as_str()] },
             })
         })
         .collect();
@@ -128,7 +128,7 @@ pub fn sarif(items: &[Located<'_>], version: &str) -> String {
                     },
                 }],
             });
-            if let Some(i) = super::rules().iter().position(|x| x.id == d.rule) {
+            if let Some(i) = super::codes().iter().position(|x| x.id == d.rule) {
                 r["ruleIndex"] = json!(i);
             }
             if let Some(f) = d.frame {

@@ -70,7 +70,7 @@ pub fn streamed_text(data: &[u8], sizes: Vec<usize>, max: usize) -> Vec<Flat> {
     let mut out = Vec::new();
     while let Some(item) = s.next(&mut || Ok(())).expect("in-memory reads") {
         out.push(match item {
-            TextItem::Junk { at, len } => (true, at.offset, len, vec![]),
+            TextItem::Junk { at, len, .. } => (true, at.offset, len, vec![]),
             TextItem::Message(f) => {
                 let fs = f
                     .findings

@@ -1,15 +1,19 @@
-//! The rule catalogue: every code the lint (and the parsing core under it)
-//! can report, with its default severity, a one-line summary and an
-//! explanation that cites the clause it comes from.
+//! The catalogue of finding codes: every code that any part of the crate
+//! can report (framing, parsing, captures, reassembly, lint, encap,
+//! summary), with its default severity, its category, a one-line summary and
+//! an explanation that cites the clause it comes from. A code carries the
+//! same severity wherever it is emitted (a test checks every emission in the
+//! source against this table); `lint` and `parse` change it only on request
+//! (`--allow`, `--warn`, `--deny`).
 //!
 //! The ids are a contract: scripts match on them. Never rename one; add a
-//! new rule instead.
+//! new code instead.
 
 use crate::finding::Severity;
 
-/// Where a rule comes from.
+/// Where a code comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Source {
+pub enum Category {
     /// The OMA IM deferred-messages CR (12.2.2.3 storage, 12.2.2.5 push).
     Cr,
     /// RFC 2046 / RFC 3420 / RFC 3261 body structure at any depth.
@@ -24,48 +28,69 @@ pub enum Source {
     OmaIm,
     /// Reading the input: framing, leniencies, limits.
     Input,
+    /// Reading a capture: pcap and pcapng records, IP fragments, TCP
+    /// streams, WebSocket.
+    Capture,
+    /// Joining the chunks of an MSRP message (RFC 4975 5.1, 7.1).
+    Reassembly,
+    /// The stored messages a message-summary is built from (`summary`).
+    Stored,
 }
 
-impl Source {
+impl Category {
     pub fn as_str(self) -> &'static str {
         match self {
-            Source::Cr => "cr",
-            Source::Structure => "structure",
-            Source::Sip => "rfc3261",
-            Source::Msrp => "rfc4975",
-            Source::Summary => "rfc3842",
-            Source::OmaIm => "oma-im",
-            Source::Input => "input",
+            Category::Cr => "cr",
+            Category::Structure => "structure",
+            Category::Sip => "rfc3261",
+            Category::Msrp => "rfc4975",
+            Category::Summary => "rfc3842",
+            Category::OmaIm => "oma-im",
+            Category::Input => "input",
+            Category::Capture => "capture",
+            Category::Reassembly => "reassembly",
+            Category::Stored => "stored",
         }
     }
 }
 
-/// One rule.
+/// One code.
 #[derive(Debug, Clone, Copy)]
-pub struct Rule {
+pub struct Code {
     /// Stable kebab-case id.
     pub id: &'static str,
     pub severity: Severity,
-    pub source: Source,
+    pub category: Category,
     /// One line: what the rule finds.
     pub summary: &'static str,
     /// Why, citing the clause.
     pub explain: &'static str,
 }
 
-/// Every rule: the lint's own, then the RFC 3842 checks that live with the
+impl Code {
+    /// The clause the code comes from: the explanation up to its first
+    /// `: ` (every explanation starts with its source).
+    pub fn clause(&self) -> &'static str {
+        match self.explain.find(": ") {
+            Some(i) if i < 120 => &self.explain[..i],
+            _ => self.category.as_str(),
+        }
+    }
+}
+
+/// Every code: the table below, then the RFC 3842 checks that live with the
 /// message-summary grammar in `crate::summary` (one list, not a copy).
-pub fn rules() -> &'static [Rule] {
-    static ALL: std::sync::OnceLock<Vec<Rule>> = std::sync::OnceLock::new();
+pub fn codes() -> &'static [Code] {
+    static ALL: std::sync::OnceLock<Vec<Code>> = std::sync::OnceLock::new();
     ALL.get_or_init(|| {
-        let mut all = LINT_RULES.to_vec();
+        let mut all = CODES.to_vec();
         all.extend(
             crate::summary::RULES
                 .iter()
-                .map(|&(id, severity, summary)| Rule {
+                .map(|&(id, severity, summary)| Code {
                     id,
                     severity,
-                    source: Source::Summary,
+                    category: Category::Summary,
                     summary,
                     explain: summary,
                 }),
@@ -74,12 +99,12 @@ pub fn rules() -> &'static [Rule] {
     })
 }
 
-/// Look a rule up by id.
-pub fn rule(id: &str) -> Option<&'static Rule> {
-    static INDEX: std::sync::OnceLock<std::collections::HashMap<&'static str, &'static Rule>> =
+/// Look a code up by id.
+pub fn code(id: &str) -> Option<&'static Code> {
+    static INDEX: std::sync::OnceLock<std::collections::HashMap<&'static str, &'static Code>> =
         std::sync::OnceLock::new();
     INDEX
-        .get_or_init(|| rules().iter().map(|r| (r.id, r)).collect())
+        .get_or_init(|| codes().iter().map(|r| (r.id, r)).collect())
         .get(id)
         .copied()
 }
@@ -90,19 +115,19 @@ const N: Severity = Severity::Note;
 
 macro_rules! r {
     ($id:literal, $sev:expr, $src:ident, $summary:literal, $explain:literal) => {
-        Rule {
+        Code {
             id: $id,
             severity: $sev,
-            source: Source::$src,
+            category: Category::$src,
             summary: $summary,
             explain: $explain,
         }
     };
 }
 
-/// Every rule, grouped by source.
-/// The lint's own rules; [`rules`] adds the RFC 3842 ones of `crate::summary`.
-static LINT_RULES: &[Rule] = &[
+/// Every code, grouped by category; [`codes`] adds the RFC 3842 ones of
+/// `crate::summary`.
+static CODES: &[Code] = &[
     // ---- The CR: pushed SENDs and bare multipart bodies ----
     r!(
         "via-present",
@@ -817,6 +842,212 @@ static LINT_RULES: &[Rule] = &[
         "message indented as pasted from a document (dedented)",
         "Leniency for examples pasted from documents such as the OMA CRs: the common indentation is removed before parsing."
     ),
+    // ---- Captures ----
+    r!(
+        "capture-junk",
+        W,
+        Capture,
+        "bytes of a TCP stream or datagram on a SIP/MSRP port that are not SIP or MSRP (skipped)",
+        "Capture reading: on a flow decoded as SIP or MSRP (by content, or forced with --port), bytes between messages that no start line begins are skipped and counted; the finding names the frames and the record's byte offset in the file."
+    ),
+    r!(
+        "capture-midstream",
+        N,
+        Capture,
+        "a TCP connection captured after it began: the bytes before its first start line are skipped",
+        "Capture reading: a capture started mid-connection holds the end of a message whose start was never captured; framing starts at the first SIP or MSRP start line."
+    ),
+    r!(
+        "ip-fragments-incomplete",
+        E,
+        Capture,
+        "an IP datagram whose fragments never all arrived (dropped)",
+        "RFC 791 3.2 and RFC 8200 4.5: a datagram is whole only when every fragment is there; incomplete ones are given up after 60 s of capture time, at the end of the capture, or when the fragment memory limit (--max-fragment-bytes) is reached."
+    ),
+    r!(
+        "pcap-truncated-record",
+        E,
+        Capture,
+        "the capture ends inside a record or block (reading stops)",
+        "pcap (draft-ietf-opsawg-pcap) and pcapng (draft-ietf-opsawg-pcapng): a record header or block shorter than it declares means the file was cut, for example by a capture that was still being written."
+    ),
+    r!(
+        "pcap-record-too-large",
+        E,
+        Capture,
+        "a record or block declaring more than 16 MiB (reading stops)",
+        "Fixed bound (docs/limits.md): a pcap record or pcapng block longer than 16 MiB is taken as a corrupt length, and reading stops there rather than allocating it."
+    ),
+    r!(
+        "pcap-bad-block",
+        E,
+        Capture,
+        "a pcapng block with an invalid length (reading stops)",
+        "pcapng (draft-ietf-opsawg-pcapng 3.1): a block's total length is a multiple of 4, at least 12, and repeated at its end."
+    ),
+    r!(
+        "pcap-unknown-link-type",
+        E,
+        Capture,
+        "a pcapng interface with a link type that is not supported (its packets are skipped)",
+        "Capture reading: the link types read are Ethernet, raw IP, Linux cooked (SLL, SLL2), BSD loopback and null; packets of another interface are skipped, and the finding names its link type."
+    ),
+    r!(
+        "pcapng-unknown-block",
+        N,
+        Capture,
+        "a pcapng block of an unknown type (skipped; reported once per type)",
+        "pcapng (draft-ietf-opsawg-pcapng 3.1): readers skip blocks they do not know, using the block's length."
+    ),
+    r!(
+        "tcp-gap",
+        E,
+        Capture,
+        "bytes of a TCP stream missing from the capture",
+        "RFC 9293 3.10.7.4: a stream is read in sequence order; a hole is given up when the peer acknowledged past it, after 10 s of capture time, or when too much waits behind it. Framing resumes at the next start line."
+    ),
+    r!(
+        "tcp-flow-over-limit",
+        E,
+        Capture,
+        "a TCP flow dropped by a memory limit",
+        "Resource limit (--max-flow-bytes, --max-total-flow-bytes): the flow's buffers are freed and its later segments ignored; the finding says which limit."
+    ),
+    r!(
+        "websocket-bad-frame",
+        W,
+        Capture,
+        "an invalid WebSocket frame (framing looks for SIP or MSRP again)",
+        "RFC 6455 5.2: a frame header with reserved bits set, an unknown opcode or a bad length is not a WebSocket frame (RFC 7118 carries SIP in WebSocket text or binary frames)."
+    ),
+    r!(
+        "websocket-compressed",
+        W,
+        Capture,
+        "WebSocket messages compressed with permessage-deflate (skipped)",
+        "RFC 7692: permessage-deflate compresses message payloads; they are not decompressed, so the SIP or MSRP inside cannot be read."
+    ),
+    r!(
+        "websocket-frame-too-large",
+        E,
+        Capture,
+        "a WebSocket frame larger than the message limit (the flow is dropped)",
+        "Resource limit (--max-message): a WebSocket frame that declares more is not buffered."
+    ),
+    r!(
+        "websocket-truncated",
+        W,
+        Capture,
+        "a WebSocket message cut by the end of the capture or a gap (kept, marked truncated)",
+        "RFC 6455 5.4: a message ends with its FIN frame; what was captured of an unfinished one is kept."
+    ),
+    // ---- MSRP chunk reassembly ----
+    r!(
+        "msrp-chunk-not-send",
+        E,
+        Reassembly,
+        "a request other than SEND offered for reassembly",
+        "RFC 4975 7.1: only SEND requests carry message content in chunks."
+    ),
+    r!(
+        "msrp-chunk-no-message-id",
+        E,
+        Reassembly,
+        "a SEND without Message-ID: its chunks cannot be joined",
+        "RFC 4975 7.1 and 9: Message-ID is mandatory in SEND; it is what ties the chunks of one message together."
+    ),
+    r!(
+        "msrp-too-many-chunks",
+        E,
+        Reassembly,
+        "a message in more chunks than --max-chunks (the rest are dropped)",
+        "Resource limit (--max-chunks)."
+    ),
+    r!(
+        "msrp-message-too-large",
+        E,
+        Reassembly,
+        "a reassembled message larger than --max-message (the rest is dropped)",
+        "Resource limit (--max-message), applied to the joined body."
+    ),
+    r!(
+        "msrp-chunk-total-mismatch",
+        E,
+        Reassembly,
+        "chunks of one message that declare different totals",
+        "RFC 4975 7.1.1 and 9: the total of the Byte-Range is the message's length, the same in every chunk (or `*` while unknown)."
+    ),
+    r!(
+        "msrp-chunk-aborted",
+        E,
+        Reassembly,
+        "a message aborted by its sender (`#` end-line flag)",
+        "RFC 4975 7.1: a chunk that ends with `#` aborts the message; the receiver discards what it has."
+    ),
+    r!(
+        "msrp-chunk-gap",
+        E,
+        Reassembly,
+        "bytes of a message that no chunk carried",
+        "RFC 4975 7.1.1: the chunks of a message cover its bytes 1 to total; a gap means a chunk was lost (or not captured)."
+    ),
+    r!(
+        "msrp-chunk-overlap",
+        W,
+        Reassembly,
+        "bytes of a message sent twice, the same both times",
+        "RFC 4975 7.1.1: chunks may overlap after an interruption; identical bytes are harmless."
+    ),
+    r!(
+        "msrp-chunk-conflict",
+        E,
+        Reassembly,
+        "bytes of a message sent twice with different content (the earlier-starting chunk's bytes are kept)",
+        "RFC 4975 7.1.1: overlapping chunks must carry the same bytes; different bytes mean the message cannot be rebuilt faithfully."
+    ),
+    r!(
+        "msrp-chunk-duplicate",
+        W,
+        Reassembly,
+        "a chunk received again (a retransmission or a copy in the capture)",
+        "RFC 4975 7.1.1: a chunk covering bytes already received adds nothing; it is ignored."
+    ),
+    r!(
+        "msrp-chunk-no-last-flag",
+        W,
+        Reassembly,
+        "every byte of a message is there but no chunk ends with `$`",
+        "RFC 4975 7.1: the last chunk of a message ends with the `$` flag."
+    ),
+    r!(
+        "msrp-chunk-unfinished",
+        E,
+        Reassembly,
+        "a message with no last chunk and no total (unfinished)",
+        "RFC 4975 7.1: without a `$` chunk and without a total, the message's end never arrived."
+    ),
+    // ---- The stored messages of a summary ----
+    r!(
+        "summary-stored-without-call-id",
+        E,
+        Stored,
+        "a stored message without a (UTF-8) Call-ID to identify it (left out)",
+        "OMA IM CR (001) 12.2.2.3 item 4 and 003: each stored message is identified in the message-summary by its Message-ID; a stored message without one cannot be listed."
+    ),
+    r!(
+        "summary-stored-without-date",
+        W,
+        Stored,
+        "a stored message without Date, and no --date (its Date line is left out)",
+        "OMA IM CR (001) 12.2.2.3 item 1: a Date is added to a stored message when it has none; the summary can only show the date that was stored."
+    ),
+    r!(
+        "summary-old-unmatched",
+        W,
+        Stored,
+        "an --old value that matches no stored message",
+        "The `summary --old` option marks stored messages as already seen (RFC 3842 5.2 old messages); a value matching none is probably a typo."
+    ),
 ];
 
 #[cfg(test)]
@@ -826,7 +1057,7 @@ mod tests {
     #[test]
     fn ids_are_unique_kebab_case_and_explained() {
         let mut seen = std::collections::HashSet::new();
-        for r in rules() {
+        for r in codes() {
             assert!(seen.insert(r.id), "duplicate rule {}", r.id);
             assert!(
                 r.id.bytes()
@@ -838,48 +1069,63 @@ mod tests {
         }
     }
 
-    /// Every code the core can emit is a rule of the catalogue.
-    #[test]
-    fn every_core_finding_code_is_catalogued() {
-        let sources = [
-            include_str!("../framing.rs"),
-            include_str!("../header.rs"),
-            include_str!("../sip.rs"),
-            include_str!("../msrp.rs"),
-            include_str!("../body.rs"),
-            include_str!("../mediatype.rs"),
-            include_str!("../message.rs"),
-            include_str!("../source.rs"),
-        ];
-        let mut n = 0;
-        for src in sources {
-            // Only the code before the unit tests.
-            let src = src.split("#[cfg(test)]").next().unwrap();
-            for ctor in ["Finding::error(", "Finding::warning(", "Finding::note("] {
-                for (at, _) in src.match_indices(ctor) {
-                    let rest = src[at + ctor.len()..].trim_start();
-                    if let Some(lit) = rest.strip_prefix('"') {
-                        let code = &lit[..lit.find('"').unwrap()];
-                        n += 1;
-                        assert!(
-                            rule(code).is_some(),
-                            "core code `{code}` not in the catalogue"
-                        );
-                    }
-                }
-            }
-            // `(code, message)` pairs chosen before the constructor.
-            for (at, _) in src.match_indices("(\n                    \"") {
-                let lit = &src[at + 22..];
-                let code = &lit[..lit.find('"').unwrap()];
-                if code.contains('-') && !code.contains(' ') {
-                    assert!(
-                        rule(code).is_some(),
-                        "core code `{code}` not in the catalogue"
-                    );
+    /// Every `.rs` file under `src/`, with the unit tests cut off.
+    fn sources() -> Vec<(String, String)> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    let text = std::fs::read_to_string(&p).unwrap();
+                    let code = text.split("#[cfg(test)]").next().unwrap().to_string();
+                    out.push((p.display().to_string(), code));
                 }
             }
         }
-        assert!(n > 30, "scanner found only {n} codes");
+        let mut out = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut out,
+        );
+        out
+    }
+
+    /// Every code any part of the crate emits through a `Finding`
+    /// constructor is in the catalogue, with the severity it is emitted
+    /// with: a code means the same everywhere.
+    #[test]
+    fn every_emitted_code_is_catalogued_with_its_severity() {
+        let mut n = 0;
+        let mut wrong = Vec::new();
+        for (file, src) in sources() {
+            if file.ends_with("catalogue.rs") {
+                continue;
+            }
+            for (ctor, sev) in [
+                ("Finding::error(", Severity::Error),
+                ("Finding::warning(", Severity::Warning),
+                ("Finding::note(", Severity::Note),
+            ] {
+                for (at, _) in src.match_indices(ctor) {
+                    let rest = src[at + ctor.len()..].trim_start();
+                    let Some(lit) = rest.strip_prefix('"') else {
+                        continue;
+                    };
+                    let id = &lit[..lit.find('"').unwrap()];
+                    n += 1;
+                    match code(id) {
+                        None => wrong.push(format!("{file}: `{id}` is not in the catalogue")),
+                        Some(c) if c.severity != sev => wrong.push(format!(
+                            "{file}: `{id}` emitted as {sev}, catalogued as {}",
+                            c.severity
+                        )),
+                        Some(_) => {}
+                    }
+                }
+            }
+        }
+        assert!(n > 100, "the scan found only {n} emissions");
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
 }
