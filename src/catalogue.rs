@@ -109,6 +109,35 @@ pub fn code(id: &str) -> Option<&'static Code> {
         .copied()
 }
 
+/// The catalogued code nearest to `id` (a typo, a different case, `_` for
+/// `-`), when one is close enough to be meant: at most a third of its
+/// letters differ, and at least one.
+pub fn nearest(id: &str) -> Option<&'static str> {
+    let id = id.to_ascii_lowercase().replace('_', "-");
+    codes()
+        .iter()
+        .map(|c| (edit_distance(&id, c.id), c.id))
+        .filter(|&(d, c)| d <= (c.len() / 3).max(1))
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over bytes (ids are ASCII), two rows.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, &x) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, &y) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(x != y);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
 const E: Severity = Severity::Error;
 const W: Severity = Severity::Warning;
 const N: Severity = Severity::Note;
@@ -1067,6 +1096,19 @@ mod tests {
             );
             assert!(!r.summary.is_empty() && r.explain.len() > 20, "{}", r.id);
         }
+    }
+
+    #[test]
+    fn a_typo_gets_the_nearest_code() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("abc", "abc"), 0);
+        assert_eq!(nearest("via-presnt"), Some("via-present"));
+        assert_eq!(nearest("VIA_PRESENT"), Some("via-present"));
+        assert_eq!(nearest("tcp-gapp"), Some("tcp-gap"));
+        assert_eq!(nearest("routing-headers"), Some("routing-header"));
+        assert_eq!(nearest("something-else-entirely"), None);
+        assert_eq!(nearest("x"), None);
     }
 
     /// Every `.rs` file under `src/`, with the unit tests cut off.

@@ -517,7 +517,7 @@ fn lint_reads_a_capture_and_names_the_frame() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|d| d["rule"] == "cseq-method-mismatch")
+        .find(|d| d["code"] == "cseq-method-mismatch")
         .unwrap_or_else(|| panic!("{v}"));
     assert_eq!(f["frame"], 2);
     assert_eq!(f["file"], p.as_str());

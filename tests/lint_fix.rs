@@ -125,7 +125,7 @@ fn fixed_rules(report: &[Value]) -> Vec<String> {
     report
         .iter()
         .filter(|v| v["fixed"] == true)
-        .map(|v| v["rule"].as_str().unwrap().to_string())
+        .map(|v| v["code"].as_str().unwrap().to_string())
         .collect()
 }
 
@@ -136,10 +136,10 @@ fn cr_errors(text: &[u8]) -> Vec<&'static str> {
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .filter(|d| {
-            lint::code(d.rule)
+            lint::code(d.code)
                 .is_some_and(|r| matches!(r.category, Category::Cr | Category::Structure))
         })
-        .map(|d| d.rule)
+        .map(|d| d.code)
         .collect()
 }
 
@@ -420,7 +420,7 @@ fn a_chunk_without_the_rest_cannot_be_fixed() {
         .iter()
         .find(|v| v["fixed"] == false && v["file"] == file.display().to_string())
         .expect("a cannot-fix entry");
-    assert_eq!(cannot["rule"], "chunked-fragment");
+    assert_eq!(cannot["code"], "chunked-fragment");
     assert_eq!(cannot["severity"], "error");
     assert!(
         cannot["message"]
@@ -433,7 +433,7 @@ fn a_chunk_without_the_rest_cannot_be_fixed() {
     assert!(
         report
             .iter()
-            .any(|v| v["file"] == "<stdout>" && v["rule"] == "chunked-fragment")
+            .any(|v| v["file"] == "<stdout>" && v["code"] == "chunked-fragment")
     );
     bin()
         .args(["lint", "--fix"])

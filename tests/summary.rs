@@ -784,7 +784,7 @@ fn every_output_passes_lint_through_the_binary() {
         let findings: serde_json::Value = serde_json::from_slice(&lint.stdout).unwrap();
         let findings = findings.as_array().unwrap();
         for x in findings {
-            let rule = x["rule"].as_str().unwrap();
+            let rule = x["code"].as_str().unwrap();
             assert!(
                 reported.iter().any(|r| r == rule),
                 "{args:?}: lint says {rule} of summary's output, summary reported {reported:?}\n{}",

@@ -23,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
         assert!(
             d.offset <= text.len(),
             "{} at {} past the end",
-            d.rule,
+            d.code,
             d.offset
         );
     }
@@ -37,7 +37,7 @@ fuzz_target!(|data: &[u8]| {
         assert!(
             d.offset <= text.len(),
             "{} at {} past the end",
-            d.rule,
+            d.code,
             d.offset
         );
     }

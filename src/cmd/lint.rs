@@ -22,12 +22,19 @@ use crate::cli::{ColorChoice, LintArgs, LintFormat, LintProfile};
 
 pub fn run(args: LintArgs, color: ColorChoice) -> Result<ExitCode> {
     if args.list_rules {
-        emit(None, list_rules().as_bytes())?;
+        let text = match args.format {
+            LintFormat::Json => list_rules_json(),
+            _ => list_rules(),
+        };
+        emit(None, text.as_bytes())?;
         return Ok(ExitCode::from(EXIT_CLEAN));
     }
     if let Some(id) = &args.explain {
         let Some(r) = lint::code(id) else {
-            eprintln!("sipmsrp: error: unknown rule `{id}` (see --list-rules)");
+            eprintln!(
+                "sipmsrp: error: {}",
+                lint::LintError::UnknownRule(id.clone())
+            );
             return Ok(ExitCode::from(EXIT_ERROR));
         };
         let text = format!(
@@ -152,7 +159,7 @@ fn lint_capture(
             Event::Finding { frame, finding, .. } => {
                 if let Some(severity) = cfg.severity(finding.code, finding.severity) {
                     whole.diagnostics.push(Diagnostic {
-                        rule: finding.code,
+                        code: finding.code,
                         severity,
                         message: finding.message,
                         offset: finding.offset,
@@ -204,6 +211,26 @@ fn list_rules() -> String {
     out
 }
 
+/// `--list-rules --format json`: one array, an object per code.
+fn list_rules_json() -> String {
+    let all: Vec<serde_json::Value> = lint::codes()
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "code": r.id,
+                "severity": r.severity.as_str(),
+                "category": r.category.as_str(),
+                "summary": r.summary,
+                "clause": r.clause(),
+                "explain": r.explain,
+            })
+        })
+        .collect();
+    let mut s = serde_json::to_string_pretty(&all).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
 fn paint(s: &str, sev: Severity, color: bool) -> String {
     if !color {
         return s.to_string();
@@ -223,7 +250,7 @@ fn human(
     let mut out = String::new();
     for (l, input) in located {
         let d = l.diagnostic;
-        let head = format!("{}[{}]", d.severity, d.rule);
+        let head = format!("{}[{}]", d.severity, d.code);
         let _ = write!(
             out,
             "{}:{}:{}: {}: {}",
@@ -377,7 +404,7 @@ fn fix_human(
         let _ = writeln!(
             out,
             "{name}:{l}:{col}: fixed[{}]: {}{}",
-            c.rule,
+            c.code,
             c.message,
             in_path(&c.path)
         );
@@ -385,7 +412,7 @@ fn fix_human(
     for u in &rep.unfixed {
         let (l, col) = index.line_col(u.offset);
         let head = u
-            .rule
+            .code
             .map_or_else(|| "error".to_string(), |r| format!("error[{r}]"));
         let _ = writeln!(
             out,
@@ -400,7 +427,7 @@ fn fix_human(
             out,
             "{out_name}:{l}:{col}: {}[{}]: {}{}",
             d.severity,
-            d.rule,
+            d.code,
             d.message,
             in_path(&d.path)
         );
@@ -435,7 +462,8 @@ fn fix_json(
     for c in &rep.changes {
         let (line, column) = index.line_col(c.offset);
         items.push(json!({
-            "rule": c.rule, "severity": "fixed", "fixed": true, "message": c.message,
+            "type": "finding", "schema_version": lint::output::SCHEMA_VERSION,
+            "code": c.code, "severity": "fixed", "fixed": true, "message": c.message,
             "file": name, "line": line, "column": column, "offset": c.offset,
             "length": 0, "frame": null, "path": c.path,
         }));
@@ -443,7 +471,8 @@ fn fix_json(
     for u in &rep.unfixed {
         let (line, column) = index.line_col(u.offset);
         items.push(json!({
-            "rule": u.rule, "severity": "error", "fixed": false,
+            "type": "finding", "schema_version": lint::output::SCHEMA_VERSION,
+            "code": u.code, "severity": "error", "fixed": false,
             "message": format!("cannot fix: {}", u.message),
             "file": name, "line": line, "column": column, "offset": u.offset,
             "length": 0, "frame": null, "path": u.path,
@@ -452,7 +481,8 @@ fn fix_json(
     for d in &after.diagnostics {
         let (line, column) = out_index.line_col(d.offset);
         items.push(json!({
-            "rule": d.rule, "severity": d.severity.as_str(), "fixed": false, "message": d.message,
+            "type": "finding", "schema_version": lint::output::SCHEMA_VERSION,
+            "code": d.code, "severity": d.severity.as_str(), "fixed": false, "message": d.message,
             "file": out_name, "line": line, "column": column, "offset": d.offset,
             "length": d.len, "frame": d.frame, "path": d.path,
         }));

@@ -29,7 +29,7 @@
 
 use jiff::Timestamp;
 
-use super::{Category, Config, check_message, code as rule, cr};
+use super::{Category, Config, check_message, code as catalogued, cr};
 use crate::body::{Body, BodyKind, MsrpNode, SipNode};
 use crate::encap::{
     self, BLOCKING, Deferred, Options, PagerForm, Position, RELEVANT_HEADERS, REMOVED_HEADERS,
@@ -54,7 +54,7 @@ pub struct FixOptions {
 /// One change made, answering one rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
-    pub rule: &'static str,
+    pub code: &'static str,
     pub message: String,
     /// Byte offset in the original input of what was changed.
     pub offset: usize,
@@ -66,7 +66,7 @@ pub struct Change {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unfixed {
     /// The rule it concerns, when one does.
-    pub rule: Option<&'static str>,
+    pub code: Option<&'static str>,
     pub message: String,
     /// Byte offset in the original input.
     pub offset: usize,
@@ -100,7 +100,7 @@ pub fn fix_text(input: &[u8], cfg: &Config, opts: &FixOptions) -> FixReport {
                 _ => "a bare body",
             };
             rep.unfixed.push(Unfixed {
-                rule: None,
+                code: None,
                 message: format!(
                     "--fix rewrites pushed MSRP SENDs; this input is {what}, left unchanged"
                 ),
@@ -113,7 +113,7 @@ pub fn fix_text(input: &[u8], cfg: &Config, opts: &FixOptions) -> FixReport {
     }
     if let Some(f) = prepared.findings.first() {
         rep.changes.push(Change {
-            rule: "indented-message",
+            code: "indented-message",
             message: "removed the indentation of the pasted message(s)".into(),
             offset: f.offset,
             path: String::new(),
@@ -178,7 +178,7 @@ pub fn fix_text(input: &[u8], cfg: &Config, opts: &FixOptions) -> FixReport {
             Ok(bytes) => {
                 if let Some(f) = findings.iter().find(|f| f.code == "bare-lf") {
                     fx.changes.push(Change {
-                        rule: "bare-lf",
+                        code: "bare-lf",
                         message: "line ends of the rewritten SEND written as CRLF (message bodies kept as they were)".into(),
                         offset: f.offset,
                         path: String::new(),
@@ -203,7 +203,7 @@ pub fn fix_text(input: &[u8], cfg: &Config, opts: &FixOptions) -> FixReport {
         let joined = super::lint_text(buf, &cfg_fix);
         if joined.diagnostics.iter().any(|d| {
             d.severity == Severity::Error
-                && rule(d.rule)
+                && catalogued(d.code)
                     .is_some_and(|r| matches!(r.category, Category::Cr | Category::Structure))
                 && chunked.iter().any(|&(s, e)| (s..e).contains(&d.offset))
         }) {
@@ -230,7 +230,8 @@ pub fn fix_text(input: &[u8], cfg: &Config, opts: &FixOptions) -> FixReport {
 /// configured levels) of the CR or of the body structure.
 fn wants_fix(cfg: &Config, f: &Finding) -> bool {
     cfg.severity(f.code, f.severity) == Some(Severity::Error)
-        && rule(f.code).is_some_and(|r| matches!(r.category, Category::Cr | Category::Structure))
+        && catalogued(f.code)
+            .is_some_and(|r| matches!(r.category, Category::Cr | Category::Structure))
 }
 
 /// How a part's type is known.
@@ -286,7 +287,7 @@ fn unfixed_at(at: usize, message: &str) -> Unfixed {
 
 fn unfixed(rule: Option<&'static str>, at: usize, path: &str, message: String) -> Unfixed {
     Unfixed {
-        rule,
+        code: rule,
         message,
         offset: at,
         path: path.to_string(),
@@ -331,9 +332,9 @@ impl<'a> Fixer<'_, 'a> {
         offset_in(self.buf, s)
     }
 
-    fn change(&mut self, rule: &'static str, at: usize, path: &str, message: impl Into<String>) {
+    fn change(&mut self, code: &'static str, at: usize, path: &str, message: impl Into<String>) {
         self.changes.push(Change {
-            rule,
+            code,
             message: message.into(),
             offset: at,
             path: path.to_string(),
@@ -361,7 +362,7 @@ impl<'a> Fixer<'_, 'a> {
                 _ => continue,
             };
             self.changes.push(Change {
-                rule: f.code,
+                code: f.code,
                 message: msg,
                 offset: f.offset,
                 path: f.path.clone(),
@@ -381,7 +382,7 @@ impl<'a> Fixer<'_, 'a> {
                 && (start..end.max(start + 1)).contains(&f.offset)
         }) {
             return Err(unfixed(
-                rule(f.code).map(|r| r.id),
+                catalogued(f.code).map(|r| r.id),
                 f.offset,
                 path,
                 format!(
@@ -702,7 +703,7 @@ impl<'a> Fixer<'_, 'a> {
             let r = if f.code == "msrp-chunk-no-message-id" {
                 Some("message-id-missing")
             } else {
-                rule(f.code).map(|r| r.id)
+                catalogued(f.code).map(|r| r.id)
             };
             unfixed(
                 r,
@@ -726,7 +727,7 @@ impl<'a> Fixer<'_, 'a> {
                 )
         }) {
             return Err(unfixed(
-                rule(f.code).map(|r| r.id),
+                catalogued(f.code).map(|r| r.id),
                 f.offset,
                 "",
                 format!("the SEND itself is incomplete: {}", f.message),
@@ -1162,7 +1163,7 @@ mod tests {
     }
 
     fn rules(r: &FixReport) -> Vec<&'static str> {
-        r.changes.iter().map(|c| c.rule).collect()
+        r.changes.iter().map(|c| c.code).collect()
     }
 
     #[test]
@@ -1223,7 +1224,7 @@ mod tests {
             assert_eq!(r.output, input);
             assert_eq!(r.rewritten, 0);
             assert_eq!(r.unfixed.len(), 1, "{:?}", r.unfixed);
-            assert_eq!(r.unfixed[0].rule, rule, "{:?}", r.unfixed);
+            assert_eq!(r.unfixed[0].code, rule, "{:?}", r.unfixed);
             assert!(r.changes.is_empty());
         }
     }

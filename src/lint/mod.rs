@@ -46,7 +46,7 @@ pub enum Level {
 /// Errors of the lint configuration.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum LintError {
-    #[error("unknown rule `{0}` (see --list-rules)")]
+    #[error("unknown code `{0}`{hint} (see --list-rules)", hint = crate::catalogue::nearest(.0).map(|c| format!("; did you mean `{c}`?")).unwrap_or_default())]
     UnknownRule(String),
 }
 
@@ -97,7 +97,7 @@ impl Config {
 /// One reported finding, positioned in the original input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    pub rule: &'static str,
+    pub code: &'static str,
     pub severity: Severity,
     pub message: String,
     /// Byte offset in the original input (before any dedent).
@@ -134,7 +134,7 @@ impl Report {
     fn push(&mut self, cfg: &Config, f: Finding, offset: usize, frame: Option<u64>) {
         if let Some(severity) = cfg.severity(f.code, f.severity) {
             self.diagnostics.push(Diagnostic {
-                rule: f.code,
+                code: f.code,
                 severity,
                 message: f.message,
                 offset,
@@ -490,10 +490,10 @@ fn partial_body(base: &[u8], parsed: &Parsed<'_>) -> Option<std::ops::RangeInclu
 /// Sort by position; the same rule at the same place once.
 fn dedup(d: &mut Vec<Diagnostic>) {
     d.sort_by(|a, b| {
-        (a.frame, a.offset, a.rule, &a.path).cmp(&(b.frame, b.offset, b.rule, &b.path))
+        (a.frame, a.offset, a.code, &a.path).cmp(&(b.frame, b.offset, b.code, &b.path))
     });
     d.dedup_by(|a, b| {
-        a.rule == b.rule && a.offset == b.offset && a.frame == b.frame && a.path == b.path
+        a.code == b.code && a.offset == b.offset && a.frame == b.frame && a.path == b.path
     });
 }
 
@@ -505,7 +505,7 @@ mod tests {
         lint_text(input, &Config::default())
             .diagnostics
             .iter()
-            .map(|d| d.rule)
+            .map(|d| d.code)
             .collect()
     }
 
@@ -565,7 +565,7 @@ mod tests {
         let bad =
             crate::encap::encap_text(&[stored], None, &opts(vec!["Via".into()]), &limits).unwrap();
         let r = lint_text(&bad, &Config::default());
-        let rules: Vec<_> = r.diagnostics.iter().map(|d| d.rule).collect();
+        let rules: Vec<_> = r.diagnostics.iter().map(|d| d.code).collect();
         assert_eq!(rules, ["via-present"]);
         assert!(bad[r.diagnostics[0].offset..].starts_with(b"V"));
         assert_eq!(r.diagnostics[0].path, "part 1 > header Via");
@@ -581,7 +581,7 @@ mod tests {
         let d = r
             .diagnostics
             .iter()
-            .find(|d| d.rule == "cseq-method-mismatch")
+            .find(|d| d.code == "cseq-method-mismatch")
             .unwrap();
         assert_eq!(&input[d.offset..d.offset + 4], b"CSeq");
     }

@@ -16,6 +16,10 @@ pub struct Located<'a> {
     pub diagnostic: &'a Diagnostic,
 }
 
+/// The version of lint's JSON findings (`"schema_version"`): 1 since the
+/// code's field was named `code` (it was `rule`, without a version).
+pub const SCHEMA_VERSION: u32 = 1;
+
 /// `--format json`: an array of findings.
 pub fn json(items: &[Located<'_>]) -> String {
     let arr: Vec<Value> = items
@@ -23,7 +27,9 @@ pub fn json(items: &[Located<'_>]) -> String {
         .map(|l| {
             let d = l.diagnostic;
             json!({
-                "rule": d.rule,
+                "type": "finding",
+                "schema_version": SCHEMA_VERSION,
+                "code": d.code,
                 "severity": d.severity.as_str(),
                 "message": d.message,
                 "file": l.file,
@@ -81,7 +87,7 @@ pub fn github(items: &[Located<'_>]) -> String {
             gh_escape(l.file, true),
             l.line,
             l.column,
-            gh_escape(d.rule, true),
+            gh_escape(d.code, true),
             gh_escape(&with_path(d), false)
         ));
     }
@@ -115,7 +121,7 @@ pub fn sarif(items: &[Located<'_>], version: &str) -> String {
                 region["byteLength"] = json!(d.len);
             }
             let mut r = json!({
-                "ruleId": d.rule,
+                "ruleId": d.code,
                 "level": level(d.severity),
                 "message": { "text": with_path(d) },
                 "locations": [{
@@ -128,7 +134,7 @@ pub fn sarif(items: &[Located<'_>], version: &str) -> String {
                     },
                 }],
             });
-            if let Some(i) = super::codes().iter().position(|x| x.id == d.rule) {
+            if let Some(i) = super::codes().iter().position(|x| x.id == d.code) {
                 r["ruleIndex"] = json!(i);
             }
             if let Some(f) = d.frame {
@@ -169,7 +175,7 @@ mod tests {
 
     fn diag() -> Diagnostic {
         Diagnostic {
-            rule: "via-present",
+            code: "via-present",
             severity: Severity::Error,
             message: "Via kept, 100%".into(),
             offset: 10,
