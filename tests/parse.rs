@@ -290,10 +290,15 @@ fn truncated_message_is_still_returned_marked() {
 #[test]
 fn garbage_before_between_and_after_is_junk_with_positions() {
     let (code, values) = jsonl("tests/fixtures/parse/garbage-around.bin");
-    assert_eq!(code, 1);
+    // Binary garbage is not a broken message: warnings, exit 0.
+    assert_eq!(code, 0);
     assert_eq!(messages(&values).len(), 2);
     let junk: Vec<_> = values.iter().filter(|v| v["type"] == "junk").collect();
     assert_eq!(junk.len(), 3);
+    for j in &junk {
+        assert_eq!(codes(j), ["not-sip-or-msrp"]);
+        assert_eq!(j["findings"][0]["severity"], "warning");
+    }
     assert_eq!(junk[0]["source"]["offset"], 0);
     assert!(junk[1]["source"]["offset"].as_u64().unwrap() > 0);
 }
@@ -366,7 +371,8 @@ fn pasted_document_text_is_accepted_with_leniency_findings() {
     let dir = tempfile::tempdir().unwrap();
     let p = write_temp(dir.path(), "pasted.txt", text.as_bytes());
     let (code, values) = jsonl(&p);
-    assert_eq!(code, 1);
+    // Leniencies are notes and prose is a warning: exit 0.
+    assert_eq!(code, 0);
     let m = messages(&values)[0];
     assert_eq!(m["call_id"], "asd88asd77a@1.2.3.4");
     assert_eq!(m["body"]["text"], "Watson, come here.");
@@ -594,7 +600,7 @@ fn junk_larger_than_the_stream_holds_is_one_item() {
     data.extend(&junk);
     data.extend(&one);
     for (stdin, code, values) in jsonl_file_and_stdin(&data) {
-        assert_eq!(code, Some(1));
+        assert_eq!(code, Some(0), "not-sip-or-msrp is a warning");
         let types: Vec<&str> = values.iter().map(|v| v["type"].as_str().unwrap()).collect();
         assert_eq!(types, ["message", "junk", "message"], "stdin: {stdin}");
         assert_eq!(values[1]["source"]["offset"], one.len());
@@ -816,5 +822,55 @@ fn duplicate_content_length_frames_by_the_first_value() {
                 );
             }
         }
+    }
+}
+
+/// Protects the one rule for bytes between messages, shared with lint: text
+/// that looks like a broken message is `junk`, an error (exit 1); anything
+/// else (log lines, prose) is `not-sip-or-msrp`, a warning (exit 0).
+#[test]
+fn junk_that_looks_like_a_message_is_an_error_other_junk_a_warning() {
+    let msg = "OPTIONS sip:b@example.com SIP/2.0\r\nVia: SIP/2.0/UDP a.example.com;branch=z9hG4bKj1\r\nMax-Forwards: 70\r\nTo: <sip:b@example.com>\r\nFrom: <sip:a@example.com>;tag=j1\r\nCall-ID: j1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+    let dir = tempfile::tempdir().unwrap();
+    for (between, code, severity, exit) in [
+        (
+            "2026-12-04 12:00:01 INFO sent\r\n",
+            "not-sip-or-msrp",
+            "warning",
+            0,
+        ),
+        (
+            "INVALID 1234 SEND\r\nTo-Path: x\r\n\r\n",
+            "junk",
+            "error",
+            1,
+        ),
+    ] {
+        let p = write_temp(
+            dir.path(),
+            "between.txt",
+            format!("{msg}{between}{msg}").as_bytes(),
+        );
+        let (got, values) = jsonl(&p);
+        let junk: Vec<_> = values.iter().filter(|v| v["type"] == "junk").collect();
+        assert_eq!(junk.len(), 1, "{between:?}: {values:?}");
+        assert_eq!(codes(junk[0]), [code], "{between:?}");
+        assert_eq!(junk[0]["findings"][0]["severity"], severity);
+        assert_eq!(got, exit, "{between:?}");
+        // lint says the same of the same bytes.
+        let out = sipmsrp()
+            .args(["lint", "--format", "json"])
+            .arg(&p)
+            .output()
+            .unwrap();
+        let lint: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(
+            lint.as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["code"] == code && f["severity"] == severity),
+            "{lint}"
+        );
+        assert_eq!(out.status.code(), Some(exit), "lint on {between:?}");
     }
 }

@@ -169,8 +169,10 @@ pub fn run(args: ParseArgs, color: ColorChoice) -> Result<ExitCode> {
     if messages == 0 && captures_without_messages.len() < names.len() {
         bail!("{}: no SIP or MSRP message found", names.join(", "));
     }
+    // Exit 1 only for error-level findings, as lint: warnings and notes
+    // (leniencies, skipped log lines) must not break `set -e` scripts.
     Ok(match worst {
-        Some(Severity::Warning | Severity::Error) => ExitCode::from(super::EXIT_FINDINGS),
+        Some(Severity::Error) => ExitCode::from(super::EXIT_FINDINGS),
         _ => ExitCode::from(super::EXIT_CLEAN),
     })
 }
