@@ -246,8 +246,11 @@ write("pushed-pager.msrp", msrp("dkei38sd", "SEND", [PUSH_TO, PUSH_FROM, "Messag
                                body, f"multipart/mixed; boundary={B}", "$", "auto"))
 
 # ---------------------------------------------------------------- 8. pushed LMM (CR)
-sipfrag = lines("INVITE sip:user2@imserver.com SIP/2.0", TO, FROM, "Date: " + LMM_DATE,
-                SUBJECT, CID, PAI)                 # headers only: no null line, no body (RFC 3420)
+# The relevant headers in the order of the stored INVITE, as in the CR's
+# example (To, From, P-Asserted-Identity, Call-ID, Date); the Date the server
+# adds comes last. Headers only: no null line, no body (RFC 3420).
+sipfrag = lines("INVITE sip:user2@imserver.com SIP/2.0", TO, FROM, PAI, CID, SUBJECT,
+                "Date: " + LMM_DATE)
 msrpfrag = lines("MSRP dkei38sd SEND", "Message-ID: " + MID_RX, "Content-Type: text/plain", "",
                  LMM_TEXT, "-------dkei38sd$")
 body = multipart(B, [(["Content-Type: message/sipfrag"], sipfrag),

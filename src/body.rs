@@ -3,6 +3,7 @@
 //! and leaves. Every node borrows its bytes from the input, so its span is
 //! known, and every deviation is a finding with a MIME path.
 
+use crate::header::Hdr;
 use memchr::memmem;
 
 use crate::finding::{Finding, offset_in};
@@ -78,8 +79,8 @@ pub struct Part<'a> {
 }
 
 impl<'a> Part<'a> {
-    pub fn header(&self, canonical: &str) -> Option<&Header<'a>> {
-        header::find(&self.headers, canonical)
+    pub fn header(&self, h: header::Hdr) -> Option<&Header<'a>> {
+        header::find(&self.headers, h)
     }
 }
 
@@ -208,7 +209,7 @@ pub fn parse_sip<'a>(
     let mut msg = sip::parse(ctx.base, raw, kind, ctx.limits, path);
     ctx.findings.append(&mut msg.findings);
     check_content_length(ctx, &msg.headers, msg.body, path);
-    let body = parse(ctx, msg.body, msg.value("Content-Type"), depth + 1, path);
+    let body = parse(ctx, msg.body, msg.value(Hdr::ContentType), depth + 1, path);
     SipNode {
         msg,
         fragment: kind == SipKind::Fragment,
@@ -227,7 +228,7 @@ pub fn parse_msrp<'a>(
     let mut msg = msrp::parse(ctx.base, raw, kind, ctx.limits, path);
     ctx.findings.append(&mut msg.findings);
     let data = msg.body.unwrap_or(&raw[raw.len()..]);
-    let content_type = msg.value("Content-Type");
+    let content_type = msg.value(Hdr::ContentType);
     let body = if is_partial_chunk(&msg) {
         // A chunk of a larger body (more chunks follow, it starts past the
         // first byte, or it ends before the total): its Content-Type names
@@ -256,7 +257,7 @@ pub fn parse_msrp<'a>(
 }
 
 fn check_content_length(ctx: &mut Ctx<'_>, headers: &[Header<'_>], body: &[u8], path: &str) {
-    let Some(h) = header::find(headers, "Content-Length") else {
+    let Some(h) = header::find(headers, Hdr::ContentLength) else {
         return;
     };
     match framing::parse_u64(h.value) {
@@ -588,7 +589,7 @@ fn parse_part<'a>(ctx: &mut Ctx<'_>, content: &'a [u8], depth: usize, path: &str
             (headers, &content[end.body_start.min(content.len())..])
         }
     };
-    let ct = header::find(&headers, "Content-Type").map(|h| h.value);
+    let ct = header::find(&headers, Hdr::ContentType).map(|h| h.value);
     let body = match ct {
         Some(_) => parse(ctx, body_raw, ct, depth + 1, path),
         None => {

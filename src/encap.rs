@@ -25,39 +25,20 @@ use memchr::memmem;
 use crate::body::BodyKind;
 use crate::finding::{Finding, Severity, offset_in};
 use crate::framing::{FrameOptions, Framer, Item};
-use crate::header;
+use crate::header::{self, Hdr};
 use crate::limits::Limits;
 use crate::message::{Message, Parsed, parse_frame};
 use crate::reassembly::{Chunk, OwnedHeader, Reassembled, Reassembler};
 
-/// Headers the CR says are not stored or pushed (12.2.2.3 item 1a and the
-/// reason for change: routing, transport and charging information).
-pub const REMOVED_HEADERS: &[&str] = &[
-    "Via",
-    "Route",
-    "Record-Route",
-    "Path",
-    "Service-Route",
-    "Max-Forwards",
-    "P-Charging-Vector",
-    "P-Charging-Function-Addresses",
-];
+// What the CR does with each header (removed when stored, relevant in
+// Large Message Mode, never stripped) is in the header table:
+// `header::CR_REMOVED`, `header::CR_RELEVANT`, `header::CR_PROTECTED`.
 
-/// The relevant headers of a Large Message Mode INVITE (12.2.2.5), in the
-/// order the message/sipfrag part carries them.
-pub const RELEVANT_HEADERS: &[&str] = &[
-    "To",
-    "From",
-    "Date",
-    "Subject",
-    "Priority",
-    "Call-ID",
-    "P-Asserted-Identity",
-];
-
-/// Headers `--strip` may not remove: the CR keeps them unaltered, or the
-/// encapsulated message depends on them.
-pub const PROTECTED_HEADERS: &[&str] = &["Call-ID", "Date", "Content-Type", "Content-Length"];
+/// Does the table give the header spelt `name` (any case, compact or not)
+/// all of `flags`?
+fn named_has(name: &str, flags: u32) -> bool {
+    header::lookup(name.as_bytes()).is_some_and(|(h, _)| h.has(flags))
+}
 
 /// Where something is in the input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -291,7 +272,7 @@ impl Options {
         }
         for n in &self.strip {
             let c = canonical_of(n);
-            if PROTECTED_HEADERS.iter().any(|p| p.eq_ignore_ascii_case(&c)) {
+            if named_has(&c, header::CR_PROTECTED) {
                 return Err(EncapError::usage(
                     "bad-option",
                     format!("--strip {n}: {c} is never removed"),
@@ -321,10 +302,7 @@ impl Options {
         if Self::in_list(&self.keep, canonical) {
             return false;
         }
-        REMOVED_HEADERS
-            .iter()
-            .any(|r| r.eq_ignore_ascii_case(canonical))
-            || Self::in_list(&self.strip, canonical)
+        named_has(canonical, header::CR_REMOVED) || Self::in_list(&self.strip, canonical)
     }
 }
 
@@ -931,10 +909,10 @@ fn date_value(opts: &Options, ts: Option<Timestamp>) -> String {
 fn pager_part(p: &StoredPager, opts: &Options) -> Vec<u8> {
     let mut out = Vec::with_capacity(p.start_line.len() + p.body.len() + 512);
     push_line(&mut out, &p.start_line);
-    let needs_date = !p.headers.iter().any(|h| h.is("Date"));
-    let last_call_id = p.headers.iter().rposition(|h| h.is("Call-ID"));
+    let needs_date = !p.headers.iter().any(|h| h.is(Hdr::Date));
+    let last_call_id = p.headers.iter().rposition(|h| h.is(Hdr::CallId));
     for (i, h) in p.headers.iter().enumerate() {
-        let anonymous_pai = p.anonymous && h.is("P-Asserted-Identity");
+        let anonymous_pai = p.anonymous && h.is(Hdr::PAssertedIdentity);
         if !anonymous_pai && !opts.removes(&h.canonical) {
             push_line(&mut out, &h.field);
         }
@@ -951,38 +929,30 @@ fn pager_part(p: &StoredPager, opts: &Options) -> Vec<u8> {
 }
 
 /// The message/sipfrag content of a Large Message Mode INVITE: start line
-/// and the relevant headers (no null line, RFC 3420).
+/// and the relevant headers (no null line, RFC 3420), in the order they
+/// stand in the stored INVITE, as the CR's example keeps them (12.2.2.5:
+/// To, From, P-Asserted-Identity, Call-ID, Date), with headers given to
+/// `--keep` among them; a Date added by the server comes after them.
 fn invite_part(l: &StoredLarge, opts: &Options) -> Vec<u8> {
     let mut out = Vec::new();
     push_line(&mut out, &l.start_line);
-    let wanted = |c: &str| !Options::in_list(&opts.strip, c);
-    for name in RELEVANT_HEADERS {
-        if !wanted(name) {
-            continue;
-        }
-        if *name == "Date" && !l.headers.iter().any(|h| h.is("Date")) {
-            push_line(
-                &mut out,
-                format!("Date: {}", date_value(opts, l.timestamp)).as_bytes(),
-            );
-            continue;
-        }
-        if *name == "P-Asserted-Identity" && l.anonymous {
-            continue;
-        }
-        for h in l.headers.iter().filter(|h| h.is(name)) {
+    for h in &l.headers {
+        let relevant = h.id.is_some_and(|x| x.has(header::CR_RELEVANT));
+        let wanted = if relevant {
+            !Options::in_list(&opts.strip, &h.canonical)
+        } else {
+            Options::in_list(&opts.keep, &h.canonical)
+        };
+        let anonymous_pai = l.anonymous && h.is(Hdr::PAssertedIdentity);
+        if wanted && !anonymous_pai {
             push_line(&mut out, &h.field);
         }
     }
-    // --keep adds headers beyond the relevant ones, in wire order.
-    for h in &l.headers {
-        let relevant = RELEVANT_HEADERS
-            .iter()
-            .any(|r| r.eq_ignore_ascii_case(&h.canonical));
-        let anonymous_pai = l.anonymous && h.is("P-Asserted-Identity");
-        if !relevant && !anonymous_pai && Options::in_list(&opts.keep, &h.canonical) {
-            push_line(&mut out, &h.field);
-        }
+    if !l.headers.iter().any(|h| h.is(Hdr::Date)) && !Options::in_list(&opts.strip, "Date") {
+        push_line(
+            &mut out,
+            format!("Date: {}", date_value(opts, l.timestamp)).as_bytes(),
+        );
     }
     out
 }
@@ -993,7 +963,7 @@ fn msrp_part(l: &StoredLarge) -> Result<Vec<u8>, EncapError> {
     let m = &l.message;
     let mut out = Vec::with_capacity(m.body.len() + 256);
     push_line(&mut out, &m.first.start_line);
-    match m.first.header("Message-ID") {
+    match m.first.header(Hdr::MessageId) {
         Some(h) => push_line(&mut out, &h.field),
         None => push_line(
             &mut out,
@@ -1154,7 +1124,7 @@ pub fn parts_of<'a>(parsed: &'a Parsed<'a>) -> Vec<(&'a [u8], &'a [u8])> {
         .iter()
         .map(|p| {
             (
-                p.header("Content-Type").map_or(&b""[..], |h| h.value),
+                p.header(Hdr::ContentType).map_or(&b""[..], |h| h.value),
                 p.body.raw,
             )
         })

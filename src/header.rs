@@ -29,8 +29,8 @@ pub struct Header<'a> {
     /// The canonical name (`Call-ID` for `i`, `call-id`, `CALL-ID`), or the
     /// spelling itself (as text) for headers the table does not know.
     pub canonical: &'a str,
-    /// True when the table knows this header.
-    pub known: bool,
+    /// The header in the table ([`TABLE`]), when it knows it.
+    pub id: Option<Hdr>,
     /// True when written in compact form (`i`, `v`, ...).
     pub compact: bool,
     /// The raw value, leading and trailing whitespace removed; may contain folds.
@@ -42,9 +42,22 @@ pub struct Header<'a> {
 }
 
 impl<'a> Header<'a> {
-    /// Case-insensitive match against a canonical name.
-    pub fn is(&self, canonical: &str) -> bool {
-        self.canonical.eq_ignore_ascii_case(canonical)
+    /// Is this the header `h` (in any spelling, compact or not)?
+    #[inline]
+    pub fn is(&self, h: Hdr) -> bool {
+        self.id == Some(h)
+    }
+
+    /// Does the table know this header?
+    #[inline]
+    pub fn known(&self) -> bool {
+        self.id.is_some()
+    }
+
+    /// What the table says of this header; nothing for unknown headers.
+    #[inline]
+    pub fn has(&self, flags: u32) -> bool {
+        self.id.is_some_and(|h| h.has(flags))
     }
 
     /// The value with folds replaced by one space.
@@ -84,7 +97,7 @@ impl<'a> Header<'a> {
     /// The comma-separated values, for headers that are lists (RFC 3261 7.3.1).
     /// Other headers (Date, WWW-Authenticate, ...) come back as one value.
     pub fn values(&self) -> Vec<&'a [u8]> {
-        if is_list_header(self.canonical) {
+        if self.has(LIST) {
             split_commas(self.value)
         } else {
             vec![self.value]
@@ -92,151 +105,234 @@ impl<'a> Header<'a> {
     }
 }
 
-/// Canonical name of a header spelling: (name, is_compact). `None` when unknown.
-pub fn canonical_name(name: &[u8]) -> Option<(&'static str, bool)> {
+/// What a header is: the header table's flags ([`HeaderDef::flags`]).
+/// A comma-separated list (RFC 3261 7.3.1); any other header is one value.
+pub const LIST: u32 = 1 << 0;
+/// At most once in a SIP message (RFC 3261 7.3.1 and the extensions that
+/// define it); Content-Length is left to the framer (`content-length-duplicate`).
+pub const SINGLE: u32 = 1 << 1;
+/// Its values are name-addr or addr-spec (one, or a list with [`LIST`]).
+pub const ADDRESS: u32 = 1 << 2;
+/// A structured value whose quoted strings must balance.
+pub const QUOTED: u32 = 1 << 3;
+/// Every top-level SIP request carries it (RFC 3261 8.1.1).
+pub const MANDATORY: u32 = 1 << 4;
+/// At most once in an MSRP message (RFC 4975 9).
+pub const MSRP_SINGLE: u32 = 1 << 5;
+/// The CR on deferred messages: not stored and not pushed (routing,
+/// transport and charging information; 12.2.2.3 item 1a and the Reason for
+/// Change).
+pub const CR_REMOVED: u32 = 1 << 6;
+/// The CR: a relevant header of a Large Message Mode INVITE, stored and
+/// pushed in the message/sipfrag part (12.2.2.3 item 3, 12.2.2.5).
+pub const CR_RELEVANT: u32 = 1 << 7;
+/// The CR keeps it unaltered or the encapsulated message depends on it:
+/// `encap --strip` may not remove it.
+pub const CR_PROTECTED: u32 = 1 << 8;
+
+/// One header of the table.
+#[derive(Debug, Clone, Copy)]
+pub struct HeaderDef {
+    pub id: Hdr,
+    /// The canonical spelling.
+    pub name: &'static str,
+    /// The compact form (RFC 3261 7.3.3 and the extensions), lower case.
+    pub compact: Option<u8>,
+    /// [`LIST`], [`SINGLE`], [`ADDRESS`], ... or-ed together.
+    pub flags: u32,
+}
+
+macro_rules! header_table {
+    ($($id:ident = $name:literal $(/ $compact:literal)? : $flags:expr;)*) => {
+        /// Every header the table knows, by name: `Hdr::CallId`, `Hdr::Via`.
+        /// A misspelt header at a call site does not compile.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[repr(u16)]
+        pub enum Hdr {
+            $($id,)*
+        }
+
+        /// The one header table: every header the crate knows, in the
+        /// order of [`Hdr`] (sorted by name). Lookup of a spelling is
+        /// case-insensitive (RFC 3261 7.3.1).
+        pub static TABLE: &[HeaderDef] = &[
+            $(HeaderDef {
+                id: Hdr::$id,
+                name: $name,
+                compact: header_table!(@compact $($compact)?),
+                flags: $flags,
+            },)*
+        ];
+    };
+    (@compact) => { None };
+    (@compact $c:literal) => { Some($c) };
+}
+
+header_table! {
+    Accept = "Accept": LIST;
+    AcceptContact = "Accept-Contact" / b'a': LIST | QUOTED;
+    AcceptEncoding = "Accept-Encoding": LIST;
+    AcceptLanguage = "Accept-Language": LIST;
+    AlertInfo = "Alert-Info": LIST | QUOTED;
+    Allow = "Allow": LIST;
+    AllowEvents = "Allow-Events" / b'u': LIST;
+    AuthenticationInfo = "Authentication-Info": QUOTED | MSRP_SINGLE;
+    Authorization = "Authorization": QUOTED | MSRP_SINGLE;
+    ByteRange = "Byte-Range": MSRP_SINGLE;
+    CallId = "Call-ID" / b'i': SINGLE | MANDATORY | CR_RELEVANT | CR_PROTECTED;
+    CallInfo = "Call-Info": LIST | QUOTED;
+    Contact = "Contact" / b'm': LIST | ADDRESS | QUOTED;
+    ContentDescription = "Content-Description": MSRP_SINGLE;
+    ContentDisposition = "Content-Disposition": SINGLE | QUOTED | MSRP_SINGLE;
+    ContentEncoding = "Content-Encoding" / b'e': LIST;
+    ContentId = "Content-ID": MSRP_SINGLE;
+    ContentLanguage = "Content-Language": LIST;
+    ContentLength = "Content-Length" / b'l': CR_PROTECTED;
+    ContentTransferEncoding = "Content-Transfer-Encoding": 0;
+    ContentType = "Content-Type" / b'c': SINGLE | QUOTED | MSRP_SINGLE | CR_PROTECTED;
+    CSeq = "CSeq": SINGLE | MANDATORY;
+    Date = "Date": SINGLE | CR_RELEVANT | CR_PROTECTED;
+    ErrorInfo = "Error-Info": LIST | QUOTED;
+    Event = "Event" / b'o': SINGLE | QUOTED;
+    Expires = "Expires": SINGLE | MSRP_SINGLE;
+    FailureReport = "Failure-Report": MSRP_SINGLE;
+    From = "From" / b'f': SINGLE | ADDRESS | QUOTED | MANDATORY | CR_RELEVANT;
+    FromPath = "From-Path": MSRP_SINGLE;
+    Identity = "Identity" / b'y': 0;
+    IdentityInfo = "Identity-Info" / b'n': QUOTED;
+    InReplyTo = "In-Reply-To": LIST;
+    MaxExpires = "Max-Expires": MSRP_SINGLE;
+    MaxForwards = "Max-Forwards": SINGLE | MANDATORY | CR_REMOVED;
+    MessageAccount = "Message-Account": 0;
+    MessageId = "Message-ID": MSRP_SINGLE;
+    MessagesWaiting = "Messages-Waiting": 0;
+    MimeVersion = "MIME-Version": SINGLE;
+    MinExpires = "Min-Expires": SINGLE | MSRP_SINGLE;
+    MinSe = "Min-SE": SINGLE;
+    Organization = "Organization": SINGLE;
+    PAccessNetworkInfo = "P-Access-Network-Info": 0;
+    PAssertedIdentity = "P-Asserted-Identity": LIST | ADDRESS | QUOTED | CR_RELEVANT;
+    PAssociatedUri = "P-Associated-URI": LIST | ADDRESS | QUOTED;
+    PCalledPartyId = "P-Called-Party-ID": ADDRESS | QUOTED;
+    PChargingFunctionAddresses = "P-Charging-Function-Addresses": CR_REMOVED;
+    PChargingVector = "P-Charging-Vector": CR_REMOVED;
+    PPreferredIdentity = "P-Preferred-Identity": LIST | ADDRESS | QUOTED;
+    PVisitedNetworkId = "P-Visited-Network-ID": 0;
+    Path = "Path": LIST | ADDRESS | QUOTED | CR_REMOVED;
+    Priority = "Priority": SINGLE | CR_RELEVANT;
+    Privacy = "Privacy": 0;
+    ProxyAuthenticate = "Proxy-Authenticate": QUOTED;
+    ProxyAuthorization = "Proxy-Authorization": QUOTED;
+    ProxyRequire = "Proxy-Require": LIST;
+    RAck = "RAck": SINGLE;
+    Reason = "Reason": LIST;
+    RecordRoute = "Record-Route": LIST | ADDRESS | QUOTED | CR_REMOVED;
+    ReferTo = "Refer-To" / b'r': SINGLE | ADDRESS | QUOTED;
+    ReferredBy = "Referred-By" / b'b': SINGLE | ADDRESS | QUOTED;
+    RejectContact = "Reject-Contact" / b'j': LIST | QUOTED;
+    ReplyTo = "Reply-To": SINGLE | ADDRESS | QUOTED;
+    RequestDisposition = "Request-Disposition" / b'd': LIST;
+    Require = "Require": LIST;
+    RetryAfter = "Retry-After": SINGLE;
+    Route = "Route": LIST | ADDRESS | QUOTED | CR_REMOVED;
+    RSeq = "RSeq": SINGLE;
+    SecurityClient = "Security-Client": LIST;
+    SecurityServer = "Security-Server": LIST;
+    SecurityVerify = "Security-Verify": LIST;
+    Server = "Server": SINGLE;
+    ServiceRoute = "Service-Route": LIST | ADDRESS | QUOTED | CR_REMOVED;
+    SessionExpires = "Session-Expires" / b'x': SINGLE | QUOTED;
+    SipETag = "SIP-ETag": SINGLE;
+    SipIfMatch = "SIP-If-Match": SINGLE;
+    Status = "Status": MSRP_SINGLE;
+    Subject = "Subject" / b's': SINGLE | CR_RELEVANT;
+    SubscriptionState = "Subscription-State": SINGLE | QUOTED;
+    SuccessReport = "Success-Report": MSRP_SINGLE;
+    Supported = "Supported" / b'k': LIST;
+    Timestamp = "Timestamp": SINGLE;
+    To = "To" / b't': SINGLE | ADDRESS | QUOTED | MANDATORY | CR_RELEVANT;
+    ToPath = "To-Path": MSRP_SINGLE;
+    Unsupported = "Unsupported": LIST;
+    UseNickname = "Use-Nickname": MSRP_SINGLE;
+    UsePath = "Use-Path": MSRP_SINGLE;
+    UserAgent = "User-Agent": SINGLE;
+    Via = "Via" / b'v': LIST | QUOTED | MANDATORY | CR_REMOVED;
+    Warning = "Warning": LIST | QUOTED;
+    WwwAuthenticate = "WWW-Authenticate": QUOTED | MSRP_SINGLE;
+}
+
+impl Hdr {
+    /// The header's entry in [`TABLE`].
+    #[inline]
+    pub fn def(self) -> &'static HeaderDef {
+        &TABLE[self as usize]
+    }
+
+    /// The canonical spelling.
+    #[inline]
+    pub fn name(self) -> &'static str {
+        self.def().name
+    }
+
+    /// Does the table give it all of `flags`?
+    #[inline]
+    pub fn has(self, flags: u32) -> bool {
+        self.def().flags & flags == flags
+    }
+
+    /// The headers with all of `flags`, in table order.
+    pub fn all_with(flags: u32) -> impl Iterator<Item = Hdr> {
+        TABLE
+            .iter()
+            .filter(move |d| d.flags & flags == flags)
+            .map(|d| d.id)
+    }
+}
+
+/// The header a spelling names, and whether it is the compact form. `None`
+/// when the table does not know it.
+pub fn lookup(name: &[u8]) -> Option<(Hdr, bool)> {
     if name.len() == 1 {
-        let c = match name[0].to_ascii_lowercase() {
-            // RFC 3261
-            b'i' => "Call-ID",
-            b'm' => "Contact",
-            b'e' => "Content-Encoding",
-            b'l' => "Content-Length",
-            b'c' => "Content-Type",
-            b'f' => "From",
-            b's' => "Subject",
-            b'k' => "Supported",
-            b't' => "To",
-            b'v' => "Via",
-            // RFC 3265 / 6665
-            b'o' => "Event",
-            b'u' => "Allow-Events",
-            // RFC 3515 / 3892
-            b'r' => "Refer-To",
-            b'b' => "Referred-By",
-            // RFC 3841
-            b'a' => "Accept-Contact",
-            b'j' => "Reject-Contact",
-            b'd' => "Request-Disposition",
-            // RFC 4028
-            b'x' => "Session-Expires",
-            // RFC 4474
-            b'y' => "Identity",
-            b'n' => "Identity-Info",
-            _ => return None,
-        };
-        return Some((c, true));
+        let c = name[0].to_ascii_lowercase();
+        return COMPACT
+            .get_or_init(|| {
+                let mut t = [None; 26];
+                for d in TABLE {
+                    if let Some(c) = d.compact {
+                        t[usize::from(c - b'a')] = Some(d.id);
+                    }
+                }
+                t
+            })
+            .get(usize::from(c.wrapping_sub(b'a')))
+            .copied()
+            .flatten()
+            .map(|h| (h, true));
     }
     let index = NAME_INDEX.get_or_init(build_name_index);
     let bucket = index.get(name_slot(name)?)?;
     // Most traffic spells names canonically: try the exact spelling first.
-    let candidates = bucket.iter().map(|&i| KNOWN_NAMES[usize::from(i)]);
-    let mut exact = candidates.clone().filter(|known| known.as_bytes() == name);
+    let candidates = bucket.iter().map(|&i| &TABLE[usize::from(i)]);
+    let mut exact = candidates.clone().filter(|d| d.name.as_bytes() == name);
     exact
         .next()
         .or_else(|| {
             candidates
                 .into_iter()
-                .find(|known| known.as_bytes().eq_ignore_ascii_case(name))
+                .find(|d| d.name.as_bytes().eq_ignore_ascii_case(name))
         })
-        .map(|c| (c, false))
+        .map(|d| (d.id, false))
 }
 
-/// Every long-form header name the table knows, in canonical spelling.
-/// Lookup is case-insensitive (RFC 3261 7.3.1).
-const KNOWN_NAMES: &[&str] = &[
-    "Accept",
-    "Accept-Contact",
-    "Accept-Encoding",
-    "Accept-Language",
-    "Alert-Info",
-    "Allow",
-    "Allow-Events",
-    "Authentication-Info",
-    "Authorization",
-    "Byte-Range",
-    "Call-ID",
-    "Call-Info",
-    "Contact",
-    "Content-Description",
-    "Content-Disposition",
-    "Content-Encoding",
-    "Content-ID",
-    "Content-Language",
-    "Content-Length",
-    "Content-Transfer-Encoding",
-    "Content-Type",
-    "CSeq",
-    "Date",
-    "Error-Info",
-    "Event",
-    "Expires",
-    "Failure-Report",
-    "From",
-    "From-Path",
-    "Identity",
-    "Identity-Info",
-    "In-Reply-To",
-    "Max-Expires",
-    "Max-Forwards",
-    "Message-Account",
-    "Message-ID",
-    "Messages-Waiting",
-    "MIME-Version",
-    "Min-Expires",
-    "Min-SE",
-    "Organization",
-    "P-Access-Network-Info",
-    "P-Asserted-Identity",
-    "P-Associated-URI",
-    "P-Called-Party-ID",
-    "P-Charging-Function-Addresses",
-    "P-Charging-Vector",
-    "P-Preferred-Identity",
-    "P-Visited-Network-ID",
-    "Path",
-    "Priority",
-    "Privacy",
-    "Proxy-Authenticate",
-    "Proxy-Authorization",
-    "Proxy-Require",
-    "RAck",
-    "Reason",
-    "Record-Route",
-    "Refer-To",
-    "Referred-By",
-    "Reject-Contact",
-    "Reply-To",
-    "Request-Disposition",
-    "Require",
-    "Retry-After",
-    "Route",
-    "RSeq",
-    "Security-Client",
-    "Security-Server",
-    "Security-Verify",
-    "Server",
-    "Service-Route",
-    "Session-Expires",
-    "SIP-ETag",
-    "SIP-If-Match",
-    "Status",
-    "Subject",
-    "Subscription-State",
-    "Success-Report",
-    "Supported",
-    "Timestamp",
-    "To",
-    "To-Path",
-    "Unsupported",
-    "Use-Nickname",
-    "Use-Path",
-    "User-Agent",
-    "Via",
-    "Warning",
-    "WWW-Authenticate",
-];
+/// Canonical name of a header spelling: (name, is_compact). `None` when unknown.
+pub fn canonical_name(name: &[u8]) -> Option<(&'static str, bool)> {
+    lookup(name).map(|(h, compact)| (h.name(), compact))
+}
 
-/// Longest name in [`KNOWN_NAMES`] that gets a slot; longer names are unknown.
+/// The header each compact letter names.
+static COMPACT: std::sync::OnceLock<[Option<Hdr>; 26]> = std::sync::OnceLock::new();
+
+/// Longest name in [`TABLE`] that gets a slot; longer names are unknown.
 const MAX_NAME: usize = 40;
 
 /// Slot of a name in the index: its length and its first letter, folded to
@@ -256,51 +352,18 @@ static NAME_INDEX: std::sync::OnceLock<Vec<Vec<u16>>> = std::sync::OnceLock::new
 
 fn build_name_index() -> Vec<Vec<u16>> {
     let mut index = vec![Vec::new(); (MAX_NAME + 1) * 26];
-    for (i, n) in KNOWN_NAMES.iter().enumerate() {
-        let slot = name_slot(n.as_bytes()).expect("known names start with a letter");
+    for (i, d) in TABLE.iter().enumerate() {
+        let slot = name_slot(d.name.as_bytes()).expect("known names start with a letter");
         index[slot].push(i as u16);
     }
     index
 }
 
-/// Headers whose values are comma-separated lists (RFC 3261 7.3.1).
-/// Everything else (Date, the authentication headers, Subject, ...) is one value.
+/// Headers whose values are comma-separated lists (RFC 3261 7.3.1), by
+/// canonical name. Everything else (Date, the authentication headers,
+/// Subject, ...) is one value.
 pub fn is_list_header(canonical: &str) -> bool {
-    matches!(
-        canonical,
-        "Accept"
-            | "Accept-Contact"
-            | "Accept-Encoding"
-            | "Accept-Language"
-            | "Alert-Info"
-            | "Allow"
-            | "Allow-Events"
-            | "Call-Info"
-            | "Contact"
-            | "Content-Encoding"
-            | "Content-Language"
-            | "Error-Info"
-            | "In-Reply-To"
-            | "P-Asserted-Identity"
-            | "P-Associated-URI"
-            | "P-Preferred-Identity"
-            | "Path"
-            | "Proxy-Require"
-            | "Reason"
-            | "Record-Route"
-            | "Reject-Contact"
-            | "Request-Disposition"
-            | "Require"
-            | "Route"
-            | "Security-Client"
-            | "Security-Server"
-            | "Security-Verify"
-            | "Service-Route"
-            | "Supported"
-            | "Unsupported"
-            | "Via"
-            | "Warning"
-    )
+    lookup(canonical.as_bytes()).is_some_and(|(h, _)| h.has(LIST))
 }
 
 /// Split a list value at commas outside quoted strings and `<...>`.
@@ -537,15 +600,15 @@ pub fn parse_block<'a>(
         } else {
             value
         };
-        let (canonical, known, compact) = match canonical_name(name) {
-            Some((c, compact)) => (c, true, compact),
+        let (canonical, id, compact) = match lookup(name) {
+            Some((h, compact)) => (h.name(), Some(h), compact),
             // A name is made of token characters only, which are ASCII.
-            None => (std::str::from_utf8(name).unwrap_or("?"), false, false),
+            None => (std::str::from_utf8(name).unwrap_or("?"), None, false),
         };
         headers.push(Header {
             name,
             canonical,
-            known,
+            id,
             compact,
             value,
             field: line,
@@ -562,22 +625,80 @@ pub fn parse_block<'a>(
     )
 }
 
-/// First header with this canonical name.
-pub fn find<'h, 'a>(headers: &'h [Header<'a>], canonical: &str) -> Option<&'h Header<'a>> {
-    headers.iter().find(|h| h.is(canonical))
+/// The first header `h`.
+pub fn find<'h, 'a>(headers: &'h [Header<'a>], h: Hdr) -> Option<&'h Header<'a>> {
+    headers.iter().find(|x| x.is(h))
 }
 
-/// Every header with this canonical name, in wire order.
+/// Every header `h`, in wire order.
 pub fn find_all<'h, 'a>(
     headers: &'h [Header<'a>],
-    canonical: &'h str,
+    h: Hdr,
 ) -> impl Iterator<Item = &'h Header<'a>> + 'h {
-    headers.iter().filter(move |h| h.is(canonical))
+    headers.iter().filter(move |x| x.is(h))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The header table is one consistent source: every name and compact
+    /// form finds its own entry, the flags never contradict each other, and
+    /// the CR's lists are the ones of the CR.
+    #[test]
+    fn the_header_table_is_consistent() {
+        let mut compacts = std::collections::HashSet::new();
+        for (i, d) in TABLE.iter().enumerate() {
+            assert_eq!(d.id as usize, i, "{}", d.name);
+            assert_eq!(lookup(d.name.as_bytes()), Some((d.id, false)));
+            assert_eq!(
+                lookup(d.name.to_ascii_lowercase().as_bytes()),
+                Some((d.id, false))
+            );
+            if let Some(c) = d.compact {
+                assert!(c.is_ascii_lowercase() && compacts.insert(c), "{}", d.name);
+                assert_eq!(lookup(&[c]), Some((d.id, true)));
+                assert_eq!(lookup(&[c.to_ascii_uppercase()]), Some((d.id, true)));
+            }
+            assert!(!(d.id.has(LIST) && d.id.has(SINGLE)), "{}", d.name);
+        }
+        assert!(lookup(b"X-Unknown").is_none() && lookup(b"z").is_none());
+        let names = |f| Hdr::all_with(f).map(Hdr::name).collect::<Vec<_>>();
+        assert_eq!(
+            names(CR_REMOVED),
+            [
+                "Max-Forwards",
+                "P-Charging-Function-Addresses",
+                "P-Charging-Vector",
+                "Path",
+                "Record-Route",
+                "Route",
+                "Service-Route",
+                "Via"
+            ]
+        );
+        assert_eq!(
+            names(CR_RELEVANT),
+            [
+                "Call-ID",
+                "Date",
+                "From",
+                "P-Asserted-Identity",
+                "Priority",
+                "Subject",
+                "To"
+            ]
+        );
+        assert_eq!(
+            names(CR_PROTECTED),
+            ["Call-ID", "Content-Length", "Content-Type", "Date"]
+        );
+        assert_eq!(
+            names(MANDATORY),
+            ["Call-ID", "CSeq", "From", "Max-Forwards", "To", "Via"]
+        );
+        assert!(is_list_header("Via") && is_list_header("via") && !is_list_header("Date"));
+    }
     use crate::limits::Limits;
 
     fn block(input: &[u8], dialect: Dialect) -> (Vec<Header<'_>>, BlockEnd, Vec<Finding>) {
@@ -641,7 +762,7 @@ mod tests {
         assert_eq!(h[2].name, b"TO");
         assert_eq!(h[2].value, b"<sip:x@y>");
         assert_eq!(h[3].canonical, "X-A");
-        assert!(!h[3].known);
+        assert!(!h[3].known());
         assert_eq!(&input[end.body_start..], b"body");
         assert!(end.terminated);
     }

@@ -1,5 +1,6 @@
 //! MSRP messages (RFC 4975) and message/msrpfrag bodies, as views of the input.
 
+use crate::header::Hdr;
 use memchr::memchr;
 
 use crate::finding::{Finding, offset_in};
@@ -337,45 +338,45 @@ impl<'a> MsrpMessage<'a> {
         }
     }
 
-    pub fn header(&self, canonical: &str) -> Option<&Header<'a>> {
-        header::find(&self.headers, canonical)
+    pub fn header(&self, h: header::Hdr) -> Option<&Header<'a>> {
+        header::find(&self.headers, h)
     }
 
-    pub fn value(&self, canonical: &str) -> Option<&'a [u8]> {
-        self.header(canonical).map(|h| h.value)
+    pub fn value(&self, h: header::Hdr) -> Option<&'a [u8]> {
+        self.header(h).map(|x| x.value)
     }
 
     /// URIs of To-Path (space-separated).
     pub fn to_path(&self) -> Vec<&'a [u8]> {
-        self.value("To-Path").map(split_ws).unwrap_or_default()
+        self.value(Hdr::ToPath).map(split_ws).unwrap_or_default()
     }
 
     pub fn from_path(&self) -> Vec<&'a [u8]> {
-        self.value("From-Path").map(split_ws).unwrap_or_default()
+        self.value(Hdr::FromPath).map(split_ws).unwrap_or_default()
     }
 
     pub fn message_id(&self) -> Option<&'a [u8]> {
-        self.value("Message-ID")
+        self.value(Hdr::MessageId)
     }
 
     pub fn byte_range(&self) -> Option<ByteRange> {
-        self.value("Byte-Range").and_then(ByteRange::parse)
+        self.value(Hdr::ByteRange).and_then(ByteRange::parse)
     }
 
     pub fn status(&self) -> Option<Status<'a>> {
-        self.value("Status").and_then(Status::parse)
+        self.value(Hdr::Status).and_then(Status::parse)
     }
 
     pub fn success_report(&self) -> Option<&'a [u8]> {
-        self.value("Success-Report")
+        self.value(Hdr::SuccessReport)
     }
 
     pub fn failure_report(&self) -> Option<&'a [u8]> {
-        self.value("Failure-Report")
+        self.value(Hdr::FailureReport)
     }
 
     pub fn content_type(&self) -> Option<MediaType<'a>> {
-        self.value("Content-Type").and_then(MediaType::parse)
+        self.value(Hdr::ContentType).and_then(MediaType::parse)
     }
 
     /// The continuation flag: `$` complete, `+` more chunks, `#` aborted.

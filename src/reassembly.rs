@@ -23,6 +23,7 @@
 //! | `msrp-too-many-chunks` | error | more than `max_chunks` chunks; the rest are dropped |
 //! | `msrp-message-too-large` | error | more than `max_message` bytes; the rest are dropped |
 
+use crate::header::Hdr;
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use crate::finding::{Finding, Severity};
@@ -35,6 +36,8 @@ use crate::msrp::{ByteRange, MsrpMessage};
 pub struct OwnedHeader {
     /// Canonical name (see [`crate::header::canonical_name`]).
     pub canonical: String,
+    /// The header in the table, when it knows it.
+    pub id: Option<Hdr>,
     /// The whole field as written, without its line end.
     pub field: Vec<u8>,
     /// The raw value.
@@ -45,13 +48,14 @@ impl OwnedHeader {
     pub fn from_header(h: &Header<'_>) -> Self {
         OwnedHeader {
             canonical: h.canonical.to_string(),
+            id: h.id,
             field: h.field.to_vec(),
             value: h.value.to_vec(),
         }
     }
 
-    pub fn is(&self, canonical: &str) -> bool {
-        self.canonical.eq_ignore_ascii_case(canonical)
+    pub fn is(&self, h: Hdr) -> bool {
+        self.id == Some(h)
     }
 }
 
@@ -68,9 +72,9 @@ pub struct ChunkHead {
 }
 
 impl ChunkHead {
-    /// First header with this canonical name.
-    pub fn header(&self, canonical: &str) -> Option<&OwnedHeader> {
-        self.headers.iter().find(|h| h.is(canonical))
+    /// The first header `h`.
+    pub fn header(&self, h: Hdr) -> Option<&OwnedHeader> {
+        self.headers.iter().find(|x| x.is(h))
     }
 }
 
@@ -105,7 +109,7 @@ impl Chunk {
                 "MSRP SEND without Message-ID: its chunks cannot be joined",
             ));
         };
-        let range = match msg.header("Byte-Range") {
+        let range = match msg.header(Hdr::ByteRange) {
             None => ByteRange {
                 start: 1,
                 end: None,
@@ -412,7 +416,7 @@ impl Reassembler {
             p.first = chunk.head.clone();
             p.first_start = start;
         }
-        if let Some(ct) = chunk.head.header("Content-Type")
+        if let Some(ct) = chunk.head.header(Hdr::ContentType)
             && p.content_type.as_ref().is_none_or(|(s, _)| start < *s)
         {
             p.content_type = Some((start, ct.clone()));

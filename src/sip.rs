@@ -4,6 +4,7 @@
 //! message/sipfrag body (start line, headers and body all optional), so the
 //! rules that look at encapsulated SIP see one type.
 
+use crate::header::Hdr;
 use memchr::memchr;
 
 use crate::finding::{Finding, offset_in};
@@ -463,28 +464,28 @@ impl<'a> SipMessage<'a> {
         }
     }
 
-    pub fn header(&self, canonical: &str) -> Option<&Header<'a>> {
-        header::find(&self.headers, canonical)
+    pub fn header(&self, h: header::Hdr) -> Option<&Header<'a>> {
+        header::find(&self.headers, h)
     }
 
     pub fn headers_named<'s>(
         &'s self,
-        canonical: &'s str,
+        h: header::Hdr,
     ) -> impl Iterator<Item = &'s Header<'a>> + 's {
-        header::find_all(&self.headers, canonical)
+        header::find_all(&self.headers, h)
     }
 
-    /// The raw value of the first header with this canonical name.
-    pub fn value(&self, canonical: &str) -> Option<&'a [u8]> {
-        self.header(canonical).map(|h| h.value)
+    /// The raw value of the first header `h`.
+    pub fn value(&self, h: header::Hdr) -> Option<&'a [u8]> {
+        self.header(h).map(|x| x.value)
     }
 
     pub fn call_id(&self) -> Option<&'a [u8]> {
-        self.value("Call-ID")
+        self.value(Hdr::CallId)
     }
 
     pub fn cseq(&self) -> Option<CSeq<'a>> {
-        let v = self.value("CSeq")?;
+        let v = self.value(Hdr::CSeq)?;
         let mut it = v
             .split(|b| b.is_ascii_whitespace())
             .filter(|s| !s.is_empty());
@@ -499,51 +500,51 @@ impl<'a> SipMessage<'a> {
     }
 
     pub fn from(&self) -> Option<NameAddr<'a>> {
-        self.value("From").and_then(parse_name_addr)
+        self.value(Hdr::From).and_then(parse_name_addr)
     }
 
     pub fn to(&self) -> Option<NameAddr<'a>> {
-        self.value("To").and_then(parse_name_addr)
+        self.value(Hdr::To).and_then(parse_name_addr)
     }
 
     /// Every Via hop, over all Via headers, in order.
     pub fn vias(&self) -> Vec<Via<'a>> {
-        self.headers_named("Via")
+        self.headers_named(Hdr::Via)
             .flat_map(|h| h.values())
             .filter_map(parse_via)
             .collect()
     }
 
     pub fn content_type(&self) -> Option<MediaType<'a>> {
-        self.value("Content-Type").and_then(MediaType::parse)
+        self.value(Hdr::ContentType).and_then(MediaType::parse)
     }
 
     /// Content-Length when present and a valid number.
     pub fn content_length(&self) -> Option<u64> {
-        self.value("Content-Length")
+        self.value(Hdr::ContentLength)
             .and_then(crate::framing::parse_u64)
     }
 
     pub fn max_forwards(&self) -> Option<u64> {
-        self.value("Max-Forwards")
+        self.value(Hdr::MaxForwards)
             .and_then(crate::framing::parse_u64)
     }
 
     pub fn date(&self) -> Option<&'a [u8]> {
-        self.value("Date")
+        self.value(Hdr::Date)
     }
 
     pub fn subject(&self) -> Option<&'a [u8]> {
-        self.value("Subject")
+        self.value(Hdr::Subject)
     }
 
     pub fn priority(&self) -> Option<&'a [u8]> {
-        self.value("Priority")
+        self.value(Hdr::Priority)
     }
 
     /// Privacy values (RFC 3323: `priv-value *(";" priv-value)`), lowercased names kept as written.
     pub fn privacy(&self) -> Vec<&'a [u8]> {
-        self.headers_named("Privacy")
+        self.headers_named(Hdr::Privacy)
             .flat_map(|h| h.value.split(|&b| b == b';' || b == b','))
             .map(|s| s.trim_ascii())
             .filter(|s| !s.is_empty())
@@ -561,7 +562,7 @@ impl<'a> SipMessage<'a> {
 
     /// Every P-Asserted-Identity value.
     pub fn asserted_identities(&self) -> Vec<NameAddr<'a>> {
-        self.headers_named("P-Asserted-Identity")
+        self.headers_named(Hdr::PAssertedIdentity)
             .flat_map(|h| h.values())
             .filter_map(parse_name_addr)
             .collect()

@@ -1,5 +1,6 @@
 //! `sipmsrp encap` end to end, over samples/ and inputs derived from them.
 
+use sipmsrp::header::Hdr;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -79,7 +80,7 @@ fn sends(out: &[u8]) -> Vec<(String, u8, Vec<u8>, String)> {
             let p = parse_frame(out, &f, &limits);
             // A chunk of a multipart body is not a whole multipart body.
             let chunked = !p.message.headers().iter().any(|h| {
-                h.is("Byte-Range") && h.value.starts_with(b"1-") && {
+                h.is(Hdr::ByteRange) && h.value.starts_with(b"1-") && {
                     let v = String::from_utf8_lossy(h.value);
                     let (r, t) = v[2..].split_once('/').unwrap();
                     r == t
@@ -92,7 +93,7 @@ fn sends(out: &[u8]) -> Vec<(String, u8, Vec<u8>, String)> {
                 panic!("not MSRP")
             };
             (
-                String::from_utf8(n.msg.value("Byte-Range").unwrap().to_vec()).unwrap(),
+                String::from_utf8(n.msg.value(Hdr::ByteRange).unwrap().to_vec()).unwrap(),
                 n.msg.flag.unwrap(),
                 n.msg.body.unwrap().to_vec(),
                 String::from_utf8(n.msg.message_id().unwrap().to_vec()).unwrap(),
@@ -212,7 +213,8 @@ fn keep_and_strip_adjust_the_removed_headers() {
     assert!(!s.contains("User-Agent"));
     assert!(!s.contains("Accept-Contact"));
     assert!(!s.contains("Max-Forwards"));
-    // In a session, --keep adds to the relevant headers and --strip removes.
+    // In a session, --keep adds to the relevant headers (in the stored
+    // INVITE's order, the added Date last) and --strip removes.
     let out = stdout_of(
         lmm()
             .args(["--keep", "User-Agent", "--strip", "Subject"])
@@ -220,7 +222,7 @@ fn keep_and_strip_adjust_the_removed_headers() {
     );
     let s = String::from_utf8(out).unwrap();
     assert!(s.contains(
-        "P-Asserted-Identity: <sip:user1@imserver.com>\r\nUser-Agent: IM-client/OMA1.0 ExampleVendor-IM/1.2\r\n\r\n--boundary42"
+        "P-Asserted-Identity: <sip:user1@imserver.com>\r\nCall-ID: 3413an89KU\r\nUser-Agent: IM-client/OMA1.0 ExampleVendor-IM/1.2\r\nDate: Thu, 21 Feb 2005 13:02:03 GMT\r\n\r\n--boundary42"
     ));
     assert!(!s.contains("Subject"));
 }

@@ -7,6 +7,7 @@ use proptest::prelude::*;
 use sipmsrp::body::{self, BodyKind, Ctx};
 use sipmsrp::encap::{Options, PagerForm, encap_text};
 use sipmsrp::framing::{FrameOptions, Framer, Item};
+use sipmsrp::header::Hdr;
 use sipmsrp::limits::Limits;
 use sipmsrp::lint::{self, Config};
 use sipmsrp::message::{Message, parse_frame};
@@ -157,7 +158,7 @@ fn pushed_body(out: &[u8]) -> (Vec<u8>, Vec<u8>) {
         let Message::Msrp(n) = &p.message else {
             panic!("not MSRP")
         };
-        ct.get_or_insert_with(|| n.msg.value("Content-Type").unwrap().to_vec());
+        ct.get_or_insert_with(|| n.msg.value(Hdr::ContentType).unwrap().to_vec());
         r.push(&path_session_key(&n.msg), &n.msg, i).unwrap();
     }
     let mut v = r.finish();
@@ -235,12 +236,12 @@ proptest! {
         prop_assert_eq!(n.msg.date(), Some(want_date.as_bytes()));
         prop_assert_eq!(n.msg.body, &s.body[..]);
         prop_assert_eq!(n.msg.content_length(), Some(s.body.len() as u64));
-        prop_assert!(n.msg.header("Via").is_none());
-        prop_assert!(n.msg.header("Max-Forwards").is_none());
-        prop_assert!(n.msg.header("Route").is_none());
+        prop_assert!(n.msg.header(Hdr::Via).is_none());
+        prop_assert!(n.msg.header(Hdr::MaxForwards).is_none());
+        prop_assert!(n.msg.header(Hdr::Route).is_none());
         let anonymous = s.extra.iter().any(|(n, _)| n == "Privacy");
         let pai = s.extra.iter().any(|(n, _)| n == "P-Asserted-Identity");
-        prop_assert_eq!(n.msg.header("P-Asserted-Identity").is_some(), pai && !anonymous);
+        prop_assert_eq!(n.msg.header(Hdr::PAssertedIdentity).is_some(), pai && !anonymous);
     }
 
     #[test]

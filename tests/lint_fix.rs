@@ -5,6 +5,7 @@
 //! Call-ID, Message-ID and body bytes; what cannot be fixed is said, exits 1
 //! and is left as it was.
 
+use sipmsrp::header::Hdr;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -89,7 +90,7 @@ fn pushed(text: &[u8]) -> Pushed {
         };
         p.sends.push((
             n.msg.message_id().unwrap_or_default().to_vec(),
-            n.msg.value("To-Path").unwrap_or_default().to_vec(),
+            n.msg.value(Hdr::ToPath).unwrap_or_default().to_vec(),
         ));
         let BodyKind::Multipart(mp) = &n.body.kind else {
             panic!("not multipart")

@@ -2,6 +2,7 @@
 //! into the same Call-IDs, Message-IDs and body bytes.
 #![no_main]
 
+use sipmsrp::header::Hdr;
 use libfuzzer_sys::fuzz_target;
 use sipmsrp::body::{self, BodyKind, Ctx};
 use sipmsrp::encap::{self, Collector, Deferred, Options, PagerForm};
@@ -99,7 +100,7 @@ fuzz_target!(|data: &[u8]| {
         r.push(&path_session_key(&n.msg), &n.msg, i)
             .expect("a valid chunk");
         if r.len() > before {
-            cts.push(n.msg.value("Content-Type").expect("Content-Type").to_vec());
+            cts.push(n.msg.value(Hdr::ContentType).expect("Content-Type").to_vec());
         }
     }
     let pushed = r.finish();

@@ -1629,7 +1629,7 @@ fn headers_json(j: &mut Json, headers: &[Header<'_>]) {
     j.begin_array();
     for h in headers {
         j.begin_object();
-        if h.known && h.name == h.canonical.as_bytes() {
+        if h.known() && h.name == h.canonical.as_bytes() {
             // Spelled as its canonical name: members that depend on the
             // name alone.
             j.cached_members(h.canonical, |t| {

@@ -11,6 +11,7 @@
 //! (where its completing chunk was); what never completes is printed at the
 //! end of its input.
 
+use sipmsrp::header::Hdr;
 use std::collections::HashMap;
 
 use sipmsrp::capture::Meta;
@@ -175,7 +176,7 @@ fn synthesize(r: &Reassembled) -> (Vec<u8>, usize) {
     let mut has_range = false;
     let mut has_type = false;
     for h in &r.first.headers {
-        if h.is("Byte-Range") {
+        if h.is(Hdr::ByteRange) {
             if !has_range {
                 v.extend_from_slice(range.as_bytes());
                 v.extend_from_slice(b"\r\n");
@@ -183,7 +184,7 @@ fn synthesize(r: &Reassembled) -> (Vec<u8>, usize) {
             has_range = true;
             continue;
         }
-        has_type |= h.is("Content-Type");
+        has_type |= h.is(Hdr::ContentType);
         v.extend_from_slice(&h.field);
         v.extend_from_slice(b"\r\n");
     }

@@ -5,6 +5,7 @@
 //! warning was found; 1 when it was written but the input had error-level
 //! findings (listed on stderr); 2 when nothing could be emitted.
 
+use sipmsrp::header::Hdr;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, Hasher};
 use std::io::Write;
@@ -458,7 +459,7 @@ impl<'a> Store<'a> {
         if method != b"MESSAGE" && method != b"INVITE" {
             return None;
         }
-        let Some(call_id) = msg.header("Call-ID").and_then(|h| h.text()) else {
+        let Some(call_id) = msg.header(Hdr::CallId).and_then(|h| h.text()) else {
             return Some(Finding::error(
                 "summary-stored-without-call-id",
                 at,
@@ -539,16 +540,16 @@ fn stored_headers(
             .map(|t| t.into_owned())
             .unwrap_or_else(|| String::from_utf8_lossy(&h.unfolded()).into_owned())
     };
-    for name in ["To", "From"] {
-        for h in msg.headers_named(name) {
-            headers.push(DocHeader::new(name, without_tag(&text(h))));
+    for id in [Hdr::To, Hdr::From] {
+        for h in msg.headers_named(id) {
+            headers.push(DocHeader::new(id.name(), without_tag(&text(h))));
         }
     }
-    for h in msg.headers_named("Subject") {
+    for h in msg.headers_named(Hdr::Subject) {
         headers.push(DocHeader::new("Subject", text(h)));
     }
     let mut dated = false;
-    for h in msg.headers_named("Date") {
+    for h in msg.headers_named(Hdr::Date) {
         headers.push(DocHeader::new("Date", text(h)));
         dated = true;
     }
@@ -557,7 +558,7 @@ fn stored_headers(
         dated = true;
     }
     let mut urgent = false;
-    for h in msg.headers_named("Priority") {
+    for h in msg.headers_named(Hdr::Priority) {
         let v = text(h);
         urgent |= v.eq_ignore_ascii_case("urgent") || v.eq_ignore_ascii_case("emergency");
         headers.push(DocHeader::new("Priority", v));
@@ -588,11 +589,11 @@ fn notify_defaults(msg: &SipMessage<'_>) -> NotifyDefaults {
     d.call_id = msg.call_id().map(|c| s(c.trim_ascii()));
     d.cseq = msg.cseq().and_then(|c| c.number);
     d.contact = msg
-        .value("Contact")
+        .value(Hdr::Contact)
         .and_then(sip::parse_name_addr)
         .map(|c| s(c.uri));
     d.subscription_state = msg
-        .header("Subscription-State")
+        .header(Hdr::SubscriptionState)
         .and_then(|h| h.text())
         .map(|t| t.split_whitespace().collect::<String>());
     d

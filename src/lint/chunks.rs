@@ -10,6 +10,7 @@
 //! their findings placed back at the input bytes they concern. A message
 //! whose chunks are not all in the input is not body-checked.
 
+use crate::header::Hdr;
 use std::collections::{HashMap, HashSet};
 
 use super::{Config, check_message};
@@ -68,7 +69,7 @@ impl Chunks {
         let Some(message_id) = msg.message_id() else {
             return;
         };
-        let range = match msg.header("Byte-Range") {
+        let range = match msg.header(Hdr::ByteRange) {
             None => ByteRange {
                 start: 1,
                 end: None,
@@ -81,8 +82,8 @@ impl Chunks {
         };
         let data = msg.body.unwrap_or_default();
         // The chunks of one message share To-Path, From-Path and Message-ID.
-        let to = msg.value("To-Path").unwrap_or_default().trim_ascii();
-        let from = msg.value("From-Path").unwrap_or_default().trim_ascii();
+        let to = msg.value(Hdr::ToPath).unwrap_or_default().trim_ascii();
+        let from = msg.value(Hdr::FromPath).unwrap_or_default().trim_ascii();
         let mut session = Vec::with_capacity(to.len() + from.len() + 1);
         session.extend_from_slice(to);
         session.push(b'\n');
@@ -110,7 +111,7 @@ impl Chunks {
         let headers = msg
             .headers
             .iter()
-            .filter(|h| range.start == 1 || h.is("Content-Type"))
+            .filter(|h| range.start == 1 || h.is(Hdr::ContentType))
             .map(OwnedHeader::from_header)
             .collect();
         let chunk = Chunk {
@@ -166,7 +167,7 @@ impl Chunks {
             whole.extend_from_slice(&r.first.start_line);
             whole.extend_from_slice(b"\r\n");
             for h in &r.first.headers {
-                if !h.is("Byte-Range") && !h.is("Content-Type") {
+                if !h.is(Hdr::ByteRange) && !h.is(Hdr::ContentType) {
                     whole.extend_from_slice(&h.field);
                     whole.extend_from_slice(b"\r\n");
                 }

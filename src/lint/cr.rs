@@ -4,21 +4,11 @@
 
 use crate::body::{BodyKind, MsrpNode, SipNode};
 use crate::finding::Finding;
+use crate::header::Hdr;
 use crate::mediatype::MediaType;
 use crate::msrp::{ByteRange, MsrpKind};
 
 use super::{Cx, join, lossy};
-
-/// The relevant headers of an encapsulated INVITE (12.2.2.5).
-const RELEVANT: &[&str] = &[
-    "To",
-    "From",
-    "Date",
-    "Subject",
-    "Priority",
-    "Call-ID",
-    "P-Asserted-Identity",
-];
 
 fn is_message_media(m: &MediaType<'_>) -> bool {
     m.is("message", "sip")
@@ -55,7 +45,7 @@ pub(crate) fn check_pushed_send(cx: &mut Cx<'_>, node: &MsrpNode<'_>) -> bool {
         return false;
     };
     if !media.is("multipart", "mixed") {
-        let (off, len) = match node.msg.headers.iter().find(|h| h.is("Content-Type")) {
+        let (off, len) = match node.msg.headers.iter().find(|h| h.is(Hdr::ContentType)) {
             Some(h) => (cx.at(h.field), h.field.len()),
             None => (cx.at(media.raw), media.raw.len()),
         };
@@ -134,8 +124,8 @@ pub(crate) fn check_sip(cx: &mut Cx<'_>, node: &SipNode<'_>, path: &str) {
     let anonymous = super::scan::wants_anonymity(msg);
     for h in &msg.headers {
         let c: &str = h.canonical;
-        match c {
-            "Via" => cx.header(
+        match h.id {
+            Some(Hdr::Via) => cx.header(
                 "via-present",
                 path,
                 h,
@@ -144,25 +134,25 @@ pub(crate) fn check_sip(cx: &mut Cx<'_>, node: &SipNode<'_>, path: &str) {
                     if h.compact { " (compact `v:`)" } else { "" }
                 ),
             ),
-            "Max-Forwards" | "Route" | "Record-Route" | "Path" | "Service-Route" => cx.header(
+            Some(Hdr::MaxForwards | Hdr::Route | Hdr::RecordRoute | Hdr::Path | Hdr::ServiceRoute) => cx.header(
                 "routing-header",
                 path,
                 h,
                 format!("{c} kept in the encapsulated message: routing information is removed before pushing"),
             ),
-            "P-Charging-Vector" | "P-Charging-Function-Addresses" => cx.header(
+            Some(Hdr::PChargingVector | Hdr::PChargingFunctionAddresses) => cx.header(
                 "charging-header",
                 path,
                 h,
                 format!("{c} kept: charging headers are not stored (12.2.2.3 item 1a)"),
             ),
-            "P-Asserted-Identity" if anonymous => cx.header(
+            Some(Hdr::PAssertedIdentity) if anonymous => cx.header(
                 "pai-with-privacy",
                 path,
                 h,
                 "P-Asserted-Identity kept although Privacy requests anonymity (12.2.2.3 item 2)",
             ),
-            _ if invite && !RELEVANT.iter().any(|r| h.is(r)) => cx.header(
+            _ if invite && !h.has(crate::header::CR_RELEVANT) => cx.header(
                 "invite-extra-header",
                 path,
                 h,
@@ -174,7 +164,7 @@ pub(crate) fn check_sip(cx: &mut Cx<'_>, node: &SipNode<'_>, path: &str) {
             _ => {}
         }
     }
-    if (invite || method == Some(&b"MESSAGE"[..])) && msg.header("Date").is_none() {
+    if (invite || method == Some(&b"MESSAGE"[..])) && msg.header(Hdr::Date).is_none() {
         cx.push(
             Finding::error(
                 "date-missing",
@@ -188,7 +178,7 @@ pub(crate) fn check_sip(cx: &mut Cx<'_>, node: &SipNode<'_>, path: &str) {
             .with_path(path),
         );
     }
-    if msg.header("Call-ID").is_none() {
+    if msg.header(Hdr::CallId).is_none() {
         cx.push(
             Finding::error(
                 "call-id-missing",
@@ -250,15 +240,15 @@ pub(crate) fn check_msrp(
     let mut chunk = false;
     for h in &msg.headers {
         let c: &str = h.canonical;
-        match c {
-            "To-Path" | "From-Path" | "Use-Path" => cx.header(
+        match h.id {
+            Some(Hdr::ToPath | Hdr::FromPath | Hdr::UsePath) => cx.header(
                 "to-path-present",
                 path,
                 h,
                 format!("{c} kept in the encapsulated MSRP message: only Message-ID and Content-Type are stored"),
             ),
-            "Message-ID" => {}
-            "Byte-Range" => {
+            Some(Hdr::MessageId) => {}
+            Some(Hdr::ByteRange) => {
                 let partial = ByteRange::parse(h.value).is_some_and(|r| {
                     r.start != 1 || matches!((r.end, r.total), (Some(e), Some(t)) if e < t)
                 });
@@ -294,7 +284,7 @@ pub(crate) fn check_msrp(
             ),
         }
     }
-    if msg.value("Message-ID").is_none() {
+    if msg.value(Hdr::MessageId).is_none() {
         cx.push(
             Finding::error(
                 "message-id-missing",

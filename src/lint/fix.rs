@@ -27,13 +27,13 @@
 //! copied unchanged; so is every message that is not a pushed SEND, and the
 //! bytes between messages.
 
+use crate::header::{self, Hdr};
 use jiff::Timestamp;
 
 use super::{Category, Config, check_message, code as catalogued, cr};
 use crate::body::{Body, BodyKind, MsrpNode, SipNode};
 use crate::encap::{
-    self, BLOCKING, Deferred, Options, PagerForm, Position, RELEVANT_HEADERS, REMOVED_HEADERS,
-    StoredLarge, StoredPager,
+    self, BLOCKING, Deferred, Options, PagerForm, Position, StoredLarge, StoredPager,
 };
 use crate::finding::{Finding, Severity, offset_in};
 use crate::framing::{FrameOptions, Framer, Item, Protocol};
@@ -258,18 +258,13 @@ struct PartRef<'p, 'a> {
 }
 
 /// Which rule asks for a removed SIP header (as `cr::check_sip` reports it).
-fn sip_header_rule(canonical: &str, invite: bool, anonymous: bool) -> &'static str {
-    let is = |n: &str| canonical.eq_ignore_ascii_case(n);
-    if is("Via") {
-        "via-present"
-    } else if is("P-Charging-Vector") || is("P-Charging-Function-Addresses") {
-        "charging-header"
-    } else if anonymous && is("P-Asserted-Identity") {
-        "pai-with-privacy"
-    } else if invite && !RELEVANT_HEADERS.iter().any(|r| is(r)) {
-        "invite-extra-header"
-    } else {
-        "routing-header"
+fn sip_header_rule(h: Option<Hdr>, invite: bool, anonymous: bool) -> &'static str {
+    match h {
+        Some(Hdr::Via) => "via-present",
+        Some(Hdr::PChargingVector | Hdr::PChargingFunctionAddresses) => "charging-header",
+        Some(Hdr::PAssertedIdentity) if anonymous => "pai-with-privacy",
+        _ if invite && !h.is_some_and(|h| h.has(header::CR_RELEVANT)) => "invite-extra-header",
+        _ => "routing-header",
     }
 }
 
@@ -411,7 +406,7 @@ impl<'a> Fixer<'_, 'a> {
                 for (i, part) in mp.parts.iter().enumerate() {
                     let path = format!("part {}", i + 1);
                     let at = self.at(part.raw);
-                    let (media, typed) = if part.header("Content-Type").is_some() {
+                    let (media, typed) = if part.header(Hdr::ContentType).is_some() {
                         (part.body.media.clone(), Typed::Declared)
                     } else if let Some((line, v)) = recover_content_type(part.raw, part.body.raw) {
                         (MediaType::parse(v), Typed::Recovered(self.at(line)))
@@ -502,7 +497,7 @@ impl<'a> Fixer<'_, 'a> {
         let anonymous = m.wants_anonymity();
         let mut body = m.body;
         let mut new_cl = None;
-        if let Some(h) = m.header("Content-Length") {
+        if let Some(h) = m.header(Hdr::ContentLength) {
             let cl = crate::framing::parse_u64(h.value);
             let path = join(&p.path, "header Content-Length");
             match cl {
@@ -540,26 +535,26 @@ impl<'a> Fixer<'_, 'a> {
         let mut headers = Vec::with_capacity(m.headers.len());
         for h in &m.headers {
             let c: &str = h.canonical;
-            let removed = REMOVED_HEADERS.iter().any(|r| r.eq_ignore_ascii_case(c))
-                || (anonymous && h.is("P-Asserted-Identity"));
+            let removed = h.has(header::CR_REMOVED) || (anonymous && h.is(Hdr::PAssertedIdentity));
             if removed {
-                let why = if h.is("P-Asserted-Identity") {
+                let why = if h.is(Hdr::PAssertedIdentity) {
                     " (Privacy asks for anonymity)"
                 } else {
                     ""
                 };
                 self.change(
-                    sip_header_rule(c, false, anonymous),
+                    sip_header_rule(h.id, false, anonymous),
                     self.at(h.field),
                     &join(&p.path, &format!("header {c}")),
                     format!("removed {}{why}", lossy(h.name)),
                 );
             }
             match new_cl {
-                Some(n) if h.is("Content-Length") => {
+                Some(n) if h.is(Hdr::ContentLength) => {
                     let field = format!("{}: {n}", lossy(h.name)).into_bytes();
                     headers.push(OwnedHeader {
                         canonical: h.canonical.to_string(),
+                        id: h.id,
                         value: n.to_string().into_bytes(),
                         field,
                     });
@@ -567,7 +562,7 @@ impl<'a> Fixer<'_, 'a> {
                 _ => headers.push(OwnedHeader::from_header(h)),
             }
         }
-        if m.header("Date").is_none() {
+        if m.header(Hdr::Date).is_none() {
             self.change(
                 "date-missing",
                 at,
@@ -613,10 +608,10 @@ impl<'a> Fixer<'_, 'a> {
         }
         for h in &m.headers {
             let c: &str = h.canonical;
-            let relevant = RELEVANT_HEADERS.iter().any(|r| r.eq_ignore_ascii_case(c));
-            if !relevant || (anonymous && h.is("P-Asserted-Identity")) {
+            let relevant = h.has(header::CR_RELEVANT);
+            if !relevant || (anonymous && h.is(Hdr::PAssertedIdentity)) {
                 self.change(
-                    sip_header_rule(c, true, anonymous),
+                    sip_header_rule(h.id, true, anonymous),
                     self.at(h.field),
                     &join(&p.path, &format!("header {c}")),
                     format!("removed {}", lossy(h.name)),
@@ -636,7 +631,7 @@ impl<'a> Fixer<'_, 'a> {
                 format!("dropped the INVITE's {what} ({} bytes)", m.body.len()),
             );
         }
-        if m.header("Date").is_none() {
+        if m.header(Hdr::Date).is_none() {
             self.change(
                 "date-missing",
                 at,
@@ -673,10 +668,10 @@ impl<'a> Fixer<'_, 'a> {
         }
         for h in &m.headers {
             let c: &str = h.canonical;
-            let rule = match c {
-                "Message-ID" | "Content-Type" => continue,
-                "To-Path" | "From-Path" | "Use-Path" => "to-path-present",
-                "Byte-Range" => match ByteRange::parse(h.value) {
+            let rule = match h.id {
+                Some(Hdr::MessageId | Hdr::ContentType) => continue,
+                Some(Hdr::ToPath | Hdr::FromPath | Hdr::UsePath) => "to-path-present",
+                Some(Hdr::ByteRange) => match ByteRange::parse(h.value) {
                     Some(r)
                         if r.start != 1
                             || matches!((r.end, r.total), (Some(e), Some(t)) if e < t) =>
@@ -971,9 +966,10 @@ impl<'a> Fixer<'_, 'a> {
     ) -> Result<Vec<u8>, Unfixed> {
         let outer = &node.msg;
         let send_at = self.at(outer.start_line);
-        let path_of = |name: &'static str| -> Result<String, Unfixed> {
+        let path_of = |h: Hdr| -> Result<String, Unfixed> {
+            let name = h.name();
             let v = outer
-                .value(name)
+                .value(h)
                 .map(|v| lossy(v).trim().to_string())
                 .unwrap_or_default();
             let ok = !v.is_empty()
@@ -999,8 +995,8 @@ impl<'a> Fixer<'_, 'a> {
                 ))
             }
         };
-        let to_path = path_of("To-Path")?;
-        let from_path = path_of("From-Path")?;
+        let to_path = path_of(Hdr::ToPath)?;
+        let from_path = path_of(Hdr::FromPath)?;
         let tid = lossy(outer.transaction_id);
         let mid = outer.message_id().map(lossy);
         let orig_boundary = match &node.body.kind {
@@ -1012,15 +1008,16 @@ impl<'a> Fixer<'_, 'a> {
             .headers
             .iter()
             .filter(|h| {
-                ![
-                    "To-Path",
-                    "From-Path",
-                    "Message-ID",
-                    "Byte-Range",
-                    "Content-Type",
-                ]
-                .iter()
-                .any(|n| h.is(n))
+                !matches!(
+                    h.id,
+                    Some(
+                        Hdr::ToPath
+                            | Hdr::FromPath
+                            | Hdr::MessageId
+                            | Hdr::ByteRange
+                            | Hdr::ContentType
+                    )
+                )
             })
             .map(|h| h.field.to_vec())
             .collect();
@@ -1080,7 +1077,7 @@ impl<'a> Fixer<'_, 'a> {
                 Some(m) => self.change(
                     "msrp-message-id-invalid",
                     outer
-                        .header("Message-ID")
+                        .header(Hdr::MessageId)
                         .map_or(send_at, |h| self.at(h.field)),
                     "header Message-ID",
                     format!("Message-ID `{m}` is not an RFC 4975 ident: replaced by `{new}`"),
@@ -1098,7 +1095,7 @@ impl<'a> Fixer<'_, 'a> {
             _ => String::new(),
         };
         if orig_boundary.is_some_and(|b| b != new_boundary) {
-            let ct = outer.header("Content-Type");
+            let ct = outer.header(Hdr::ContentType);
             self.change(
                 "boundary-invalid",
                 ct.map_or(send_at, |h| self.at(h.field)),
@@ -1106,10 +1103,10 @@ impl<'a> Fixer<'_, 'a> {
                 format!("boundary replaced by `{new_boundary}`"),
             );
         }
-        let old_range = outer.value("Byte-Range").map(lossy);
-        let new_range = lossy(n.msg.value("Byte-Range").unwrap_or_default());
+        let old_range = outer.value(Hdr::ByteRange).map(lossy);
+        let new_range = lossy(n.msg.value(Hdr::ByteRange).unwrap_or_default());
         if old_range.as_deref() != Some(new_range.as_str()) {
-            let h = outer.header("Byte-Range");
+            let h = outer.header(Hdr::ByteRange);
             self.change(
                 "msrp-byte-range-mismatch",
                 h.map_or(send_at, |h| self.at(h.field)),

@@ -12,6 +12,7 @@
 //! any mix, a bare multipart body, a bare message-summary body) and
 //! [`lint_one`] for one message already cut out of a capture.
 
+use crate::header::Hdr;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
@@ -356,7 +357,7 @@ pub fn lint_text(input: &[u8], cfg: &Config) -> Report {
                 &mut hf,
             );
             findings.append(&mut hf);
-            let ct = crate::header::find(&headers, "Content-Type").map(|h| h.value);
+            let ct = crate::header::find(&headers, Hdr::ContentType).map(|h| h.value);
             let raw = &buf[end.body_start.min(buf.len())..];
             bare_body(buf, raw, ct, cfg, &mut findings);
         }

@@ -8,33 +8,11 @@
 
 use crate::finding::Finding;
 use crate::framing::is_ident_char;
+use crate::header::Hdr;
 use crate::msrp::{ByteRange, MsrpKind, MsrpMessage, Status};
 
 use super::sip_grammar::unbalanced_quotes;
 use super::{Cx, lossy};
-
-/// RFC 4975 headers that appear at most once.
-const SINGLE: [&str; 19] = [
-    "To-Path",
-    "From-Path",
-    "Message-ID",
-    "Byte-Range",
-    "Success-Report",
-    "Failure-Report",
-    "Status",
-    "Use-Path",
-    "Expires",
-    "Min-Expires",
-    "Max-Expires",
-    "Content-Type",
-    "Content-ID",
-    "Content-Description",
-    "Content-Disposition",
-    "WWW-Authenticate",
-    "Authorization",
-    "Authentication-Info",
-    "Use-Nickname",
-];
 
 /// `ident = ALPHANUM 3*31ident-char`.
 fn is_ident(v: &[u8]) -> bool {
@@ -52,11 +30,14 @@ fn is_msrp_uri(u: &[u8]) -> bool {
 }
 
 pub(crate) fn check(cx: &mut Cx<'_>, msg: &MsrpMessage<'_>, path: &str, fragment: bool) {
-    let mut seen = 0u32;
+    // RFC 4975 headers that appear at most once: `MSRP_SINGLE` in the
+    // header table, one bit each.
+    let mut seen = 0u128;
     for h in &msg.headers {
-        let c: &str = if h.known { h.canonical } else { "" };
-        if let Some(i) = SINGLE.iter().position(|s| !c.is_empty() && *s == c) {
-            if seen & (1 << i) != 0 {
+        let c: &str = if h.known() { h.canonical } else { "" };
+        if let Some(id) = h.id.filter(|id| id.has(crate::header::MSRP_SINGLE)) {
+            let bit = 1u128 << (id as u32);
+            if seen & bit != 0 {
                 cx.header(
                     "duplicate-header",
                     path,
@@ -64,7 +45,7 @@ pub(crate) fn check(cx: &mut Cx<'_>, msg: &MsrpMessage<'_>, path: &str, fragment
                     format!("{c} appears more than once (RFC 4975 allows one)"),
                 );
             } else {
-                seen |= 1 << i;
+                seen |= bit;
             }
         }
         let v = h.value;
@@ -77,8 +58,8 @@ pub(crate) fn check(cx: &mut Cx<'_>, msg: &MsrpMessage<'_>, path: &str, fragment
             );
             continue;
         }
-        match c {
-            "To-Path" | "From-Path" | "Use-Path" => {
+        match h.id {
+            Some(Hdr::ToPath | Hdr::FromPath | Hdr::UsePath) => {
                 let bad = v
                     .split(|b| b.is_ascii_whitespace())
                     .filter(|s| !s.is_empty())
@@ -92,7 +73,7 @@ pub(crate) fn check(cx: &mut Cx<'_>, msg: &MsrpMessage<'_>, path: &str, fragment
                     );
                 }
             }
-            "Message-ID" => {
+            Some(Hdr::MessageId) => {
                 if !is_ident(v) {
                     cx.header(
                         "msrp-message-id-invalid",
@@ -105,11 +86,11 @@ pub(crate) fn check(cx: &mut Cx<'_>, msg: &MsrpMessage<'_>, path: &str, fragment
                     );
                 }
             }
-            "Byte-Range" => check_byte_range(cx, msg, h, path, fragment),
-            "Failure-Report" | "Success-Report" => {
+            Some(Hdr::ByteRange) => check_byte_range(cx, msg, h, path, fragment),
+            Some(Hdr::FailureReport | Hdr::SuccessReport) => {
                 let ok = v.eq_ignore_ascii_case(b"yes")
                     || v.eq_ignore_ascii_case(b"no")
-                    || (c == "Failure-Report" && v.eq_ignore_ascii_case(b"partial"));
+                    || (h.is(Hdr::FailureReport) && v.eq_ignore_ascii_case(b"partial"));
                 if !ok {
                     cx.header(
                         "msrp-report-header-invalid",
@@ -118,7 +99,7 @@ pub(crate) fn check(cx: &mut Cx<'_>, msg: &MsrpMessage<'_>, path: &str, fragment
                         format!(
                             "{c} `{}` is not {}",
                             lossy(v),
-                            if c == "Failure-Report" {
+                            if h.is(Hdr::FailureReport) {
                                 "yes, no or partial"
                             } else {
                                 "yes or no"
@@ -127,7 +108,7 @@ pub(crate) fn check(cx: &mut Cx<'_>, msg: &MsrpMessage<'_>, path: &str, fragment
                     );
                 }
             }
-            "Status" => {
+            Some(Hdr::Status) => {
                 if Status::parse(v).is_none_or(|s| s.namespace != b"000") {
                     cx.header(
                         "msrp-status-header-invalid",
@@ -137,7 +118,7 @@ pub(crate) fn check(cx: &mut Cx<'_>, msg: &MsrpMessage<'_>, path: &str, fragment
                     );
                 }
             }
-            "Expires" | "Min-Expires" | "Max-Expires" => {
+            Some(Hdr::Expires | Hdr::MinExpires | Hdr::MaxExpires) => {
                 if crate::framing::parse_u64(v).is_none() {
                     cx.header(
                         "msrp-expires-invalid",
@@ -147,7 +128,7 @@ pub(crate) fn check(cx: &mut Cx<'_>, msg: &MsrpMessage<'_>, path: &str, fragment
                     );
                 }
             }
-            "Content-Disposition" => {
+            Some(Hdr::ContentDisposition) => {
                 let bad = v
                     .split(|&b| b == b';')
                     .skip(1)
@@ -170,7 +151,7 @@ pub(crate) fn check(cx: &mut Cx<'_>, msg: &MsrpMessage<'_>, path: &str, fragment
                     );
                 }
             }
-            "WWW-Authenticate" | "Authorization" => {
+            Some(Hdr::WwwAuthenticate | Hdr::Authorization) => {
                 if unbalanced_quotes(v) {
                     cx.header(
                         "header-unbalanced-quotes",
@@ -192,7 +173,7 @@ pub(crate) fn check(cx: &mut Cx<'_>, msg: &MsrpMessage<'_>, path: &str, fragment
     }
     let has_body = msg.body.is_some_and(|b| !b.is_empty());
     if has_body {
-        match msg.headers.iter().rposition(|h| h.is("Content-Type")) {
+        match msg.headers.iter().rposition(|h| h.is(Hdr::ContentType)) {
             None => cx.push(
                 Finding::error(
                     "msrp-body-without-content-type",
@@ -221,8 +202,8 @@ pub(crate) fn check(cx: &mut Cx<'_>, msg: &MsrpMessage<'_>, path: &str, fragment
     }
     let at = cx.at(msg.start_line);
     let len = msg.start_line.len();
-    let to = msg.headers.iter().position(|h| h.is("To-Path"));
-    let from = msg.headers.iter().position(|h| h.is("From-Path"));
+    let to = msg.headers.iter().position(|h| h.is(Hdr::ToPath));
+    let from = msg.headers.iter().position(|h| h.is(Hdr::FromPath));
     match (to, from) {
         (Some(0), Some(1)) => {}
         (Some(t), Some(f)) => {
@@ -258,14 +239,14 @@ pub(crate) fn check(cx: &mut Cx<'_>, msg: &MsrpMessage<'_>, path: &str, fragment
         }
     }
     if let Some(MsrpKind::Request { method }) = msg.kind {
-        if method == b"SEND" && msg.value("Message-ID").is_none() {
+        if method == b"SEND" && msg.value(Hdr::MessageId).is_none() {
             cx.push(
                 Finding::error("send-message-id-missing", at, "SEND without Message-ID")
                     .with_len(len)
                     .with_path(path),
             );
         }
-        if method == b"REPORT" && msg.value("Status").is_none() {
+        if method == b"REPORT" && msg.value(Hdr::Status).is_none() {
             cx.push(
                 Finding::error("msrp-status-header-invalid", at, "REPORT without Status")
                     .with_len(len)

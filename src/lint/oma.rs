@@ -3,6 +3,7 @@
 //! removes headers from encapsulated parts).
 
 use crate::finding::Finding;
+use crate::header::Hdr;
 use crate::header::split_commas;
 use crate::sip::{SipMessage, parse_name_addr};
 
@@ -43,7 +44,7 @@ pub(crate) fn check(cx: &mut Cx<'_>, msg: &SipMessage<'_>) {
         None => (cx.at(msg.raw), 0),
     };
     let accept = msg
-        .headers_named("Accept-Contact")
+        .headers_named(Hdr::AcceptContact)
         .flat_map(|h| h.values())
         .any(has_tag);
     if !accept {
@@ -56,7 +57,7 @@ pub(crate) fn check(cx: &mut Cx<'_>, msg: &SipMessage<'_>) {
             .with_len(len),
         );
     }
-    let contacts: Vec<_> = msg.headers_named("Contact").collect();
+    let contacts: Vec<_> = msg.headers_named(Hdr::Contact).collect();
     if kind == "INVITE" || !contacts.is_empty() {
         let tagged = contacts
             .iter()
@@ -82,7 +83,7 @@ pub(crate) fn check(cx: &mut Cx<'_>, msg: &SipMessage<'_>) {
             );
         }
     }
-    if msg.header("User-Agent").is_none() {
+    if msg.header(Hdr::UserAgent).is_none() {
         cx.push(
             Finding::error(
                 "oma-user-agent-missing",
@@ -94,7 +95,7 @@ pub(crate) fn check(cx: &mut Cx<'_>, msg: &SipMessage<'_>) {
     }
     if kind == "INVITE"
         && !msg
-            .headers_named("Supported")
+            .headers_named(Hdr::Supported)
             .flat_map(|h| h.values())
             .any(|v| v.eq_ignore_ascii_case(b"timer"))
     {

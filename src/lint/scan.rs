@@ -1,6 +1,7 @@
 //! Allocation-free scanning helpers for the rules (the core's equivalents
 //! return vectors; the rules run on every header of every message).
 
+use crate::header::Hdr;
 use crate::sip::SipMessage;
 
 /// The items of a list value split at commas outside quoted strings and
@@ -73,7 +74,7 @@ fn item_end(v: &[u8], start: usize) -> usize {
 /// The sender asked for anonymity: a Privacy value `id`, `header` or `user`
 /// (RFC 3323/3325), as [`SipMessage::wants_anonymity`] decides it.
 pub(crate) fn wants_anonymity(msg: &SipMessage<'_>) -> bool {
-    msg.headers.iter().filter(|h| h.is("Privacy")).any(|h| {
+    msg.headers.iter().filter(|h| h.is(Hdr::Privacy)).any(|h| {
         h.value
             .split(|&b| b == b';' || b == b',')
             .map(<[u8]>::trim_ascii)

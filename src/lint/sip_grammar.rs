@@ -6,238 +6,53 @@
 // One arm per header reads better than guards folded into the patterns.
 #![allow(clippy::collapsible_match)]
 
+use crate::header::Hdr;
 use std::borrow::Cow;
 
 use crate::chars;
 use crate::finding::Finding;
-use crate::header::Header;
+use crate::header::{ADDRESS, Header, LIST, QUOTED, SINGLE};
 use crate::sip::{SipMessage, StartLine, parse_via};
 
 use super::scan::comma_items;
 use super::{Cx, lossy};
 
-/// Headers whose value is a name-addr or addr-spec (one value).
-const ADDR_SINGLE: [&str; 6] = [
-    "From",
-    "To",
-    "Reply-To",
-    "Refer-To",
-    "Referred-By",
-    "P-Called-Party-ID",
-];
-
-fn is_addr_single(c: &str) -> bool {
-    ADDR_SINGLE.contains(&c)
-}
-
-/// Headers whose value is a list of name-addr / addr-spec.
-const ADDR_LIST: [&str; 8] = [
-    "Contact",
-    "Route",
-    "Record-Route",
-    "P-Asserted-Identity",
-    "P-Preferred-Identity",
-    "P-Associated-URI",
-    "Path",
-    "Service-Route",
-];
-
-fn is_addr_list(c: &str) -> bool {
-    ADDR_LIST.contains(&c)
-}
-
-/// Structured headers whose quoted strings must balance.
-const QUOTED: [&str; 32] = [
-    "From",
-    "To",
-    "Contact",
-    "Reply-To",
-    "Route",
-    "Record-Route",
-    "P-Asserted-Identity",
-    "P-Preferred-Identity",
-    "P-Associated-URI",
-    "P-Called-Party-ID",
-    "Referred-By",
-    "Refer-To",
-    "Via",
-    "Accept-Contact",
-    "Reject-Contact",
-    "Content-Type",
-    "Content-Disposition",
-    "Warning",
-    "WWW-Authenticate",
-    "Proxy-Authenticate",
-    "Authorization",
-    "Proxy-Authorization",
-    "Authentication-Info",
-    "Event",
-    "Path",
-    "Service-Route",
-    "Call-Info",
-    "Alert-Info",
-    "Error-Info",
-    "Subscription-State",
-    "Session-Expires",
-    "Identity-Info",
-];
-
-fn is_quoted(c: &str) -> bool {
-    QUOTED.contains(&c)
-}
-
-/// Single-value headers (RFC 3261 7.3.1 and the extensions that define them).
-/// Content-Length is left to the framer (`content-length-duplicate`).
-const SINGLE: [&str; 29] = [
-    "To",
-    "From",
-    "Call-ID",
-    "CSeq",
-    "Max-Forwards",
-    "Expires",
-    "Date",
-    "Content-Type",
-    "Content-Disposition",
-    "MIME-Version",
-    "Min-Expires",
-    "Organization",
-    "Priority",
-    "Reply-To",
-    "Retry-After",
-    "Server",
-    "Subject",
-    "Timestamp",
-    "User-Agent",
-    "RSeq",
-    "RAck",
-    "Session-Expires",
-    "Min-SE",
-    "Event",
-    "Refer-To",
-    "Referred-By",
-    "SIP-ETag",
-    "SIP-If-Match",
-    "Subscription-State",
-];
-
-/// The bit of a single-value header in a `u32` set of those seen.
-fn single_bit(c: &str) -> Option<u32> {
-    if c.is_empty() {
-        return None;
-    }
-    SINGLE.iter().position(|s| *s == c).map(|i| 1 << i)
-}
-
-/// What the rules need to know about a header name, looked up once per
-/// header (the name tests above, computed once for every name they know).
+/// What the rules need to know about a header, from the header table
+/// (`crate::header::TABLE`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Class {
+    /// Quoted strings must balance.
     quoted: bool,
+    /// One name-addr or addr-spec.
     addr_single: bool,
+    /// A list of name-addr / addr-spec.
     addr_list: bool,
-    /// Bit in the set of single-value headers seen.
-    single: u32,
+    /// Bit in the set of single-value headers seen (0 when it may repeat).
+    single: u128,
     /// Index in [`MANDATORY`].
     mandatory: Option<u8>,
 }
 
-/// Every name some rule singles out.
-const NAMED: &[&str] = &[
-    "From",
-    "To",
-    "Reply-To",
-    "Refer-To",
-    "Referred-By",
-    "P-Called-Party-ID",
-    "Contact",
-    "Route",
-    "Record-Route",
-    "P-Asserted-Identity",
-    "P-Preferred-Identity",
-    "P-Associated-URI",
-    "Path",
-    "Service-Route",
-    "Via",
-    "Accept-Contact",
-    "Reject-Contact",
-    "Content-Type",
-    "Content-Disposition",
-    "Warning",
-    "WWW-Authenticate",
-    "Proxy-Authenticate",
-    "Authorization",
-    "Proxy-Authorization",
-    "Authentication-Info",
-    "Event",
-    "Call-Info",
-    "Alert-Info",
-    "Error-Info",
-    "Subscription-State",
-    "Session-Expires",
-    "Identity-Info",
-    "Call-ID",
-    "CSeq",
-    "Max-Forwards",
-    "Expires",
-    "Date",
-    "MIME-Version",
-    "Min-Expires",
-    "Organization",
-    "Priority",
-    "Retry-After",
-    "Server",
-    "Subject",
-    "Timestamp",
-    "User-Agent",
-    "RSeq",
-    "RAck",
-    "Min-SE",
-    "SIP-ETag",
-    "SIP-If-Match",
-];
-
-fn build_class(c: &str) -> Class {
-    Class {
-        quoted: is_quoted(c),
-        addr_single: is_addr_single(c),
-        addr_list: is_addr_list(c),
-        single: single_bit(c).unwrap_or(0),
-        mandatory: MANDATORY.iter().position(|m| *m == c).map(|i| i as u8),
-    }
-}
-
-const BUCKETS: usize = 128;
-
-fn bucket(c: &[u8]) -> usize {
-    let first = c.first().copied().unwrap_or(0) as usize;
-    let last = c.last().copied().unwrap_or(0) as usize;
-    (c.len().wrapping_mul(31) ^ first.wrapping_mul(7) ^ last.wrapping_mul(3)) % BUCKETS
-}
-
-/// The class of a canonical name: a small hash table built once from the
-/// name tests, so a header costs one lookup instead of a pass per test.
-fn class_of(c: &str) -> Class {
-    static TABLE: std::sync::OnceLock<Vec<Vec<(&'static str, Class)>>> = std::sync::OnceLock::new();
-    if c.is_empty() {
+fn class_of(h: &Header<'_>) -> Class {
+    let Some(id) = h.id else {
         return Class::default();
+    };
+    Class {
+        quoted: id.has(QUOTED),
+        addr_single: id.has(ADDRESS) && !id.has(LIST),
+        addr_list: id.has(ADDRESS | LIST),
+        single: if id.has(SINGLE) {
+            1u128 << (id as u32)
+        } else {
+            0
+        },
+        mandatory: MANDATORY.iter().position(|&m| m == id).map(|i| i as u8),
     }
-    let table = TABLE.get_or_init(|| {
-        let mut t = vec![Vec::new(); BUCKETS];
-        for name in NAMED {
-            t[bucket(name.as_bytes())].push((*name, build_class(name)));
-        }
-        t
-    });
-    table[bucket(c.as_bytes())]
-        .iter()
-        .find(|(n, _)| *n == c)
-        .map_or_else(Class::default, |(_, cl)| *cl)
 }
 
-/// The canonical name of a header the table knows (the `is_*` tables hold
-/// known headers only, so an exact match suffices).
+/// The canonical name of a header the table knows, else "".
 fn known<'h>(h: &'h Header<'_>) -> &'h str {
-    if h.known { h.canonical } else { "" }
+    if h.known() { h.canonical } else { "" }
 }
 
 /// Check one SIP message or fragment. `top`: a top-level message (not
@@ -245,12 +60,12 @@ fn known<'h>(h: &'h Header<'_>) -> &'h str {
 pub(crate) fn check(cx: &mut Cx<'_>, msg: &SipMessage<'_>, path: &str, top: bool) {
     check_start_line(cx, msg, path);
     let method = msg.method();
-    let mut seen = 0u32;
+    let mut seen = 0u128;
     // To, From, CSeq, Call-ID, Via, Max-Forwards present.
     let mut present = [false; 6];
     for h in &msg.headers {
         let c = known(h);
-        let cl = class_of(c);
+        let cl = class_of(h);
         if let Some(i) = cl.mandatory {
             present[usize::from(i)] = true;
         }
@@ -274,7 +89,16 @@ pub(crate) fn check(cx: &mut Cx<'_>, msg: &SipMessage<'_>, path: &str, top: bool
     }
 }
 
-const MANDATORY: [&str; 6] = ["To", "From", "CSeq", "Call-ID", "Via", "Max-Forwards"];
+/// The headers flagged `MANDATORY` in the table, in the order
+/// `mandatory-header-missing` names them, Max-Forwards last (a warning).
+const MANDATORY: [Hdr; 6] = [
+    Hdr::To,
+    Hdr::From,
+    Hdr::CSeq,
+    Hdr::CallId,
+    Hdr::Via,
+    Hdr::MaxForwards,
+];
 
 fn start_at(cx: &Cx<'_>, msg: &SipMessage<'_>) -> (usize, usize) {
     match msg.start_line {
@@ -485,10 +309,10 @@ fn check_header(cx: &mut Cx<'_>, h: &Header<'_>, cl: Class, method: Option<&[u8]
         );
         return;
     }
-    match c {
+    match h.id {
         _ if cl.addr_single => check_addr(cx, h, value, path),
         _ if cl.addr_list => {
-            if c == "Contact" && value == b"*" {
+            if h.is(Hdr::Contact) && value == b"*" {
                 return;
             }
             if has_empty_element(value) {
@@ -503,8 +327,8 @@ fn check_header(cx: &mut Cx<'_>, h: &Header<'_>, cl: Class, method: Option<&[u8]
                 check_addr(cx, h, v, path);
             }
         }
-        "Via" => check_via(cx, h, value, path),
-        "CSeq" => {
+        Some(Hdr::Via) => check_via(cx, h, value, path),
+        Some(Hdr::CSeq) => {
             let mut it = value
                 .split(|b| b.is_ascii_whitespace())
                 .filter(|s| !s.is_empty());
@@ -536,7 +360,7 @@ fn check_header(cx: &mut Cx<'_>, h: &Header<'_>, cl: Class, method: Option<&[u8]
                 );
             }
         }
-        "Max-Forwards" => {
+        Some(Hdr::MaxForwards) => {
             if crate::framing::parse_u64(value).is_none_or(|n| n > 255) {
                 cx.header(
                     "max-forwards-invalid",
@@ -546,7 +370,7 @@ fn check_header(cx: &mut Cx<'_>, h: &Header<'_>, cl: Class, method: Option<&[u8]
                 );
             }
         }
-        "Expires" => {
+        Some(Hdr::Expires) => {
             if !digits_u32(value) {
                 cx.header(
                     "expires-invalid",
@@ -556,7 +380,7 @@ fn check_header(cx: &mut Cx<'_>, h: &Header<'_>, cl: Class, method: Option<&[u8]
                 );
             }
         }
-        "Min-Expires" | "RSeq" | "Min-SE" => {
+        Some(Hdr::MinExpires | Hdr::RSeq | Hdr::MinSe) => {
             let v = value
                 .split(|&b| b == b';')
                 .next()
@@ -571,7 +395,7 @@ fn check_header(cx: &mut Cx<'_>, h: &Header<'_>, cl: Class, method: Option<&[u8]
                 );
             }
         }
-        "Retry-After" => {
+        Some(Hdr::RetryAfter) => {
             let n = value
                 .iter()
                 .take_while(|b| !matches!(b, b'(' | b';' | b' ' | b'\t'))
@@ -588,7 +412,7 @@ fn check_header(cx: &mut Cx<'_>, h: &Header<'_>, cl: Class, method: Option<&[u8]
                 );
             }
         }
-        "Warning" => {
+        Some(Hdr::Warning) => {
             for w in comma_items(value) {
                 let code = w.split(|&b| b == b' ').next().unwrap_or_default();
                 if code.len() != 3 || !code.iter().all(u8::is_ascii_digit) {
@@ -601,7 +425,7 @@ fn check_header(cx: &mut Cx<'_>, h: &Header<'_>, cl: Class, method: Option<&[u8]
                 }
             }
         }
-        "Date" => {
+        Some(Hdr::Date) => {
             if !rfc1123_gmt(value) {
                 cx.header(
                     "date-invalid",
@@ -911,7 +735,7 @@ fn check_addr(cx: &mut Cx<'_>, h: &Header<'_>, v: &[u8], path: &str) {
 }
 
 fn check_expires_param(cx: &mut Cx<'_>, h: &Header<'_>, params: &[u8], path: &str) {
-    if !h.is("Contact") {
+    if !h.is(Hdr::Contact) {
         return;
     }
     if let Some(e) = super::scan::param_value(params, "expires")
@@ -1008,7 +832,7 @@ fn check_mandatory(cx: &mut Cx<'_>, msg: &SipMessage<'_>, path: &str, present: &
         .iter()
         .zip(present)
         .filter(|(_, p)| !**p)
-        .map(|(n, _)| *n)
+        .map(|(n, _)| n.name())
         .collect();
     let (at, len) = start_at(cx, msg);
     if !missing.is_empty() {
@@ -1180,27 +1004,39 @@ mod tests {
     }
 
     #[test]
-    fn class_table_knows_every_named_header() {
-        for list in [&ADDR_SINGLE[..], &ADDR_LIST, &QUOTED, &SINGLE, &MANDATORY] {
-            for n in list {
-                assert!(NAMED.contains(n), "{n} missing from NAMED");
-            }
-        }
-        for n in NAMED {
-            assert_ne!(build_class(n), Class::default(), "{n} is not special");
-            assert_eq!(class_of(n), build_class(n), "{n}");
-        }
-        for n in [
-            "",
-            "Allow",
-            "Supported",
-            "X-Thing",
-            "To-Path",
-            "from",
-            "Tox",
-        ] {
-            assert_eq!(class_of(n), Class::default(), "{n}");
-            assert_eq!(build_class(n), Class::default(), "{n}");
+    fn mandatory_is_the_tables_mandatory_set() {
+        let mut listed = MANDATORY.to_vec();
+        listed.sort();
+        assert_eq!(
+            listed,
+            Hdr::all_with(crate::header::MANDATORY).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn classes_come_from_the_table() {
+        let parse = |name: &str| {
+            let text = format!("{name}: x\r\n\r\n");
+            let lim = crate::limits::Limits::default();
+            let (h, _) = crate::header::parse_block(
+                text.as_bytes(),
+                text.as_bytes(),
+                crate::header::Dialect::Sip,
+                &lim,
+                "",
+                &mut Vec::new(),
+            );
+            class_of(&h[0])
+        };
+        assert!(parse("From").addr_single && !parse("From").addr_list);
+        assert!(parse("f").addr_single);
+        assert!(parse("Route").addr_list && !parse("Route").addr_single);
+        assert!(parse("Via").quoted && parse("Via").single == 0);
+        assert_ne!(parse("CSeq").single, 0);
+        assert_ne!(parse("CSeq").single, parse("Call-ID").single);
+        assert_eq!(parse("Max-Forwards").mandatory, Some(5));
+        for n in ["Allow", "Supported", "X-Thing", "To-Path", "Tox"] {
+            assert_eq!(parse(n), Class::default(), "{n}");
         }
     }
 }
