@@ -102,11 +102,11 @@ pub struct ParseArgs {
     /// Decode this UDP/TCP port as SIP/MSRP even when the content does not look like it (repeatable).
     #[arg(long, value_name = "PORT")]
     pub port: Vec<u16>,
-    /// Threads that render messages from files (default: one per CPU, at most 8). With 1,
-    /// or with --reassemble, or reading a pipe, all is done on one thread; the
+    /// Threads that render messages from files (default: one per CPU, at most 8; at most 256).
+    /// With 1, or with --reassemble, or reading a pipe, all is done on one thread; the
     /// output is the same either way.
-    #[arg(long, short = 'j', value_name = "N")]
-    pub jobs: Option<std::num::NonZeroUsize>,
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: Option<u16>,
     #[command(flatten)]
     pub limits: LimitArgs,
 }

@@ -577,6 +577,13 @@ fn content_length(
 
 /// Digits only, no sign, no overflow.
 pub fn parse_u64(s: &[u8]) -> Option<u64> {
+    // `1*DIGIT`: leading zeros are allowed, however many (RFC 3261 20.14).
+    let zeros = s.iter().take_while(|&&b| b == b'0').count();
+    let s = if zeros == s.len() {
+        &s[s.len().saturating_sub(1)..]
+    } else {
+        &s[zeros..]
+    };
     if s.is_empty() || s.len() > 20 {
         return None;
     }

@@ -1,3 +1,4 @@
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -6,7 +7,10 @@ mod cli;
 mod cmd;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_exit(&e),
+    };
     match cmd::run(cli) {
         Ok(code) => code,
         Err(err) => {
@@ -14,6 +18,23 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             eprintln!("sipmsrp: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// What clap had to say (help, version, a usage error), written with its
+/// errors checked: `--help > /dev/full` is a write error (exit 2), not a
+/// silent success; a closed pipe ends quietly.
+fn clap_exit(e: &clap::Error) -> ExitCode {
+    let code = e.exit_code();
+    // `print` colours only on a terminal and reports write errors.
+    let written = e.print().and_then(|()| std::io::stdout().flush());
+    match written {
+        Ok(()) => ExitCode::from(u8::try_from(code).unwrap_or(2)),
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(err) => {
+            let _ = writeln!(std::io::stderr(), "sipmsrp: error: cannot write: {err}");
             ExitCode::from(2)
         }
     }

@@ -681,3 +681,32 @@ fn a_header_named_content_dash_is_extra_in_an_msrpfrag() {
     assert_eq!(x["path"], "part 2 > header Content-");
     assert_eq!(code, 1);
 }
+
+/// Protects the one rule for "nothing found": input with no SIP or MSRP
+/// message (empty, or not SIP at all) is an input error, exit 2, as in
+/// parse; it is never "0 messages checked" and a pass.
+#[test]
+fn input_without_a_message_is_an_input_error() {
+    for input in ["", "hello world\n"] {
+        bin()
+            .args(["lint", "-"])
+            .write_stdin(input)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "<stdin>: no SIP or MSRP message found",
+            ));
+    }
+}
+
+/// Bytes that look like a broken message are errors found (exit 1), not
+/// "nothing found": an MSRP start line without its transaction id.
+#[test]
+fn input_that_is_only_a_broken_message_is_errors_found() {
+    bin()
+        .args(["lint", "-"])
+        .write_stdin("MSRP  SEND\r\nTo-Path: msrp://example.com:2855/s;tcp\r\n\r\n-------$\r\n")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("error[junk]"));
+}

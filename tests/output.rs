@@ -346,3 +346,34 @@ fn closed_stdout_is_quiet_for_every_subcommand() {
         assert!(stderr.is_empty(), "{name}: not quiet: {stderr}");
     }
 }
+
+/// `--help` and `--version` check their writes too: to a full device they
+/// fail with exit 2 and a message, never exit 0.
+#[cfg(target_os = "linux")]
+#[test]
+fn help_and_version_to_a_full_output_are_errors() {
+    for args in [&["--help"][..], &["--version"], &["parse", "--help"]] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("sipmsrp"))
+            .args(args)
+            .stdout(full)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("No space left on device"),
+            "{args:?}: {stderr}"
+        );
+    }
+    // Written where it can be, they succeed.
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("sipmsrp"))
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("sipmsrp "));
+}

@@ -874,3 +874,39 @@ fn junk_that_looks_like_a_message_is_an_error_other_junk_a_warning() {
         assert_eq!(out.status.code(), Some(exit), "lint on {between:?}");
     }
 }
+
+/// Protects `Content-Length = 1*DIGIT` (RFC 3261 20.14): leading zeros,
+/// however many, do not make the value invalid (21 digits are 5 here).
+#[test]
+fn content_length_with_many_leading_zeros_is_its_value() {
+    let dir = tempfile::tempdir().unwrap();
+    for cl in ["000000000000000000005", "0005", "5"] {
+        let text = format!(
+            "MESSAGE sip:b@example.com SIP/2.0\r\nCall-ID: z1\r\nCSeq: 1 MESSAGE\r\nContent-Length: {cl}\r\n\r\nhelloOPTIONS sip:b@example.com SIP/2.0\r\nCall-ID: z2\r\nCSeq: 2 OPTIONS\r\nl: 000\r\n\r\n"
+        );
+        let p = write_temp(dir.path(), "zeros.sip", text.as_bytes());
+        let (_, values) = jsonl(&p);
+        let m = messages(&values);
+        assert_eq!(m.len(), 2, "{cl}: {values:?}");
+        assert_eq!(m[0]["body"]["text"], "hello", "{cl}");
+        assert!(!codes(m[0]).contains(&"content-length-invalid".to_string()));
+        assert_eq!(m[1]["call_id"], "z2", "{cl}");
+    }
+}
+
+/// Protects the bound on `--jobs`: more than 256 threads is a usage error
+/// (exit 2), never an attempt to spawn them.
+#[test]
+fn jobs_beyond_256_is_a_usage_error() {
+    for n in ["0", "257", "10000", "30000"] {
+        sipmsrp()
+            .args(["parse", "--jobs", n, "samples/pager-message.sip"])
+            .assert()
+            .code(2)
+            .stdout("");
+    }
+    sipmsrp()
+        .args(["parse", "--jobs", "256", "samples/pager-message.sip"])
+        .assert()
+        .code(0);
+}

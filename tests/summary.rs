@@ -162,6 +162,18 @@ fn empty_store_is_not_waiting() {
         .assert()
         .code(0)
         .stdout("Messages-Waiting: no\r\n");
+    // An empty file is not an empty JSON document: an error, exit 2.
+    for input in ["", " \r\n"] {
+        cmd()
+            .args(["--json-input", "-"])
+            .write_stdin(input)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(
+                "empty input is not a JSON document",
+            ));
+    }
     let out = cmd()
         .arg("--notify")
         .write_stdin("")

@@ -84,6 +84,14 @@ pub fn run(args: LintArgs, color: ColorChoice) -> Result<ExitCode> {
     };
     emit(None, text.as_bytes())?;
     let errors = results.iter().any(|(r, _)| r.has_errors());
+    // Nothing to check is an input error, as in parse (exit 2), not a pass;
+    // bytes that look like a broken message (`junk`, an error) are errors
+    // found (exit 1).
+    if !errors && results.iter().all(|(r, _)| r.messages == 0) {
+        let mut names: Vec<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
+        names.dedup();
+        bail!("{}: no SIP or MSRP message found", names.join(", "));
+    }
     Ok(ExitCode::from(if errors {
         EXIT_FINDINGS
     } else {

@@ -238,7 +238,7 @@ fn chunk_rec(
 fn workers(args: &ParseArgs) -> usize {
     args.jobs.map_or_else(
         || std::thread::available_parallelism().map_or(1, |n| n.get().min(8)),
-        std::num::NonZeroUsize::get,
+        usize::from,
     )
 }
 

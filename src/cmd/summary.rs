@@ -266,7 +266,10 @@ fn from_body(
 /// Read the JSON document. An empty input is the empty store.
 fn from_json(input: &Input, report: &mut Report) -> Result<SummaryDoc> {
     if input.bytes.trim_ascii().is_empty() {
-        return Ok(SummaryDoc::new(None));
+        bail!(
+            "{}: empty input is not a JSON document (docs/summary-schema.md)",
+            input.name
+        );
     }
     let mut de = serde_json::Deserializer::from_slice(&input.bytes);
     let doc: SummaryDoc = serde_path_to_error::deserialize(&mut de).map_err(|e| {
