@@ -17,7 +17,9 @@ fn main() -> ExitCode {
             if cmd::is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("sipmsrp: error: {err:#}");
+            // File names and values in errors come from the user or the
+            // input: shown with their control characters made visible.
+            eprintln!("sipmsrp: error: {}", cmd::visible(&format!("{err:#}")));
             ExitCode::from(2)
         }
     }

@@ -377,3 +377,65 @@ fn help_and_version_to_a_full_output_are_errors() {
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("sipmsrp "));
 }
+
+/// Control bytes from the input never reach the terminal: header values,
+/// bodies, summary lines, lint's quoted source line and file names in
+/// messages and errors show ESC, BEL, CR and the like as Unicode control
+/// pictures (`␛`, `␇`), so an input cannot retitle the window or clear the
+/// screen. Colour is off, so any ESC in the output came from the input.
+#[test]
+fn control_bytes_from_the_input_are_shown_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let evil = b"MESSAGE sip:b@example.com SIP/2.0\r\nCall-ID: x\x1b[31mRED\r\nCSeq: 1 MESSAGE\r\nContent-Length: 14\r\n\r\n\x1b]0;pwn\x07\x1b[2Jok";
+    let path = dir.path().join("in\x1b[2Jput.sip");
+    std::fs::write(&path, evil).unwrap();
+    let runs: [&[&str]; 4] = [
+        &["parse", "--color", "never"],
+        &["parse", "--summary"],
+        &["lint", "--color", "never"],
+        &[
+            "encap",
+            "--date",
+            "Thu, 21 Feb 2002 13:02:03 GMT",
+            "--boundary",
+            "b42",
+        ],
+    ];
+    for args in runs {
+        let out = Command::cargo_bin("sipmsrp")
+            .unwrap()
+            .args(args)
+            .arg(&path)
+            .output()
+            .unwrap();
+        for (what, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+            // encap's output is the pushed message itself, bytes unchanged.
+            if args[0] == "encap" && what == "stdout" {
+                continue;
+            }
+            assert!(
+                !bytes.iter().any(|&b| b == 0x1b || b == 0x07),
+                "{args:?} {what}: {}",
+                String::from_utf8_lossy(bytes)
+            );
+        }
+        if args[0] != "encap" {
+            let all = [out.stdout, out.stderr].concat();
+            let text = String::from_utf8_lossy(&all);
+            assert!(text.contains('\u{241b}'), "{args:?}: {text}");
+        }
+    }
+    // The parse view shows the value with its ESC as a picture.
+    let out = Command::cargo_bin("sipmsrp")
+        .unwrap()
+        .args(["parse", "--color", "never"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Call-ID: x\u{241b}[31mRED"), "{text}");
+    assert!(
+        text.contains("\u{241b}]0;pwn\u{2407}\u{241b}[2Jok"),
+        "{text}"
+    );
+}

@@ -97,7 +97,10 @@ pub fn run(args: EncapArgs) -> Result<ExitCode> {
         .finish(args.call_id.as_deref().map(str::as_bytes))
         .map_err(|e| describe(&inputs, &e))?;
     for w in &collected.warnings {
-        eprintln!("sipmsrp: warning: {}", describe(&inputs, w));
+        eprintln!(
+            "sipmsrp: warning: {}",
+            super::visible(&describe(&inputs, w).to_string())
+        );
     }
     let out = encap::encode(&collected.deferred, &opts).map_err(|e| describe(&inputs, &e))?;
     cmd::emit(args.output.as_deref(), &out)?;

@@ -262,14 +262,14 @@ fn human(
         let _ = write!(
             out,
             "{}:{}:{}: {}: {}",
-            l.file,
+            super::visible(l.file),
             l.line,
             l.column,
             paint(&head, d.severity, color),
             if color {
-                d.message.bold().to_string()
+                super::visible(&d.message).bold().to_string()
             } else {
-                d.message.clone()
+                super::visible(&d.message).into_owned()
             }
         );
         if let Some(f) = d.frame {
@@ -277,7 +277,7 @@ fn human(
         }
         out.push('\n');
         if !d.path.is_empty() {
-            let _ = writeln!(out, "  = in: {}", d.path);
+            let _ = writeln!(out, "  = in: {}", super::visible(&d.path));
         }
         // The source line and a caret.
         let bytes = &input.bytes;
@@ -288,7 +288,7 @@ fn human(
             .map_or(0, |i| i + 1);
         let end = memchr::memchr(b'\n', &bytes[off..]).map_or(bytes.len(), |i| off + i);
         let line = String::from_utf8_lossy(&bytes[start..end]);
-        let line = line.trim_end_matches('\r');
+        let line = super::visible(line.trim_end_matches('\r'));
         let gutter = l.line.to_string();
         let pad = " ".repeat(gutter.len());
         let caret_at = String::from_utf8_lossy(&bytes[start..off]).chars().count();

@@ -1,6 +1,7 @@
 //! One module per subcommand, plus what they share: exit codes, input
 //! loading, colour choice and atomic output.
 
+use std::borrow::Cow;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -308,5 +309,52 @@ pub fn emit(output: Option<&Path>, bytes: &[u8]) -> Result<()> {
             out.flush()?;
             Ok(())
         }
+    }
+}
+
+/// Text from the input made safe for a terminal: C0 control characters
+/// other than TAB, and DEL, become their Unicode control pictures (ESC is
+/// `␛` U+241B, BEL `␇`, CR `␍`), so no byte of an input can move the cursor,
+/// retitle the window or clear the screen. One character for one, so
+/// columns and carets keep their place. JSON escapes them by itself.
+pub fn visible(s: &str) -> Cow<'_, str> {
+    if !s.bytes().any(is_control) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| match c {
+                '\t' => c,
+                '\0'..='\u{1f}' => {
+                    char::from_u32(0x2400 + c as u32).unwrap_or(char::REPLACEMENT_CHARACTER)
+                }
+                '\u{7f}' => '\u{2421}',
+                c => c,
+            })
+            .collect(),
+    )
+}
+
+fn is_control(b: u8) -> bool {
+    (b < 0x20 && b != b'\t') || b == 0x7f
+}
+
+/// [`visible`] of bytes read as UTF-8 (invalid sequences replaced).
+pub fn visible_bytes(b: &[u8]) -> String {
+    visible(&String::from_utf8_lossy(b)).into_owned()
+}
+
+#[cfg(test)]
+mod visible_tests {
+    use super::*;
+
+    #[test]
+    fn controls_become_pictures_and_nothing_else_changes() {
+        assert_eq!(visible("plain\ttext é"), "plain\ttext é");
+        assert!(matches!(visible("plain"), Cow::Borrowed(_)));
+        assert_eq!(visible("a\x1b[2Jb\x07"), "a\u{241b}[2Jb\u{2407}");
+        assert_eq!(visible("\0\r\n\x7f"), "\u{2400}\u{240d}\u{240a}\u{2421}");
+        assert_eq!(visible("\x1f").chars().count(), 1);
+        assert_eq!(visible_bytes(b"x\x1b\xff"), "x\u{241b}\u{fffd}");
     }
 }

@@ -164,7 +164,10 @@ pub fn run(args: ParseArgs, color: ColorChoice) -> Result<ExitCode> {
     printer.out.flush()?;
     progress.clear();
     for name in &captures_without_messages {
-        eprintln!("sipmsrp: note: {name}: no SIP or MSRP message found in the capture");
+        eprintln!(
+            "sipmsrp: note: {}: no SIP or MSRP message found in the capture",
+            super::visible(name)
+        );
     }
     if messages == 0 && captures_without_messages.len() < names.len() {
         bail!("{}: no SIP or MSRP message found", names.join(", "));
@@ -1057,16 +1060,18 @@ fn selected(p: &Parsed<'_>, args: &ParseArgs) -> bool {
     true
 }
 
+/// Input bytes as text for the human and summary views: invalid UTF-8
+/// replaced, control characters shown as pictures ([`super::visible`]).
 fn lossy(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+    super::visible_bytes(b)
 }
 
-/// `b` as text, invalid UTF-8 replaced (as [`lossy`]), appended.
+/// `b` as text, as [`lossy`] gives it, appended.
 fn push_lossy(out: &mut Vec<u8>, b: &[u8]) {
-    if b.is_ascii() {
+    if b.is_ascii() && !b.iter().any(|&c| c < 0x20 || c == 0x7f) {
         out.extend_from_slice(b);
     } else {
-        out.extend_from_slice(String::from_utf8_lossy(b).as_bytes());
+        out.extend_from_slice(lossy(b).as_bytes());
     }
 }
 
@@ -1246,7 +1251,7 @@ impl<W: Write> Printer<W> {
                 frame.map_or("-".to_string(), |n| n.to_string()),
                 f.severity,
                 f.code,
-                f.message
+                super::visible(&f.message)
             )?;
             return Ok(());
         }
@@ -1255,11 +1260,11 @@ impl<W: Write> Printer<W> {
                 self.out,
                 "{} {}{}: {}[{}]: {}",
                 "──".dimmed(),
-                file,
+                super::visible(file),
                 frame.map_or(String::new(), |n| format!(" frame {n} (byte {})", f.offset)),
                 f.severity,
                 f.code,
-                f.message
+                super::visible(&f.message)
             )?,
             _ => {
                 let j = &mut self.json;
@@ -1297,7 +1302,10 @@ impl<W: Write> Printer<W> {
             writeln!(
                 self.out,
                 "{}:{}:{}\tjunk\t{} bytes skipped",
-                at.file, at.line, at.column, f.len
+                super::visible(at.file),
+                at.line,
+                at.column,
+                f.len
             )?;
             return Ok(());
         }
@@ -1307,10 +1315,10 @@ impl<W: Write> Printer<W> {
                     self.out,
                     "{} {}:{}:{} {}",
                     "──".dimmed(),
-                    at.file,
+                    super::visible(at.file),
                     at.line,
                     at.column,
-                    format!("junk: {}", f.message).yellow()
+                    format!("junk: {}", super::visible(&f.message)).yellow()
                 )?;
             }
             _ => {
@@ -1366,7 +1374,7 @@ impl<W: Write> Printer<W> {
                     super::json::push_socket_addr(l, c.dst);
                 }
                 None => {
-                    l.extend_from_slice(at.file.as_bytes());
+                    l.extend_from_slice(super::visible(at.file).as_bytes());
                     for n in [at.line, at.column] {
                         l.push(b':');
                         super::json::push_digits(l, n as u64);
@@ -1465,7 +1473,12 @@ impl<W: Write> Printer<W> {
         if p.truncated {
             title.push_str("  (truncated)");
         }
-        writeln!(self.out, "{} {}", "──".dimmed(), title.bold())?;
+        writeln!(
+            self.out,
+            "{} {}",
+            "──".dimmed(),
+            super::visible(&title).bold()
+        )?;
         let mut lines = Vec::new();
         render_message(&p.message_view(), 0, &mut lines);
         if let Some(j) = joined {
@@ -1494,7 +1507,14 @@ impl<W: Write> Printer<W> {
                 writeln!(
                     self.out,
                     "    {}:{}:{}: {}[{}]: {}{}{}",
-                    o.file, o.line, o.column, sev, f.code, f.message, path, frame
+                    super::visible(o.file),
+                    o.line,
+                    o.column,
+                    sev,
+                    f.code,
+                    super::visible(&f.message),
+                    super::visible(&path),
+                    frame
                 )?;
             }
         }
@@ -1600,7 +1620,7 @@ fn render_body(b: &Body<'_>, depth: usize, out: &mut Vec<String>) {
         BodyKind::Leaf => match std::str::from_utf8(b.raw) {
             Ok(s) => {
                 for l in s.lines().take(200) {
-                    out.push(format!("{}{}", pad(depth + 1), l));
+                    out.push(format!("{}{}", pad(depth + 1), super::visible(l)));
                 }
             }
             Err(_) => out.push(format!(

@@ -51,6 +51,7 @@ impl Report {
         }
         let positions = buf.map(|b| line_cols(b, findings.iter().map(|f| f.offset)));
         let mut err = std::io::stderr().lock();
+        let name = super::visible(name);
         for f in findings {
             self.worst = self.worst.max(Some(f.severity));
             let path = if f.path.is_empty() {
@@ -58,20 +59,18 @@ impl Report {
             } else {
                 format!(" ({})", f.path)
             };
+            let path = super::visible(&path);
+            let message = super::visible(&f.message);
             let _ = match &positions {
                 Some(pos) => {
                     let (line, col) = pos.get(&f.offset).copied().unwrap_or((1, 1));
                     writeln!(
                         err,
-                        "{name}:{line}:{col}: {}[{}]: {}{path}",
-                        f.severity, f.code, f.message
+                        "{name}:{line}:{col}: {}[{}]: {message}{path}",
+                        f.severity, f.code
                     )
                 }
-                None => writeln!(
-                    err,
-                    "{name}: {}[{}]: {}{path}",
-                    f.severity, f.code, f.message
-                ),
+                None => writeln!(err, "{name}: {}[{}]: {message}{path}", f.severity, f.code),
             };
         }
     }
@@ -371,7 +370,10 @@ fn from_stored(
                 }
                 if messages == 0 {
                     progress.clear();
-                    eprintln!("sipmsrp: note: {name}: no SIP or MSRP message found in the capture");
+                    eprintln!(
+                        "sipmsrp: note: {}: no SIP or MSRP message found in the capture",
+                        super::visible(&name)
+                    );
                 }
             }
         }
