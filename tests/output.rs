@@ -439,3 +439,75 @@ fn control_bytes_from_the_input_are_shown_escaped() {
         "{text}"
     );
 }
+
+/// `-o` onto what is not a plain file: a FIFO (as a device would be) and
+/// `/dev/stdout` are written through, never replaced by a regular file; a
+/// symbolic link is followed and stays a link; a file with another hard
+/// link is rewritten in place, so both names see the output; a target name
+/// of 250 bytes works (the temporary name is cut to fit in 255).
+#[cfg(unix)]
+#[test]
+fn dash_o_writes_through_links_fifos_and_devices() {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let (name, args) = writers().remove(1); // summary --from-body
+    let want = run(&args, None).stdout;
+    assert!(!want.is_empty(), "{name}");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+
+    // A symbolic link: the file it names gets the output, the link stays.
+    std::fs::write(d.join("real.txt"), b"old").unwrap();
+    std::os::unix::fs::symlink("real.txt", d.join("link.txt")).unwrap();
+    assert!(run(&args, Some(&d.join("link.txt"))).status.success());
+    assert!(
+        std::fs::symlink_metadata(d.join("link.txt"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(std::fs::read(d.join("real.txt")).unwrap(), want);
+    // A link to a file not there yet creates it.
+    std::os::unix::fs::symlink("later.txt", d.join("dangling")).unwrap();
+    assert!(run(&args, Some(&d.join("dangling"))).status.success());
+    assert_eq!(std::fs::read(d.join("later.txt")).unwrap(), want);
+
+    // A hard link: both names still name one file, holding the output.
+    std::fs::write(d.join("a.txt"), b"old").unwrap();
+    std::fs::hard_link(d.join("a.txt"), d.join("b.txt")).unwrap();
+    assert!(run(&args, Some(&d.join("b.txt"))).status.success());
+    assert_eq!(std::fs::metadata(d.join("a.txt")).unwrap().nlink(), 2);
+    assert_eq!(std::fs::read(d.join("a.txt")).unwrap(), want);
+
+    // A FIFO is written into and stays a FIFO.
+    let fifo = d.join("fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).unwrap())
+    };
+    assert!(run(&args, Some(&fifo)).status.success());
+    assert_eq!(reader.join().unwrap(), want);
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+
+    // /dev/stdout: the output goes to standard output (here a pipe).
+    let out = run(&args, Some(Path::new("/dev/stdout")));
+    assert!(out.status.success());
+    assert_eq!(out.stdout, want);
+
+    // A long name, and nothing left beside it.
+    let long = d.join("x".repeat(250));
+    assert!(run(&args, Some(&long)).status.success());
+    assert_eq!(std::fs::read(&long).unwrap(), want);
+    let mut names = entries(d);
+    names.retain(|n| n.ends_with(".tmp"));
+    assert!(names.is_empty(), "{names:?}");
+}

@@ -244,21 +244,95 @@ pub fn read_input(path: &Path) -> Result<Input> {
     })
 }
 
-/// Write `bytes` to `path` atomically: a new temporary file in the same
-/// directory (never an existing one), written, synced, given the mode of the
-/// file it replaces, then renamed over the target, and the directory synced.
-/// On any failure the temporary file is removed and the target is left as it
-/// was; the error names the target.
+/// Write `bytes` to `path`.
+///
+/// A regular file (or a new one) is replaced atomically: a new temporary
+/// file in the same directory (never an existing one), written, synced,
+/// given the mode of the file it replaces, then renamed over the target,
+/// and the directory synced. On any failure the temporary file is removed
+/// and the target is left as it was; the error names the target.
+///
+/// What is not a plain file is written through, never replaced: a device
+/// (`-o /dev/stdout`, `/dev/null`), a FIFO or a socket is opened and written
+/// as it is, and a regular file with other hard links is rewritten in place
+/// so that every name keeps seeing it (not atomic then). A symbolic link is
+/// followed: the file it points to is the target, and the link stays.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let cannot = || format!("{}: cannot write", path.display());
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => Err(io::Error::new(
+            io::ErrorKind::IsADirectory,
+            "is a directory",
+        ))
+        .with_context(cannot),
+        Ok(meta) if !meta.is_file() || hard_linked(&meta) => {
+            write_through(path, bytes, meta.is_file()).with_context(cannot)
+        }
+        // An existing file: replaced where it really is, links followed.
+        Ok(_) => std::fs::canonicalize(path)
+            .and_then(|real| replace(&real, bytes))
+            .with_context(cannot),
+        // A new file, or a link to one that does not exist yet.
+        Err(_) => resolve_links(path)
+            .and_then(|real| replace(&real, bytes))
+            .with_context(cannot),
+    }
+}
+
+#[cfg(unix)]
+fn hard_linked(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    meta.nlink() > 1
+}
+
+#[cfg(not(unix))]
+fn hard_linked(_: &std::fs::Metadata) -> bool {
+    false
+}
+
+/// The file a path names once its symbolic links are followed (a link to a
+/// file that does not exist yet names that file); `path` itself otherwise.
+fn resolve_links(path: &Path) -> io::Result<PathBuf> {
+    let mut p = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let to = std::fs::read_link(&p)?;
+                p = match p.parent() {
+                    Some(dir) if to.is_relative() => dir.join(to),
+                    _ => to,
+                };
+            }
+            _ => return Ok(p),
+        }
+    }
+    Err(io::Error::other("too many levels of symbolic links"))
+}
+
+/// Open what is there and write into it (devices, FIFOs, hard-linked files).
+fn write_through(path: &Path, bytes: &[u8], truncate: bool) -> io::Result<()> {
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .truncate(truncate)
+        .open(path)?;
+    f.write_all(bytes)?;
+    f.flush()?;
+    if truncate {
+        f.sync_all()?;
+    }
+    Ok(())
+}
+
+/// The atomic replacement of a regular (or new) file.
+fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
     let file_name = path
         .file_name()
-        .with_context(|| format!("{}: not a file path", path.display()))?;
-    let (tmp, mut f) = create_temp(&dir, &file_name.to_string_lossy())
-        .with_context(|| format!("{}: cannot write", path.display()))?;
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file path"))?;
+    let (tmp, mut f) = create_temp(&dir, &file_name.to_string_lossy())?;
     let result = (|| -> io::Result<()> {
         f.write_all(bytes)?;
         if let Ok(meta) = std::fs::metadata(path)
@@ -279,14 +353,23 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
-    result.with_context(|| format!("{}: cannot write", path.display()))
+    result
 }
 
-/// A temporary file next to the target, created exclusively.
+/// A temporary file next to the target, created exclusively. Its name is
+/// `.NAME.PID.N.tmp`, with NAME cut (at a character boundary) so that the
+/// whole stays within the 255 bytes a file name may have.
 fn create_temp(dir: &Path, name: &str) -> io::Result<(PathBuf, std::fs::File)> {
     let mut attempt = 0u32;
+    let pid = std::process::id();
     loop {
-        let tmp = dir.join(format!(".{name}.{}.{attempt}.tmp", std::process::id()));
+        let suffix = format!(".{pid}.{attempt}.tmp");
+        let room = 255 - 1 - suffix.len();
+        let mut cut = name.len().min(room);
+        while !name.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let tmp = dir.join(format!(".{}{suffix}", &name[..cut]));
         match std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
