@@ -1067,14 +1067,17 @@ pub fn retrieval_invite(req: &RetrievalRequest<'_>) -> Result<String, RequestErr
         return Err(RequestError::NoMessageId);
     }
     let mut uris: Vec<String> = Vec::with_capacity(req.message_ids.len());
+    // Where each URI first came: a duplicate is found in constant time.
+    let mut first: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (n, id) in req.message_ids.iter().enumerate() {
         let uri = retrieval_uri(req.scheme, id, req.store).map_err(|e| match e {
             RetrievalUriError::EmptyMessageId => RequestError::EmptyMessageId(n + 1),
             RetrievalUriError::Host(e) => RequestError::Store(e),
         })?;
-        if let Some(prev) = uris.iter().position(|u| *u == uri) {
+        if let Some(&prev) = first.get(&uri) {
             return Err(RequestError::Duplicate(prev + 1, n + 1));
         }
+        first.insert(uri.clone(), n);
         uris.push(uri);
     }
 

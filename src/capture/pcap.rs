@@ -119,9 +119,9 @@ pub(crate) struct RecordReader<R: BufRead> {
     frame: u64,
     done: bool,
     /// pcapng block types already reported as unknown.
-    unknown_blocks: Vec<u32>,
+    unknown_blocks: std::collections::HashSet<u32>,
     /// pcapng interfaces already reported as having an unknown link type: (section, id).
-    bad_ifaces: Vec<(u64, u32)>,
+    bad_ifaces: std::collections::HashSet<(u64, u32)>,
     section: u64,
 }
 
@@ -165,8 +165,8 @@ impl<R: BufRead> RecordReader<R> {
                 buf: Vec::new(),
                 frame: 0,
                 done: false,
-                unknown_blocks: Vec::new(),
-                bad_ifaces: Vec::new(),
+                unknown_blocks: std::collections::HashSet::new(),
+                bad_ifaces: std::collections::HashSet::new(),
                 section: 0,
             };
             rr.read_shb(0)?;
@@ -204,8 +204,8 @@ impl<R: BufRead> RecordReader<R> {
             buf: Vec::new(),
             frame: 0,
             done: false,
-            unknown_blocks: Vec::new(),
-            bad_ifaces: Vec::new(),
+            unknown_blocks: std::collections::HashSet::new(),
+            bad_ifaces: std::collections::HashSet::new(),
             section: 0,
         })
     }
@@ -576,10 +576,9 @@ impl<R: BufRead> RecordReader<R> {
                     let caplen = (caplen as usize).min(body_end.saturating_sub(data_at));
                     if !link::supported(linktype) {
                         let key = (self.section, iface);
-                        if self.bad_ifaces.contains(&key) {
+                        if !self.bad_ifaces.insert(key) {
                             continue;
                         }
-                        self.bad_ifaces.push(key);
                         return Ok(Next::Finding(
                             Some(frame),
                             Finding::error(
@@ -605,8 +604,7 @@ impl<R: BufRead> RecordReader<R> {
                 // custom blocks, systemd journal export: known, not needed.
                 4 | 5 | 0xA | 0xBAD | 0x4000_0BAD => {}
                 _ => {
-                    if !self.unknown_blocks.contains(&btype) {
-                        self.unknown_blocks.push(btype);
+                    if self.unknown_blocks.insert(btype) {
                         return Ok(Next::Finding(
                             None,
                             Finding::note(

@@ -376,7 +376,7 @@ impl SummaryDoc {
                 }
             }
         }
-        let mut ids: Vec<String> = Vec::new();
+        let mut ids: std::collections::HashSet<String> = std::collections::HashSet::new();
         for (i, m) in self.messages.iter().enumerate() {
             let path = format!("messages[{i}]");
             if let Some(class) = &m.class {
@@ -428,7 +428,7 @@ impl SummaryDoc {
                         );
                     }
                     let id = clean_value(&id.value);
-                    if ids.contains(&id) {
+                    if !ids.insert(id.clone()) {
                         findings.push(
                             Finding::warning(
                                 codes::REPEATED_MESSAGE_ID,
@@ -437,8 +437,6 @@ impl SummaryDoc {
                             )
                             .with_path(format!("{path}.headers")),
                         );
-                    } else {
-                        ids.push(id);
                     }
                 }
             }

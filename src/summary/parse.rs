@@ -1051,7 +1051,7 @@ fn check_consistency(p: &mut Ctx<'_, '_>, s: &Summary<'_>) {
 }
 
 fn check_blocks(p: &mut Ctx<'_, '_>, s: &Summary<'_>) {
-    let mut ids: Vec<Cow<'_, str>> = Vec::new();
+    let mut ids: std::collections::HashSet<Cow<'_, str>> = std::collections::HashSet::new();
     for (n, block) in s.blocks.iter().enumerate() {
         let mut in_block = block.get("Message-ID");
         match in_block.next() {
@@ -1081,7 +1081,7 @@ fn check_blocks(p: &mut Ctx<'_, '_>, s: &Summary<'_>) {
                     );
                     p.push(f);
                 } else {
-                    ids.push(text);
+                    ids.insert(text);
                 }
             }
         }
