@@ -434,7 +434,11 @@ pub fn parse_block<'a>(
     let mut headers: Vec<Header<'a>> = Vec::with_capacity(16);
     let mut pos = 0;
     let mut bare_lf_reported = false;
+    let mut fold_reported = false;
     let mut over_limit = false;
+    // Lines that are not a header (no colon, no name) count against the
+    // header limit too: each is a finding, and findings must stay bounded.
+    let mut broken = 0usize;
     let mut newlines = crate::scan::Newlines::new(block);
     while pos < block.len() {
         let (le, next) = match newlines.next() {
@@ -493,12 +497,13 @@ pub fn parse_block<'a>(
                     value
                 };
                 last.folded = true;
-                if dialect == Dialect::Msrp {
+                if dialect == Dialect::Msrp && !fold_reported {
+                    fold_reported = true;
                     findings.push(
                         Finding::warning(
                             "msrp-folded-header",
                             offset_in(base, line),
-                            "MSRP does not allow folded header lines (accepted)",
+                            "MSRP does not allow folded header lines (accepted; reported once per header block)",
                         )
                         .with_path(path),
                     );
@@ -516,7 +521,7 @@ pub fn parse_block<'a>(
             pos = next;
             continue;
         }
-        if headers.len() >= limits.max_headers {
+        if headers.len() + broken >= limits.max_headers {
             if !over_limit {
                 over_limit = true;
                 findings.push(
@@ -567,6 +572,7 @@ pub fn parse_block<'a>(
                     .with_len(line.len())
                     .with_path(path),
             );
+            broken += 1;
             pos = next;
             continue;
         }

@@ -220,6 +220,44 @@ fn header_count_is_capped() {
     }
 }
 
+/// Hostile test ("Bounded, linear, lossless", item 4): 16 MB of lines
+/// without a colon in one message gave a finding each, uncapped (3 GB).
+/// They count against --max-headers: the findings stop at the limit, with
+/// `too-many-headers`, and memory stays flat. So does an MSRP header folded
+/// over many lines (one `msrp-folded-header` per block, not per line).
+#[test]
+fn findings_of_broken_header_lines_are_capped() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = "x\r\n".repeat(5_000_000);
+    let file = temp_file(&dir, "colonless.sip", &sip_message(&lines, b""));
+    for (args, limit) in [
+        (parse_args(&[]), 1000),
+        (parse_args(&["--max-headers", "10"]), 10),
+    ] {
+        let (code, values, _, peak) = run_jsonl(&args, &file);
+        assert_eq!(code, 1);
+        let all = codes(&values);
+        let broken = all.iter().filter(|c| *c == "header-missing-colon").count();
+        // The message's own headers (Call-ID, CSeq) count too.
+        assert_eq!(broken, limit - 2, "findings kept");
+        assert_eq!(all.iter().filter(|c| *c == "too-many-headers").count(), 1);
+        assert_bounded(peak, 100 * MB, "5 000 000 lines without a colon");
+    }
+    let mut folded = b"MSRP abcd SEND\r\nMessage-ID: m1\r\nX-Long: a\r\n".to_vec();
+    folded.extend(" b\r\n".repeat(1_000_000).bytes());
+    folded.extend(b"\r\n-------abcd$\r\n");
+    let file = temp_file(&dir, "folded.msrp", &folded);
+    let (_, values, _, peak) = run_jsonl(&parse_args(&[]), &file);
+    let all = codes(&values);
+    assert_eq!(
+        all.iter().filter(|c| *c == "msrp-folded-header").count(),
+        1,
+        "{:?}",
+        &all[..all.len().min(5)]
+    );
+    assert_bounded(peak, 100 * MB, "MSRP header folded over 1 000 000 lines");
+}
+
 #[test]
 fn header_line_length_is_capped() {
     let dir = tempfile::tempdir().unwrap();
