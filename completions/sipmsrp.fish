@@ -49,7 +49,7 @@ complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand parse" -l max-message -d
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand parse" -l max-headers -d 'Most headers in one message' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand parse" -l max-header-line -d 'Longest header line, in bytes' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand parse" -l max-depth -d 'Deepest nesting of multipart and message/* bodies' -r
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand parse" -l max-parts -d 'Most parts in one multipart body' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand parse" -l max-parts -d 'Most parts in one message\'s body tree, all levels together' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand parse" -l max-flow-bytes -d 'TCP reassembly bytes buffered per flow' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand parse" -l max-total-flow-bytes -d 'TCP reassembly bytes buffered over all flows' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand parse" -l max-fragment-bytes -d 'IP fragment bytes buffered over all incomplete datagrams' -r
@@ -76,7 +76,7 @@ complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l max-message -d
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l max-headers -d 'Most headers in one message' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l max-header-line -d 'Longest header line, in bytes' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l max-depth -d 'Deepest nesting of multipart and message/* bodies' -r
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l max-parts -d 'Most parts in one multipart body' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l max-parts -d 'Most parts in one message\'s body tree, all levels together' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l max-flow-bytes -d 'TCP reassembly bytes buffered per flow' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l max-total-flow-bytes -d 'TCP reassembly bytes buffered over all flows' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l max-fragment-bytes -d 'IP fragment bytes buffered over all incomplete datagrams' -r
@@ -102,7 +102,7 @@ complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -l max-message -d 
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -l max-headers -d 'Most headers in one message' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -l max-header-line -d 'Longest header line, in bytes' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -l max-depth -d 'Deepest nesting of multipart and message/* bodies' -r
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -l max-parts -d 'Most parts in one multipart body' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -l max-parts -d 'Most parts in one message\'s body tree, all levels together' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -l max-flow-bytes -d 'TCP reassembly bytes buffered per flow' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -l max-total-flow-bytes -d 'TCP reassembly bytes buffered over all flows' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -l max-fragment-bytes -d 'IP fragment bytes buffered over all incomplete datagrams' -r
@@ -179,7 +179,7 @@ complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l max-message 
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l max-headers -d 'Most headers in one message' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l max-header-line -d 'Longest header line, in bytes' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l max-depth -d 'Deepest nesting of multipart and message/* bodies' -r
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l max-parts -d 'Most parts in one multipart body' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l max-parts -d 'Most parts in one message\'s body tree, all levels together' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l max-flow-bytes -d 'TCP reassembly bytes buffered per flow' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l max-total-flow-bytes -d 'TCP reassembly bytes buffered over all flows' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l max-fragment-bytes -d 'IP fragment bytes buffered over all incomplete datagrams' -r

@@ -89,6 +89,20 @@ pub struct Ctx<'b> {
     pub base: &'b [u8],
     pub limits: &'b Limits,
     pub findings: &'b mut Vec<Finding>,
+    /// Parts parsed so far in this message's body tree, at every level:
+    /// `--max-parts` bounds them together, so nesting cannot multiply it.
+    pub parts: usize,
+}
+
+impl<'b> Ctx<'b> {
+    pub fn new(base: &'b [u8], limits: &'b Limits, findings: &'b mut Vec<Finding>) -> Self {
+        Ctx {
+            base,
+            limits,
+            findings,
+            parts: 0,
+        }
+    }
 }
 
 fn join(path: &str, seg: &str) -> String {
@@ -510,13 +524,13 @@ fn parse_multipart<'a>(
         if d.close && content.trim_ascii().is_empty() {
             continue;
         }
-        if parts.len() >= ctx.limits.max_parts {
+        if ctx.parts >= ctx.limits.max_parts {
             ctx.findings.push(
                 Finding::error(
                     "too-many-parts",
                     offset_in(ctx.base, &raw[d.at..]),
                     format!(
-                        "more than {} parts; the rest are skipped",
+                        "more than {} parts in the message, all levels together; the rest are skipped",
                         ctx.limits.max_parts
                     ),
                 )
@@ -524,6 +538,7 @@ fn parse_multipart<'a>(
             );
             break;
         }
+        ctx.parts += 1;
         let part_path = join(path, &format!("part {}", parts.len() + 1));
         parts.push(parse_part(ctx, content, depth, &part_path));
     }
@@ -655,6 +670,7 @@ mod tests {
             base: raw,
             limits: &limits,
             findings: &mut findings,
+            parts: 0,
         };
         // `ct` is not inside `raw`; offsets of its findings are meaningless here.
         let body = parse(&mut ctx, raw, Some(ct), 0, "");

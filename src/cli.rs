@@ -131,7 +131,7 @@ pub struct LimitArgs {
     /// Deepest nesting of multipart and message/* bodies.
     #[arg(long, value_name = "N", default_value_t = 32, help_heading = "Limits")]
     pub max_depth: usize,
-    /// Most parts in one multipart body.
+    /// Most parts in one message's body tree, all levels together.
     #[arg(
         long,
         value_name = "N",

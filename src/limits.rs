@@ -12,7 +12,7 @@ pub struct Limits {
     pub max_header_line: usize,
     /// Deepest nesting of multipart and message/* bodies.
     pub max_depth: usize,
-    /// Most parts in one multipart body.
+    /// Most parts in one message's body tree, all levels together.
     pub max_parts: usize,
     /// TCP reassembly bytes buffered per flow.
     pub max_flow_bytes: usize,

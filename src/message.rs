@@ -79,6 +79,7 @@ pub fn parse_frame<'a>(buf: &'a [u8], frame: &Frame, limits: &Limits) -> Parsed<
         base: buf,
         limits,
         findings: &mut findings,
+        parts: 0,
     };
     let message = match frame.protocol {
         Protocol::Sip => Message::Sip(body::parse_sip(&mut ctx, raw, SipKind::Message, 0, "")),

@@ -224,7 +224,7 @@ proptest! {
         let (raw, ct) = pushed_body(&out);
         let limits = Limits::default();
         let mut findings = Vec::new();
-        let mut ctx = Ctx { base: &raw, limits: &limits, findings: &mut findings };
+        let mut ctx = Ctx::new(&raw, &limits, &mut findings);
         let b = body::parse(&mut ctx, &raw, Some(&ct), 0, "");
         prop_assert!(findings.is_empty(), "{:?}", findings);
         let BodyKind::Multipart(mp) = &b.kind else { panic!("not multipart") };
@@ -274,7 +274,7 @@ proptest! {
         let (raw, ct) = pushed_body(&out);
         let limits = Limits::default();
         let mut findings = Vec::new();
-        let mut ctx = Ctx { base: &raw, limits: &limits, findings: &mut findings };
+        let mut ctx = Ctx::new(&raw, &limits, &mut findings);
         let b = body::parse(&mut ctx, &raw, Some(&ct), 0, "");
         prop_assert!(findings.is_empty(), "{:?}", findings);
         let BodyKind::Multipart(mp) = &b.kind else { panic!("not multipart") };

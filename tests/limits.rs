@@ -341,6 +341,60 @@ fn parts_per_multipart_are_capped() {
     }
 }
 
+/// Hostile test ("Bounded, linear, lossless", item 1): multiparts nested
+/// so that every level stays within --max-parts (2 x 200 x 900 empty
+/// parts) took 1.4 KB a part and reported nothing. --max-parts now bounds
+/// the parts of the whole tree, all levels together.
+#[test]
+fn parts_of_nested_multiparts_are_capped_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let leaf_level: Vec<u8> = {
+        let mut b = Vec::new();
+        for _ in 0..900 {
+            b.extend_from_slice(b"--c\r\n\r\n\r\n");
+        }
+        b.extend_from_slice(b"--c--");
+        b
+    };
+    let mid_level: Vec<u8> = {
+        let mut b = Vec::new();
+        for _ in 0..200 {
+            b.extend_from_slice(b"--b\r\nContent-Type: multipart/mixed; boundary=c\r\n\r\n");
+            b.extend_from_slice(&leaf_level);
+            b.extend_from_slice(b"\r\n");
+        }
+        b.extend_from_slice(b"--b--");
+        b
+    };
+    let mut body = Vec::new();
+    for _ in 0..2 {
+        body.extend_from_slice(b"--a\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n");
+        body.extend_from_slice(&mid_level);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(b"--a--\r\n");
+    let file = temp_file(
+        &dir,
+        "nested-parts.sip",
+        &sip_message("Content-Type: multipart/mixed; boundary=a\r\n", &body),
+    );
+    fn count(body: &Value) -> usize {
+        body["parts"]
+            .as_array()
+            .map_or(0, |ps| ps.iter().map(|p| 1 + count(&p["body"])).sum())
+    }
+    for (args, limit) in [
+        (parse_args(&[]), 1000),
+        (parse_args(&["--max-parts", "50"]), 50),
+    ] {
+        let (code, values, _, peak) = run_jsonl(&args, &file);
+        assert_eq!(code, 1);
+        assert!(codes(&values).contains(&"too-many-parts".to_string()));
+        assert_eq!(count(&values[0]["body"]), limit);
+        assert_bounded(peak, 100 * MB, "360 000 nested parts");
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Captures: TCP reassembly per flow and in total, IP fragments
 

@@ -50,11 +50,7 @@ fuzz_target!(|data: &[u8]| {
     let ct = &data[..nl];
     let raw = &data[(nl + 1).min(data.len())..];
     let mut findings = Vec::new();
-    let mut ctx = Ctx {
-        base: data,
-        limits: &limits,
-        findings: &mut findings,
-    };
+    let mut ctx = Ctx::new(data, &limits, &mut findings);
     let b = body::parse(&mut ctx, raw, Some(ct), 0, "");
     walk(data, &b, 0, &limits);
     for f in &findings {

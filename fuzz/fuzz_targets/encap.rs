@@ -67,11 +67,7 @@ fuzz_target!(|data: &[u8]| {
     for d in &collected.deferred {
         if let Deferred::Large(l) = d {
             let mut findings = Vec::new();
-            let mut ctx = Ctx {
-                base: &l.message.body,
-                limits: &limits,
-                findings: &mut findings,
-            };
+            let mut ctx = Ctx::new(&l.message.body, &limits, &mut findings);
             let ct = l.message.content_type.as_ref().map(|h| &h.value[..]);
             body::parse(&mut ctx, &l.message.body, ct, 0, "");
             input_codes.extend(findings.iter().map(|f| f.code));
@@ -113,11 +109,7 @@ fuzz_target!(|data: &[u8]| {
     for ((m, d), ct) in pushed.iter().zip(&collected.deferred).zip(&cts) {
         assert!(m.complete && m.findings.is_empty(), "{:?}", m.findings);
         let mut findings = Vec::new();
-        let mut ctx = Ctx {
-            base: &m.body,
-            limits: &big,
-            findings: &mut findings,
-        };
+        let mut ctx = Ctx::new(&m.body, &big, &mut findings);
         let b = body::parse(&mut ctx, &m.body, Some(ct), 0, "");
         let BodyKind::Multipart(mp) = &b.kind else {
             panic!("pushed body is not multipart")

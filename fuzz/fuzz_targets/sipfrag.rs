@@ -13,11 +13,7 @@ fuzz_target!(|data: &[u8]| {
         ..Limits::default()
     };
     let mut findings = Vec::new();
-    let mut ctx = Ctx {
-        base: data,
-        limits: &limits,
-        findings: &mut findings,
-    };
+    let mut ctx = Ctx::new(data, &limits, &mut findings);
     let b = body::parse(&mut ctx, data, Some(b"message/sipfrag"), 0, "");
     if !data.is_empty() {
         let BodyKind::Sip(n) = &b.kind else {

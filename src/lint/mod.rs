@@ -425,6 +425,7 @@ fn bare_body(
         base,
         limits: &cfg.limits,
         findings,
+        parts: 0,
     };
     let b = body::parse(&mut ctx, raw, ct, 0, "");
     let mut cx = Cx {
