@@ -1049,6 +1049,13 @@ static CODES: &[Code] = &[
         "RFC 4975 7.1: the last chunk of a message ends with the `$` flag."
     ),
     r!(
+        "msrp-reassembly-limit",
+        E,
+        Reassembly,
+        "a message given up incomplete: too many messages were waiting for chunks",
+        "Fixed bound (docs/limits.md): `parse --reassemble` holds at most 10 000 incomplete messages; past it the one that waited longest is printed as it is, incomplete, so memory stays bounded whatever the input."
+    ),
+    r!(
         "msrp-chunk-unfinished",
         E,
         Reassembly,

@@ -195,6 +195,9 @@ pub struct Piece {
 pub enum Ready {
     /// Kept: its message is not complete yet.
     Held,
+    /// Not kept: its message is over `--max-chunks` or `--max-message` (the
+    /// message carries the finding); nothing of the chunk is held.
+    Refused,
     /// This chunk completed its message, which is returned and forgotten.
     Done(Box<Reassembled>),
     /// Its message was already complete and returned: the chunk is reported
@@ -205,6 +208,11 @@ pub enum Ready {
 /// Messages already returned by [`Reassembler::push_ready`] remembered, to
 /// report their late chunks.
 const REMEMBER_DONE: usize = 8192;
+
+/// Messages [`Reassembler::push_ready`] holds incomplete at once; past it
+/// the oldest is given up (`msrp-reassembly-limit`) and returned incomplete
+/// by [`Reassembler::take_evicted`].
+pub const MAX_PENDING: usize = 10_000;
 
 impl Reassembled {
     /// True when a finding is an error.
@@ -232,6 +240,10 @@ struct Pending {
     first_start: u64,
     content_type: Option<(u64, OwnedHeader)>,
     segments: Vec<Segment>,
+    /// The byte ranges the segments cover, merged: `start -> end`
+    /// (exclusive), disjoint and not adjacent. Kept as chunks arrive, so
+    /// telling whether the message is whole costs a lookup, not a sort.
+    covered: std::collections::BTreeMap<u64, u64>,
     stored: usize,
     chunks: usize,
     total: Option<(u64, usize)>,
@@ -246,6 +258,10 @@ pub struct Reassembler {
     max_message: usize,
     max_chunks: usize,
     pending: HashMap<(Vec<u8>, Vec<u8>), Pending>,
+    /// Pending messages by the arrival of their first chunk, oldest first.
+    by_age: std::collections::BTreeMap<usize, (Vec<u8>, Vec<u8>)>,
+    /// Messages given up to keep [`MAX_PENDING`], not yet taken.
+    evicted: Vec<Reassembled>,
     arrivals: usize,
     done: HashSet<(Vec<u8>, Vec<u8>)>,
     done_order: VecDeque<(Vec<u8>, Vec<u8>)>,
@@ -257,6 +273,8 @@ impl Reassembler {
             max_message: limits.max_message,
             max_chunks: limits.max_chunks,
             pending: HashMap::new(),
+            by_age: std::collections::BTreeMap::new(),
+            evicted: Vec::new(),
             arrivals: 0,
             done: HashSet::new(),
             done_order: VecDeque::new(),
@@ -300,13 +318,18 @@ impl Reassembler {
                 ),
             ));
         }
-        let ready = self.add(key.clone(), chunk);
-        if !ready {
-            return Ready::Held;
+        if !self.pending.contains_key(&key) && self.pending.len() >= MAX_PENDING {
+            self.evict_oldest(chunk.head.pos);
+        }
+        match self.add(key.clone(), chunk) {
+            Added::Held => return Ready::Held,
+            Added::Refused => return Ready::Refused,
+            Added::Complete => {}
         }
         let Some(p) = self.pending.remove(&key) else {
             return Ready::Held;
         };
+        self.by_age.remove(&p.order);
         if self.done_order.len() >= REMEMBER_DONE
             && let Some(old) = self.done_order.pop_front()
         {
@@ -317,8 +340,34 @@ impl Reassembler {
         Ready::Done(Box::new(join(p)))
     }
 
-    /// Add a chunk; true when its message may now be complete.
-    fn add(&mut self, key: (Vec<u8>, Vec<u8>), chunk: Chunk) -> bool {
+    /// Messages given up to keep at most [`MAX_PENDING`] pending, each
+    /// incomplete with an `msrp-reassembly-limit` finding, oldest first.
+    pub fn take_evicted(&mut self) -> Vec<Reassembled> {
+        std::mem::take(&mut self.evicted)
+    }
+
+    /// Give up the message whose first chunk came first.
+    fn evict_oldest(&mut self, pos: usize) {
+        let Some((_, key)) = self.by_age.pop_first() else {
+            return;
+        };
+        let Some(mut p) = self.pending.remove(&key) else {
+            return;
+        };
+        p.findings.push(Finding::error(
+            "msrp-reassembly-limit",
+            pos,
+            format!(
+                "message {} is given up incomplete: {MAX_PENDING} messages were waiting for chunks, and it had waited longest",
+                String::from_utf8_lossy(&p.message_id)
+            ),
+        ));
+        p.dropped = true;
+        self.evicted.push(join(p));
+    }
+
+    /// Add a chunk; whether its message may now be complete.
+    fn add(&mut self, key: (Vec<u8>, Vec<u8>), chunk: Chunk) -> Added {
         let arrival = self.arrivals;
         self.arrivals += 1;
         let start = chunk.range.start;
@@ -326,6 +375,7 @@ impl Reassembler {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::hash_map::Entry::Vacant(e) => {
                 let (session, message_id) = e.key().clone();
+                self.by_age.insert(arrival, e.key().clone());
                 e.insert(Pending {
                     order: arrival,
                     end: None,
@@ -335,6 +385,7 @@ impl Reassembler {
                     first_start: start,
                     content_type: None,
                     segments: Vec::new(),
+                    covered: std::collections::BTreeMap::new(),
                     stored: 0,
                     chunks: 0,
                     total: None,
@@ -359,7 +410,7 @@ impl Reassembler {
                 ));
             }
             p.dropped = true;
-            return false;
+            return Added::Refused;
         }
         if p.stored.saturating_add(chunk.data.len()) > self.max_message {
             if !p
@@ -377,7 +428,7 @@ impl Reassembler {
                 ));
             }
             p.dropped = true;
-            return false;
+            return Added::Refused;
         }
         let len = chunk.data.len() as u64;
         if let Some(end) = chunk.range.end
@@ -426,6 +477,9 @@ impl Reassembler {
             p.end = Some(p.end.map_or(e, |x| x.max(e)));
         }
         p.stored += chunk.data.len();
+        if len > 0 {
+            p.cover(start, start.saturating_add(len));
+        }
         p.segments.push(Segment {
             start,
             data: chunk.data,
@@ -433,7 +487,11 @@ impl Reassembler {
             flag: chunk.flag,
             arrival,
         });
-        p.covers_to_end()
+        if p.covers_to_end() {
+            Added::Complete
+        } else {
+            Added::Held
+        }
     }
 
     /// Number of messages seen so far.
@@ -449,8 +507,17 @@ impl Reassembler {
     pub fn finish(self) -> Vec<Reassembled> {
         let mut v: Vec<Pending> = self.pending.into_values().collect();
         v.sort_by_key(|p| p.order);
-        v.into_iter().map(join).collect()
+        let mut out = self.evicted;
+        out.extend(v.into_iter().map(join));
+        out
     }
+}
+
+/// What adding a chunk did.
+enum Added {
+    Held,
+    Complete,
+    Refused,
 }
 
 impl Pending {
@@ -459,27 +526,29 @@ impl Pending {
         let Some(end) = self.end else {
             return false;
         };
-        if (self.stored as u64) < end {
-            return false;
+        // Merged, the ranges from byte 1 on are one entry.
+        self.covered
+            .first_key_value()
+            .is_some_and(|(&s, &e)| s <= 1 && e > end)
+    }
+
+    /// Add bytes `start..end` (exclusive) to the covered ranges, merging
+    /// those it overlaps or touches: O(log n) plus the ranges it swallows.
+    fn cover(&mut self, mut start: u64, mut end: u64) {
+        if let Some((&s, &e)) = self.covered.range(..=start).next_back()
+            && e >= start
+        {
+            start = s;
+            end = end.max(e);
         }
-        let mut spans: Vec<(u64, u64)> = self
-            .segments
-            .iter()
-            .filter(|s| !s.data.is_empty())
-            .map(|s| (s.start, s.data.len() as u64))
-            .collect();
-        spans.sort_unstable();
-        let mut next = 1u64;
-        for (start, len) in spans {
-            if start > next {
-                return false;
-            }
-            next = next.max(start.saturating_add(len));
-            if next > end {
+        while let Some((&s, &e)) = self.covered.range(start..).next() {
+            if s > end {
                 break;
             }
+            end = end.max(e);
+            self.covered.remove(&s);
         }
-        next > end
+        self.covered.insert(start, end);
     }
 }
 
@@ -498,7 +567,8 @@ fn join(mut p: Pending) -> Reassembled {
     let mut contiguous = true;
     // Ranges seen, to tell duplicates from overlaps.
     let mut last_end: Option<u64> = None;
-    let mut seen: Vec<(u64, u64, usize)> = Vec::new();
+    // Ranges seen, by (start, end): a duplicate is found in constant time.
+    let mut seen: HashMap<(u64, u64), usize> = HashMap::new();
     let mut gaps = false;
     for s in &p.segments {
         let len = s.data.len() as u64;
@@ -525,10 +595,7 @@ fn join(mut p: Pending) -> Reassembled {
             );
             contiguous = false;
         } else if s.start < expected {
-            let dup = seen
-                .iter()
-                .find(|&&(a, b, _)| a == s.start && b == end)
-                .map(|&(_, _, i)| i);
+            let dup = seen.get(&(s.start, end)).copied();
             let overlap_end = end.min(expected);
             let same = contiguous && {
                 let a = (s.start - 1) as usize;
@@ -562,7 +629,7 @@ fn join(mut p: Pending) -> Reassembled {
                 ));
             }
         }
-        seen.push((s.start, end, s.pos));
+        seen.entry((s.start, end)).or_insert(s.pos);
         if end > expected {
             if contiguous {
                 let from = (expected.max(s.start) - s.start) as usize;

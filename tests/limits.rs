@@ -621,3 +621,80 @@ fn chunks_per_message_are_capped() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// One MSRP SEND chunk of message `mid` on a fixed session.
+fn msrp_chunk(tid: &str, mid: &str, range: &str, flag: char, body: &str) -> String {
+    format!(
+        "MSRP {tid} SEND\r\nTo-Path: msrp://b.example.com:1/s;tcp\r\nFrom-Path: msrp://a.example.com:1/s;tcp\r\nMessage-ID: {mid}\r\nByte-Range: {range}\r\nContent-Type: text/plain\r\n\r\n{body}\r\n-------{tid}{flag}\r\n"
+    )
+}
+
+/// Hostile test ("Bounded, linear, lossless", item 3): chunks refused past
+/// --max-chunks were dropped but their records kept (500k chunks with
+/// --max-chunks 1000: 475 MB). Nothing of a refused chunk is held now.
+#[test]
+fn chunks_refused_past_max_chunks_are_not_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 300_000;
+    let mut text = String::with_capacity(n * 190);
+    for i in 1..=n {
+        text.push_str(&msrp_chunk(
+            &format!("t{i:07}"),
+            "many",
+            &format!("{i}-{i}/*"),
+            '+',
+            "c",
+        ));
+    }
+    let file = temp_file(&dir, "refused.msrp", text.as_bytes());
+    let (code, values, _, peak) = run_jsonl(
+        &parse_args(&["--reassemble", "--max-chunks", "1000"]),
+        &file,
+    );
+    assert_eq!(code, 1);
+    assert_eq!(values.len(), 1, "one incomplete message");
+    assert!(codes(&values).contains(&"msrp-too-many-chunks".to_string()));
+    assert_eq!(values[0]["reassembled"]["received"], n);
+    assert_eq!(
+        values[0]["body"]["length"], 1000,
+        "the bytes of the chunks kept"
+    );
+    assert_bounded(peak, 100 * MB, "300 000 chunks past --max-chunks 1000");
+}
+
+/// Hostile test ("Bounded, linear, lossless", item 2): nothing capped the
+/// messages `--reassemble` waits for (200k Message-IDs each with one chunk
+/// that never completes: 992 MB). It holds at most 10 000; past that the
+/// oldest is printed incomplete with `msrp-reassembly-limit`.
+#[test]
+fn messages_waiting_for_chunks_are_capped() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 60_000;
+    let mut text = String::with_capacity(n * 190);
+    for i in 0..n {
+        text.push_str(&msrp_chunk(
+            &format!("t{i:07}"),
+            &format!("m{i}"),
+            "1-1/2",
+            '+',
+            "c",
+        ));
+    }
+    let file = temp_file(&dir, "pending.msrp", text.as_bytes());
+    let (code, values, _, peak) = run_jsonl(&parse_args(&["--reassemble"]), &file);
+    assert_eq!(code, 1);
+    assert_eq!(values.len(), n, "every message printed, none lost");
+    let evicted = values
+        .iter()
+        .filter(|v| {
+            v["findings"]
+                .as_array()
+                .is_some_and(|f| f.iter().any(|x| x["code"] == "msrp-reassembly-limit"))
+        })
+        .count();
+    assert_eq!(evicted, n - 10_000);
+    // The oldest go first, in order, as the cap is reached.
+    assert_eq!(values[0]["message_id"], "m0");
+    assert_eq!(values[1]["message_id"], "m1");
+    assert_bounded(peak, 100 * MB, "60 000 incomplete messages");
+}

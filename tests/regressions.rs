@@ -506,3 +506,42 @@ fn uri_request_for_many_ids_is_linear() {
     };
     assert_linear_with("uri request ids", ids, 8_000, &base, 10.0);
 }
+
+// ---------------------------------------------------------------------------
+// Hostile test ("Bounded, linear, lossless", item 9): once a message's end
+// was known, every chunk re-sorted all its segments to see whether the
+// message was whole, and duplicates were looked for pair by pair: 100k
+// chunks with duplicates after the final one took 35 s. Coverage is now
+// merged as chunks arrive.
+
+/// The last chunk of a 4-byte message first, then `n` copies of its first
+/// chunk, then the middle: the end is known and the stored bytes pass it
+/// long before the message is whole.
+fn chunks_after_the_end(n: usize) -> Vec<u8> {
+    let send = |tid: &str, range: &str, flag: char, body: &str| {
+        format!(
+            "MSRP {tid} SEND\r\nTo-Path: msrp://a.example.com:2855/s1;tcp\r\nFrom-Path: msrp://b.example.com:2855/s2;tcp\r\nMessage-ID: m1\r\nByte-Range: {range}\r\nContent-Type: text/plain\r\n\r\n{body}\r\n-------{tid}{flag}\r\n"
+        )
+    };
+    let mut text = send("t0000last", "4-4/4", '$', "d");
+    for i in 0..n {
+        text.push_str(&send(&format!("t{i:08}"), "1-1/4", '+', "a"));
+    }
+    text.push_str(&send("t0000mid", "2-3/4", '+', "bc"));
+    text.into_bytes()
+}
+
+#[test]
+fn msrp_chunks_after_a_known_end_join_in_linear_time() {
+    let (_, values) = parse_jsonl(&chunks_after_the_end(3), &["--reassemble"]);
+    let joined: Vec<&Value> = values.iter().filter(|v| v["message_id"] == "m1").collect();
+    assert_eq!(joined.len(), 1, "{values:?}");
+    assert_eq!(joined[0]["body"]["text"], "abcd");
+    assert_eq!(joined[0]["reassembled"]["complete"], true);
+    assert_linear(
+        "chunks after a known end",
+        chunks_after_the_end,
+        4_000,
+        &["--reassemble"],
+    );
+}

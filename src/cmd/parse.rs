@@ -840,6 +840,11 @@ fn parse_text<W: Write>(
                     joiner.as_mut(),
                 )?;
                 worst = worst.max(w);
+                if let Some(j) = joiner.as_mut() {
+                    for joined in j.take_flushed() {
+                        worst = worst.max(print_joined(printer, &joined, file, limits)?);
+                    }
+                }
             }
         }
     }
@@ -919,6 +924,11 @@ fn parse_capture<W: Write>(
                 };
                 let w = print_alone(printer, file, msg, args, limits, joiner.as_mut())?;
                 worst = worst.max(w);
+                if let Some(j) = joiner.as_mut() {
+                    for joined in j.take_flushed() {
+                        worst = worst.max(print_joined(printer, &joined, file, limits)?);
+                    }
+                }
             }
         }
     }

@@ -114,12 +114,25 @@ impl Joiner {
                 self.chunks.insert(id, rec());
                 Offer::Held
             }
+            // Over --max-chunks or --max-message: nothing of it is kept (its
+            // message carries the finding).
+            Ready::Refused => Offer::Held,
             Ready::Late(f) => Offer::Alone(Finding { offset: 0, ..f }),
             Ready::Done(r) => {
                 self.chunks.insert(id, rec());
                 Offer::Done(Box::new(self.joined(*r)))
             }
         }
+    }
+
+    /// Messages given up incomplete to bound what is held
+    /// (`reassembly::MAX_PENDING`), to print now.
+    pub fn take_flushed(&mut self) -> Vec<Joined> {
+        let evicted = self.re.take_evicted();
+        evicted
+            .into_iter()
+            .map(|r| joined(&mut self.chunks, r))
+            .collect()
     }
 
     /// Every message still incomplete at the end of the input.
