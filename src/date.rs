@@ -47,13 +47,35 @@ pub fn format(ts: Timestamp) -> String {
         .unwrap_or_else(|_| "Thu, 01 Jan 1970 00:00:00 GMT".to_string())
 }
 
-/// A Date value from what a user typed: an RFC 1123 date is kept exactly as
-/// written; an RFC 2822 date with another zone, or an RFC 3339 instant, is
-/// converted to RFC 1123 GMT.
+/// Is the calendar date and time of an [`is_rfc1123`] value a real one
+/// (day of its month, hours to 23, minutes and seconds to 59, a leap second
+/// at 60; year 0001 on)? The weekday is not checked: the CR's own example
+/// names the wrong one.
+fn rfc1123_is_real(s: &str) -> bool {
+    let n = |r: std::ops::Range<usize>| s[r].parse::<i16>().unwrap_or(-1);
+    let month = MONTHS.iter().position(|m| *m == &s[8..11]).unwrap_or(0) as i8 + 1;
+    let (day, year) = (n(5..7), n(12..16));
+    let (h, m, sec) = (n(17..19), n(20..22), n(23..25));
+    year >= 1
+        && jiff::civil::Date::new(year, month, day as i8).is_ok()
+        && (0..24).contains(&h)
+        && (0..60).contains(&m)
+        && (0..=60).contains(&sec)
+}
+
+/// A Date value from what a user typed, the one date reader of every
+/// option that takes a date: an RFC 1123 date is kept exactly as written
+/// (once its calendar date and time are checked to be real); an RFC 2822
+/// date (one-digit day, another zone) or an RFC 3339 instant is converted
+/// to RFC 1123 GMT.
 pub fn normalize(s: &str) -> Result<String, DateError> {
     let t = s.trim();
     if is_rfc1123(t) {
-        return Ok(t.to_string());
+        return if rfc1123_is_real(t) {
+            Ok(t.to_string())
+        } else {
+            Err(DateError(s.to_string()))
+        };
     }
     if let Ok(ts) = DateTimeParser::new().parse_timestamp(t) {
         return Ok(format(ts));
@@ -95,6 +117,35 @@ mod tests {
             "Thu, 21 Feb 2002 13:02:03 GMT"
         );
         assert!(normalize("yesterday").is_err());
+        // RFC 2822 allows a one-digit day.
+        assert_eq!(
+            normalize("Thu, 7 Feb 2002 13:02:03 +0000").unwrap(),
+            "Thu, 07 Feb 2002 13:02:03 GMT"
+        );
+    }
+
+    #[test]
+    fn impossible_dates_are_refused() {
+        for bad in [
+            "Thu, 21 Feb 2002 25:61:61 GMT",
+            "Thu, 31 Feb 2002 13:02:03 GMT",
+            "Thu, 21 Feb 0000 13:02:03 GMT",
+            "Thu, 00 Feb 2002 13:02:03 GMT",
+            "Thu, 21 Feb 2002 24:00:00 GMT",
+            "Thu, 21 Feb 2002 13:60:00 GMT",
+            "Thu, 21 Feb 2002 13:00:61 GMT",
+        ] {
+            assert!(normalize(bad).is_err(), "{bad}");
+        }
+        // Real ones pass, a leap day and a leap second included.
+        for good in [
+            "Thu, 29 Feb 2024 23:59:60 GMT",
+            "Mon, 01 Jan 0001 00:00:00 GMT",
+            "Fri, 31 Dec 9999 23:59:59 GMT",
+        ] {
+            assert_eq!(normalize(good).unwrap(), good);
+        }
+        assert!(normalize("Thu, 29 Feb 2023 13:02:03 GMT").is_err());
         assert_eq!(
             format(from_unix(1, 5).unwrap()),
             "Thu, 01 Jan 1970 00:00:01 GMT"

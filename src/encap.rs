@@ -184,17 +184,13 @@ impl Options {
             ("--to-path", &self.to_path),
             ("--from-path", &self.from_path),
         ] {
-            let ok = !v.trim().is_empty()
-                && v.split_ascii_whitespace().all(|u| {
-                    let l = u.to_ascii_lowercase();
-                    (l.starts_with("msrp://") || l.starts_with("msrps://"))
-                        && u.bytes().all(|b| b.is_ascii_graphic())
-                })
-                && v.bytes().all(|b| b == b' ' || b.is_ascii_graphic());
-            if !ok {
+            // The MSRP URI grammar (RFC 4975 9), as lint checks it.
+            if let Err(e) = crate::uri::parse_msrp_path(v.as_bytes()) {
                 return Err(EncapError::usage(
                     "bad-option",
-                    format!("{flag} `{v}`: expected msrp:// or msrps:// URIs separated by spaces"),
+                    format!(
+                        "{flag} `{v}`: {e} (MSRP URIs such as msrp://host:port/session;tcp, one space between)"
+                    ),
                 ));
             }
         }

@@ -724,6 +724,160 @@ pub fn parse_hostport(input: &[u8]) -> Result<(Host<'_>, Option<u16>), UriError>
     parsed.map(|(_, hp)| hp).map_err(|e| to_uri_error(input, e))
 }
 
+/// An MSRP URI (RFC 4975 9): `msrp-scheme "://" authority ["/" session-id]
+/// ";" transport *( ";" URI-parameter )`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MsrpUri<'a> {
+    /// `msrps`.
+    pub secure: bool,
+    /// The userinfo before `@`, when there is one.
+    pub userinfo: Option<&'a [u8]>,
+    pub host: Host<'a>,
+    pub port: Option<u16>,
+    /// `1*( unreserved / "+" / "=" / "/" )`, when there is one.
+    pub session_id: Option<&'a [u8]>,
+    /// `"tcp" / 1*ALPHANUM`.
+    pub transport: &'a [u8],
+}
+
+/// Parse one MSRP URI spanning the whole input (RFC 4975 9). The host is the
+/// RFC 3261 `host` (domain name, IPv4 or a bracketed IPv6 reference), the
+/// userinfo RFC 3986's (`unreserved / pct-encoded / sub-delims / ":"`).
+pub fn parse_msrp_uri(input: &[u8]) -> Result<MsrpUri<'_>, UriError> {
+    let err = |at: usize, expected: &'static str| UriError {
+        offset: at,
+        expected,
+        found: input.get(at).copied(),
+    };
+    let scheme_end = input
+        .iter()
+        .position(|&b| b == b':')
+        .ok_or_else(|| err(input.len(), "\"msrp://\" or \"msrps://\""))?;
+    let scheme = &input[..scheme_end];
+    let secure = if scheme.eq_ignore_ascii_case(b"msrps") {
+        true
+    } else if scheme.eq_ignore_ascii_case(b"msrp") {
+        false
+    } else {
+        return Err(err(0, "\"msrp://\" or \"msrps://\""));
+    };
+    let mut at = scheme_end + 1;
+    if !input[at..].starts_with(b"//") {
+        return Err(err(at, "\"//\""));
+    }
+    at += 2;
+    // The authority runs to the session-id's "/" or the transport's ";".
+    let auth_end = input[at..]
+        .iter()
+        .position(|&b| b == b'/' || b == b';')
+        .map_or(input.len(), |i| at + i);
+    let authority = &input[at..auth_end];
+    let (userinfo, hostport, host_at) = match authority.iter().rposition(|&b| b == b'@') {
+        Some(i) => (Some(&authority[..i]), &authority[i + 1..], at + i + 1),
+        None => (None, authority, at),
+    };
+    if let Some(u) = userinfo {
+        let mut i = 0;
+        while i < u.len() {
+            let b = u[i];
+            if b == b'%' {
+                if !(u.get(i + 1).is_some_and(|&x| chars::is_hex(x))
+                    && u.get(i + 2).is_some_and(|&x| chars::is_hex(x)))
+                {
+                    return Err(err(at + i, "two hex digits after '%'"));
+                }
+                i += 3;
+                continue;
+            }
+            if !(is_unreserved_3986(b) || b"!$&'()*+,;=:".contains(&b)) {
+                return Err(err(at + i, "a userinfo character"));
+            }
+            i += 1;
+        }
+    }
+    if hostport.is_empty() {
+        return Err(err(host_at, "a host"));
+    }
+    let (host, port) = parse_hostport(hostport).map_err(|e| e.shifted(host_at))?;
+    at = auth_end;
+    let mut session_id = None;
+    if input.get(at) == Some(&b'/') {
+        let start = at + 1;
+        let end = input[start..]
+            .iter()
+            .position(|&b| b == b';')
+            .map_or(input.len(), |i| start + i);
+        let id = &input[start..end];
+        if let Some(i) = id
+            .iter()
+            .position(|&b| !(is_unreserved_3986(b) || matches!(b, b'+' | b'=' | b'/')))
+        {
+            return Err(err(start + i, "a session-id character"));
+        }
+        if id.is_empty() {
+            return Err(err(start, "a session-id"));
+        }
+        session_id = Some(id);
+        at = end;
+    }
+    if input.get(at) != Some(&b';') {
+        return Err(err(at, "\";\" and the transport"));
+    }
+    let mut params = input[at + 1..].split(|&b| b == b';');
+    let transport = params.next().unwrap_or_default();
+    if transport.is_empty() || !transport.iter().all(|&b| chars::is_alphanum(b)) {
+        return Err(err(at + 1, "a transport (1*ALPHANUM)"));
+    }
+    let mut p_at = at + 1 + transport.len();
+    for p in params {
+        let (name, value) = match p.iter().position(|&b| b == b'=') {
+            Some(i) => (&p[..i], Some(&p[i + 1..])),
+            None => (p, None),
+        };
+        if name.is_empty() || !chars::is_token_str(name) {
+            return Err(err(p_at + 1, "a URI parameter (token)"));
+        }
+        if value.is_some_and(|v| v.is_empty() || !chars::is_token_str(v)) {
+            return Err(err(p_at + 1 + name.len() + 1, "a parameter value (token)"));
+        }
+        p_at += 1 + p.len();
+    }
+    Ok(MsrpUri {
+        secure,
+        userinfo,
+        host,
+        port,
+        session_id,
+        transport,
+    })
+}
+
+/// RFC 3986 `unreserved` (RFC 4975 takes its URI grammar from RFC 3986):
+/// narrower than RFC 3261's, which adds `!*'()`.
+fn is_unreserved_3986(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+}
+
+/// Parse an MSRP path header value (`MSRP-URI *( SP MSRP-URI )`, RFC 4975
+/// 9: To-Path, From-Path, Use-Path): URIs separated by single spaces, no
+/// space before the first or after the last.
+pub fn parse_msrp_path(input: &[u8]) -> Result<Vec<MsrpUri<'_>>, UriError> {
+    if input.is_empty() {
+        return Err(UriError {
+            offset: 0,
+            expected: "an MSRP URI",
+            found: None,
+        });
+    }
+    let mut out = Vec::new();
+    let mut at = 0;
+    for u in input.split(|&b| b == b' ') {
+        out.push(parse_msrp_uri(u).map_err(|e| e.shifted(at))?);
+        at += u.len() + 1;
+    }
+    Ok(out)
+}
+
 /// Check a bare escaped user part (`1*( unreserved / escaped / user-unreserved )`).
 pub fn parse_user_part(input: &[u8]) -> Result<&[u8], UriError> {
     let parsed = escaped_run(input, chars::is_user_char).and_then(|(r, user)| {
@@ -1678,6 +1832,63 @@ mod tests {
                 }
                 let _ = parse_retrieval(s.as_bytes());
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod msrp_uri_tests {
+    use super::*;
+
+    #[test]
+    fn msrp_uris_of_rfc_4975_parse() {
+        let u = parse_msrp_uri(b"msrp://atlanta.example.com:7654/jshA7weztas;tcp").unwrap();
+        assert!(!u.secure);
+        assert_eq!(u.port, Some(7654));
+        assert_eq!(u.session_id, Some(&b"jshA7weztas"[..]));
+        assert_eq!(u.transport, b"tcp");
+        let u = parse_msrp_uri(b"MSRPS://bob@[2001:db8::1]:9/s+=/x;tcp;foo=bar;baz").unwrap();
+        assert!(u.secure);
+        assert_eq!(u.userinfo, Some(&b"bob"[..]));
+        assert!(
+            parse_msrp_uri(b"msrp://192.0.2.1:2855;tcp")
+                .unwrap()
+                .session_id
+                .is_none()
+        );
+        let path =
+            parse_msrp_path(b"msrp://a.example.com:1/x;tcp msrps://b.example.com/y;tls").unwrap();
+        assert_eq!(path.len(), 2);
+    }
+
+    #[test]
+    fn broken_msrp_uris_are_refused_where_they_break() {
+        for (bad, at) in [
+            (&b"msrp://@@@:::/;;;"[..], 7),
+            (b"sip:a@b", 0),
+            (b"msrp:/a.example.com/x;tcp", 5),
+            (b"msrp://a.example.com/x", 22),
+            (b"msrp://a.example.com/x;", 23),
+            (b"msrp://a.example.com/;tcp", 21),
+            (b"msrp://a.example.com/x!y;tcp", 22),
+            (b"msrp://a.example.com:99999/x;tcp", 21),
+            (b"msrp:///x;tcp", 7),
+            (b"msrp://a.example.com/x;tcp;=v", 27),
+        ] {
+            let e = parse_msrp_uri(bad).unwrap_err();
+            assert_eq!(e.offset, at, "{}: {e}", String::from_utf8_lossy(bad));
+        }
+        for bad in [
+            &b""[..],
+            b" msrp://a.example.com/x;tcp",
+            b"msrp://a.example.com/x;tcp ",
+            b"msrp://a.example.com/x;tcp  msrp://b.example.com/y;tcp",
+        ] {
+            assert!(
+                parse_msrp_path(bad).is_err(),
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
         }
     }
 }

@@ -286,18 +286,6 @@ fn from_json(input: &Input, report: &mut Report) -> Result<SummaryDoc> {
     Ok(doc)
 }
 
-/// Check `--date`: RFC 1123 form in GMT.
-fn check_date(date: &str) -> Result<()> {
-    jiff::fmt::strtime::parse("%a, %d %b %Y %H:%M:%S GMT", date)
-        .and_then(|t| t.to_datetime())
-        .with_context(|| {
-            format!(
-                "--date: `{date}` is not an RFC 1123 date such as \"Thu, 21 Feb 2002 13:02:03 GMT\""
-            )
-        })?;
-    Ok(())
-}
-
 /// The summary document of stored deferred messages: every pager-mode
 /// MESSAGE, and every INVITE that opened a Large Message Mode session, once
 /// per Call-ID (which becomes the Message-ID, 003 7.3.1 a). Text inputs and
@@ -309,11 +297,14 @@ fn from_stored(
     report: &mut Report,
     progress: &Progress,
 ) -> Result<SummaryDoc> {
-    if let Some(d) = &args.date {
-        check_date(d)?;
-    }
+    // The one date reader of every subcommand: RFC 1123, 2822 or 3339.
+    let date = match &args.date {
+        Some(d) => Some(sipmsrp::date::normalize(d).with_context(|| "--date".to_string())?),
+        None => None,
+    };
     let mut store = Store {
         args,
+        date,
         class: args.class.as_deref().unwrap_or("text-message"),
         doc: SummaryDoc::new(None),
         seen: HashSet::new(),
@@ -402,6 +393,8 @@ fn from_stored(
 /// The stored messages gathered so far.
 struct Store<'a> {
     args: &'a SummaryArgs,
+    /// `--date`, normalized to RFC 1123.
+    date: Option<String>,
     class: &'a str,
     doc: SummaryDoc,
     seen: HashSet<String>,
@@ -482,7 +475,7 @@ impl<'a> Store<'a> {
         if let Some(o) = old {
             self.matched_old.insert(o.as_str());
         }
-        let date = self.args.date.as_deref().or(capture_date);
+        let date = self.date.as_deref().or(capture_date);
         let (headers, urgent, dated) = stored_headers(msg, &call_id, date);
         self.doc.messages.push(DocMessage {
             class: Some(self.class.to_string()),

@@ -972,12 +972,7 @@ impl<'a> Fixer<'_, 'a> {
                 .value(h)
                 .map(|v| lossy(v).trim().to_string())
                 .unwrap_or_default();
-            let ok = !v.is_empty()
-                && v.split_ascii_whitespace().all(|u| {
-                    let l = u.to_ascii_lowercase();
-                    (l.starts_with("msrp://") || l.starts_with("msrps://"))
-                        && u.bytes().all(|b| b.is_ascii_graphic())
-                });
+            let ok = crate::uri::parse_msrp_path(v.as_bytes()).is_ok();
             if ok {
                 Ok(v)
             } else {

@@ -21,14 +21,6 @@ fn is_ident(v: &[u8]) -> bool {
         && v.iter().all(|&b| is_ident_char(b))
 }
 
-fn is_msrp_uri(u: &[u8]) -> bool {
-    let strip = |p: &[u8]| {
-        (u.len() >= p.len() && u[..p.len()].eq_ignore_ascii_case(p)).then(|| &u[p.len()..])
-    };
-    let rest = strip(b"msrp://").or_else(|| strip(b"msrps://"));
-    rest.is_some_and(|r| !r.is_empty() && !r.starts_with(b"/"))
-}
-
 pub(crate) fn check(cx: &mut Cx<'_>, msg: &MsrpMessage<'_>, path: &str, fragment: bool) {
     // RFC 4975 headers that appear at most once: `MSRP_SINGLE` in the
     // header table, one bit each.
@@ -60,16 +52,13 @@ pub(crate) fn check(cx: &mut Cx<'_>, msg: &MsrpMessage<'_>, path: &str, fragment
         }
         match h.id {
             Some(Hdr::ToPath | Hdr::FromPath | Hdr::UsePath) => {
-                let bad = v
-                    .split(|b| b.is_ascii_whitespace())
-                    .filter(|s| !s.is_empty())
-                    .find(|u| !is_msrp_uri(u));
-                if let Some(u) = bad {
+                // The MSRP URI grammar (RFC 4975 9), as encap checks it.
+                if let Err(e) = crate::uri::parse_msrp_path(v) {
                     cx.header(
                         "msrp-path-invalid",
                         path,
                         h,
-                        format!("{c}: `{}` is not an msrp: or msrps: URI", lossy(u)),
+                        format!("{c}: `{}` is not a list of MSRP URIs: {e}", lossy(v)),
                     );
                 }
             }
