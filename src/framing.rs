@@ -408,12 +408,16 @@ fn head_scan(
     let mut seen = Vec::new();
     // Start of the line ending at the next `\n` (None: the start line).
     let mut line_start: Option<usize> = None;
+    // The Content-Length value was empty: the next line may hold it.
+    let mut folded = false;
     // From the start line's own `\n`: the line after it may be the empty one.
     for i in crate::scan::Newlines::from(buf, start_le) {
-        if let Some(ls) = line_start
-            && may_be_content_length(&buf[ls..i])
-        {
-            content_length_line(buf, ls, &buf[ls..i], &mut cl, &mut seen);
+        if let Some(ls) = line_start {
+            if std::mem::take(&mut folded) {
+                content_length_fold(buf, &buf[ls..i], &mut cl);
+            } else if may_be_content_length(&buf[ls..i]) {
+                folded = content_length_line(buf, ls, &buf[ls..i], &mut cl, &mut seen);
+            }
         }
         let end = match buf.get(i + 1) {
             Some(b'\n') => Some((i + 1, i + 2)),
@@ -485,24 +489,40 @@ fn may_be_content_length(line: &[u8]) -> bool {
 }
 
 /// Record the Content-Length of `line` (at `pos`, without its `\n`) when it
-/// is one, as [`content_length`] does.
+/// is one, as [`content_length`] does. True when its value is empty and may
+/// be folded onto the next line (`Content-Length:` then ` 11`, legal LWS,
+/// RFC 3261 7.3.1): the caller then gives that line to
+/// [`content_length_fold`].
 fn content_length_line(
     buf: &[u8],
     pos: usize,
     line: &[u8],
     found: &mut ContentLength,
     findings: &mut Vec<Finding>,
-) {
+) -> bool {
     let n = line.iter().take_while(|&&b| chars::is_token(b)).count();
     let name = &line[..n];
     if !(name.eq_ignore_ascii_case(b"content-length") || name.eq_ignore_ascii_case(b"l")) {
-        return;
+        return false;
     }
     let after = line[n..].trim_ascii_start();
     if after.first() != Some(&b':') {
-        return;
+        return false;
     }
     let value = chomp(&after[1..]).trim_ascii();
+    let was_absent = matches!(found, ContentLength::Absent);
+    content_length_value(buf, pos, value, found, findings);
+    was_absent && value.is_empty()
+}
+
+/// The Content-Length value `value` of the line at `pos`.
+fn content_length_value(
+    buf: &[u8],
+    pos: usize,
+    value: &[u8],
+    found: &mut ContentLength,
+    findings: &mut Vec<Finding>,
+) {
     let voff = crate::finding::offset_in(buf, value);
     if !matches!(found, ContentLength::Absent) {
         findings.push(Finding::error(
@@ -516,6 +536,19 @@ fn content_length_line(
         Some(v) => ContentLength::Value(v, voff),
         None => ContentLength::Bad(voff),
     };
+}
+
+/// `line` after a Content-Length whose value was empty: when it is a
+/// continuation line (it starts with SP or HTAB), its text is the value.
+fn content_length_fold(buf: &[u8], line: &[u8], found: &mut ContentLength) {
+    if matches!(line.first(), Some(b' ' | b'\t')) {
+        let value = chomp(line).trim_ascii();
+        let voff = crate::finding::offset_in(buf, value);
+        *found = match parse_u64(value) {
+            Some(v) => ContentLength::Value(v, voff),
+            None => ContentLength::Bad(voff),
+        };
+    }
 }
 
 /// What a header block says about Content-Length.
@@ -554,19 +587,12 @@ fn content_length(
                 && (name.eq_ignore_ascii_case(b"content-length") || name.eq_ignore_ascii_case(b"l"))
             {
                 let value = chomp(&after[1..]).trim_ascii();
-                let voff = crate::finding::offset_in(buf, value);
-                let parsed = parse_u64(value);
-                if !matches!(found, ContentLength::Absent) {
-                    findings.push(Finding::error(
-                        "content-length-duplicate",
-                        pos,
-                        "more than one Content-Length; the first is used for framing",
-                    ));
-                } else {
-                    found = match parsed {
-                        Some(v) => ContentLength::Value(v, voff),
-                        None => ContentLength::Bad(voff),
-                    };
+                let was_absent = matches!(found, ContentLength::Absent);
+                content_length_value(buf, pos, value, &mut found, findings);
+                // A value folded onto the next line (RFC 3261 7.3.1 LWS).
+                if was_absent && value.is_empty() && next < to {
+                    let le2 = memchr(b'\n', &buf[next..to]).map_or(to, |i| next + i);
+                    content_length_fold(buf, &buf[next..le2], &mut found);
                 }
             }
         }

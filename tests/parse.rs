@@ -910,3 +910,53 @@ fn jobs_beyond_256_is_a_usage_error() {
         .assert()
         .code(0);
 }
+
+/// Protects framing by a Content-Length whose value is folded onto the
+/// next line (`Content-Length:` then ` 11`, legal LWS, RFC 3261 7.3.1), in
+/// text, over TCP and over UDP: the body is kept and the next message
+/// starts cleanly (it was glued onto the next message's method).
+#[test]
+fn folded_content_length_frames_the_body() {
+    use sipmsrp::capture::writer::{self, PcapWriter, TcpFlow};
+    let first = b"MESSAGE sip:b@example.com SIP/2.0\r\nCall-ID: f1\r\nCSeq: 1 MESSAGE\r\nContent-Length:\r\n 11\r\n\r\nhello world";
+    let second =
+        b"OPTIONS sip:b@example.com SIP/2.0\r\nCall-ID: f2\r\nCSeq: 2 OPTIONS\r\nl:\r\n\t0\r\n\r\n";
+    let text = [&first[..], &second[..]].concat();
+    let client: std::net::SocketAddr = "192.0.2.1:5060".parse().unwrap();
+    let server: std::net::SocketAddr = "192.0.2.2:5060".parse().unwrap();
+    let pcap = |packets: Vec<Vec<u8>>| {
+        let mut w = PcapWriter::new(Vec::new(), writer::LINKTYPE_RAW).unwrap();
+        for p in packets {
+            w.write_packet(1_700_000_000, 0, &p).unwrap();
+        }
+        w.into_inner()
+    };
+    let mut tcp = TcpFlow::new(client, server);
+    let mut packets = tcp.handshake();
+    packets.extend(tcp.send(true, &text, &[70, 9]));
+    let udp = vec![
+        writer::ip_udp(client, server, first),
+        writer::ip_udp(client, server, second),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (name, input) in [
+        ("text", text.clone()),
+        ("tcp.pcap", pcap(packets)),
+        ("udp.pcap", pcap(udp)),
+    ] {
+        let p = write_temp(dir.path(), name, &input);
+        let (code, values) = jsonl(&p);
+        let m = messages(&values);
+        assert_eq!(m.len(), 2, "{name}: {values:?}");
+        assert_eq!(m[0]["body"]["text"], "hello world", "{name}");
+        assert_eq!(m[1]["method"], "OPTIONS", "{name}");
+        assert_eq!(m[1]["call_id"], "f2", "{name}");
+        assert!(values.iter().all(|v| v["type"] != "junk"), "{name}");
+        assert!(
+            !codes(m[0]).contains(&"content-length-invalid".to_string()),
+            "{name}: {:?}",
+            codes(m[0])
+        );
+        assert_eq!(code, 0, "{name}: {values:?}");
+    }
+}
