@@ -511,3 +511,34 @@ fn dash_o_writes_through_links_fifos_and_devices() {
     names.retain(|n| n.ends_with(".tmp"));
     assert!(names.is_empty(), "{names:?}");
 }
+
+/// A full standard output is reported as a write error, never blamed on
+/// the input (`parse --reassemble` said "cannot read: No space left").
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_output_is_not_blamed_on_the_input() {
+    for args in [
+        &["parse", "--reassemble"][..],
+        &["parse"],
+        &["parse", "--summary"],
+        &["parse", "--format", "jsonl"],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("sipmsrp"))
+            .args(args)
+            .arg(sample("lmm-session.txt"))
+            .stdout(full)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("No space left on device"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("cannot read"), "{args:?}: {stderr}");
+    }
+}

@@ -812,10 +812,20 @@ fn parse_text<W: Write>(
     let mut worst = None;
     let mut joiner = args.reassemble.then(|| Joiner::new(limits));
     loop {
-        // Output so far goes out before a read that may wait (a pipe).
-        let item = stream
-            .next(&mut || printer.out.flush())
-            .with_context(|| format!("{file}: cannot read"))?;
+        // Output so far goes out before a read that may wait (a pipe). A
+        // failed flush is a write error, not the input's: kept apart.
+        let mut flush_failed = None;
+        let item = stream.next(&mut || {
+            printer.out.flush().map_err(|e| {
+                let kind = e.kind();
+                flush_failed = Some(e);
+                io::Error::from(kind)
+            })
+        });
+        if let Some(e) = flush_failed {
+            return Err(anyhow::Error::new(e).context("cannot write the output"));
+        }
+        let item = item.with_context(|| format!("{file}: cannot read"))?;
         let Some(item) = item else { break };
         match item {
             TextItem::Junk {
