@@ -7,6 +7,7 @@ mod cli;
 mod cmd;
 
 fn main() -> ExitCode {
+    cmd::interrupt::install();
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return clap_exit(&e),

@@ -542,3 +542,40 @@ fn a_full_output_is_not_blamed_on_the_input() {
         assert!(!stderr.contains("cannot read"), "{args:?}: {stderr}");
     }
 }
+
+/// SIGINT or SIGTERM during an `-o` write removes the temporary file (it
+/// was left behind in about half the runs) and leaves the target as it
+/// was; the run exits with 130.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_write_leaves_nothing_behind() {
+    let (name, args) = writers().remove(1); // summary --from-body
+    for signal in ["INT", "TERM"] {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        std::fs::write(&target, b"previous").unwrap();
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("sipmsrp"))
+            .args(&args)
+            .arg("-o")
+            .arg(&target)
+            .env("SIPMSRP_TEST_WRITE_DELAY_MS", "20000")
+            .stdin(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Wait for the temporary file, then signal.
+        let start = std::time::Instant::now();
+        while !entries(dir.path()).iter().any(|n| n.ends_with(".tmp")) {
+            assert!(start.elapsed().as_secs() < 10, "{name}: no temporary file");
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        let killed = std::process::Command::new("kill")
+            .args([format!("-{signal}"), child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(130), "{name} SIG{signal}");
+        assert_eq!(entries(dir.path()), ["out"], "{name} SIG{signal}");
+        assert_eq!(std::fs::read(&target).unwrap(), b"previous");
+    }
+}

@@ -13,6 +13,7 @@ use sipmsrp::source::TextStream;
 
 use crate::cli::{Cli, ColorChoice, Command};
 
+pub mod interrupt;
 mod progress;
 pub use progress::Progress;
 
@@ -333,6 +334,14 @@ fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file path"))?;
     let (tmp, mut f) = create_temp(&dir, &file_name.to_string_lossy())?;
+    // Test hook: hold the temporary file open this long, so that a test can
+    // interrupt the write (tests/output.rs); unset in normal use.
+    if let Some(ms) = std::env::var("SIPMSRP_TEST_WRITE_DELAY_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
     let result = (|| -> io::Result<()> {
         f.write_all(bytes)?;
         if let Ok(meta) = std::fs::metadata(path)
@@ -343,6 +352,7 @@ fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
         f.sync_all()?;
         drop(f);
         std::fs::rename(&tmp, path)?;
+        interrupt::temp_ends();
         // Make the rename itself durable (best effort: not every platform
         // can open a directory).
         if let Ok(d) = std::fs::File::open(&dir) {
@@ -352,6 +362,7 @@ fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
+        interrupt::temp_ends();
     }
     result
 }
@@ -375,7 +386,11 @@ fn create_temp(dir: &Path, name: &str) -> io::Result<(PathBuf, std::fs::File)> {
             .create_new(true)
             .open(&tmp)
         {
-            Ok(f) => return Ok((tmp, f)),
+            Ok(f) => {
+                // Ours: the signal handler removes it (see `interrupt`).
+                interrupt::temp_begins(&tmp);
+                return Ok((tmp, f));
+            }
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 100 => attempt += 1,
             Err(e) => return Err(e),
         }

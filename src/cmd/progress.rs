@@ -139,6 +139,7 @@ impl State {
         let _ = write!(err, "{ERASE}{line}");
         let _ = err.flush();
         self.drawn.set(true);
+        super::interrupt::progress_drawn(true);
     }
 
     fn line(&self, now: Instant) -> String {
@@ -174,6 +175,7 @@ impl State {
             let mut err = io::stderr().lock();
             let _ = write!(err, "{ERASE}");
             let _ = err.flush();
+            super::interrupt::progress_drawn(false);
         }
     }
 }
