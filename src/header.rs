@@ -439,6 +439,9 @@ pub fn parse_block<'a>(
     // Lines that are not a header (no colon, no name) count against the
     // header limit too: each is a finding, and findings must stay bounded.
     let mut broken = 0usize;
+    // The last line was not a header: its continuation lines belong to it,
+    // not to the header before it.
+    let mut after_broken = false;
     let mut newlines = crate::scan::Newlines::new(block);
     while pos < block.len() {
         let (le, next) = match newlines.next() {
@@ -485,6 +488,11 @@ pub fn parse_block<'a>(
         }
         // Continuation line: fold into the previous header.
         if matches!(line[0], b' ' | b'\t') {
+            if after_broken {
+                // Part of the broken line before it (already reported).
+                pos = next;
+                continue;
+            }
             if let Some(last) = headers.last_mut() {
                 let start = offset_in(block, last.field);
                 let end = offset_in(block, line) + line.len();
@@ -573,6 +581,7 @@ pub fn parse_block<'a>(
                     .with_path(path),
             );
             broken += 1;
+            after_broken = true;
             pos = next;
             continue;
         }
@@ -611,6 +620,7 @@ pub fn parse_block<'a>(
             // A name is made of token characters only, which are ASCII.
             None => (std::str::from_utf8(name).unwrap_or("?"), None, false),
         };
+        after_broken = false;
         headers.push(Header {
             name,
             canonical,

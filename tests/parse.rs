@@ -960,3 +960,27 @@ fn folded_content_length_frames_the_body() {
         assert_eq!(code, 0, "{name}: {values:?}");
     }
 }
+
+/// Protects the header that precedes a broken line: a line without a colon
+/// takes its own continuation lines with it, so the header before it keeps
+/// its value (`Call-ID` became `c1\r\nFrom\r\n : <sip:a@x>`, raw CRLF
+/// included).
+#[test]
+fn a_broken_line_keeps_its_continuation_lines() {
+    let text = b"MESSAGE sip:b@example.com SIP/2.0\r\nCall-ID: c1\r\nFrom\r\n : <sip:a@x>\r\nCSeq: 1 MESSAGE\r\nContent-Length: 0\r\n\r\n";
+    let dir = tempfile::tempdir().unwrap();
+    let p = write_temp(dir.path(), "broken.sip", text);
+    let (code, values) = jsonl(&p);
+    let m = messages(&values)[0];
+    assert_eq!(m["call_id"], "c1");
+    let call_id = m["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["name"] == "Call-ID")
+        .unwrap();
+    assert_eq!(call_id["value"], "c1");
+    assert!(codes(m).contains(&"header-missing-colon".to_string()));
+    assert_eq!(m["cseq"]["number"], 1);
+    assert_eq!(code, 1);
+}
