@@ -173,6 +173,26 @@ fn write_errors_exit_2_and_leave_nothing() {
     }
 }
 
+/// Run the binary with `args` and its standard output on `/dev/full`:
+/// (exit code, stderr).
+#[cfg(target_os = "linux")]
+fn run_to_dev_full<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> (Option<i32>, String) {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("sipmsrp"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(full)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 /// Write errors while writing the temporary file (not only while opening
 /// it), provoked in a way that works as root too: the child's file size
 /// limit is 0 (RLIMIT_FSIZE binds root as well), so the first write fails
@@ -219,18 +239,8 @@ fn a_failing_write_is_an_error_and_leaves_nothing() {
 #[test]
 fn a_full_standard_output_is_an_error() {
     for (name, args) in writers() {
-        let full = std::fs::OpenOptions::new()
-            .write(true)
-            .open("/dev/full")
-            .unwrap();
-        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("sipmsrp"))
-            .args(&args)
-            .stdin(Stdio::null())
-            .stdout(full)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+        let (code, stderr) = run_to_dev_full(&args);
+        assert_eq!(code, Some(2), "{name}: {stderr}");
         assert!(
             stderr.contains("No space left on device"),
             "{name}: {stderr}"
@@ -353,17 +363,8 @@ fn closed_stdout_is_quiet_for_every_subcommand() {
 #[test]
 fn help_and_version_to_a_full_output_are_errors() {
     for args in [&["--help"][..], &["--version"], &["parse", "--help"]] {
-        let full = std::fs::OpenOptions::new()
-            .write(true)
-            .open("/dev/full")
-            .unwrap();
-        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("sipmsrp"))
-            .args(args)
-            .stdout(full)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        let (code, stderr) = run_to_dev_full(args);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
         assert!(
             stderr.contains("No space left on device"),
             "{args:?}: {stderr}"
@@ -523,18 +524,10 @@ fn a_full_output_is_not_blamed_on_the_input() {
         &["parse", "--summary"],
         &["parse", "--format", "jsonl"],
     ] {
-        let full = std::fs::OpenOptions::new()
-            .write(true)
-            .open("/dev/full")
-            .unwrap();
-        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("sipmsrp"))
-            .args(args)
-            .arg(sample("lmm-session.txt"))
-            .stdout(full)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        let mut all: Vec<std::ffi::OsString> = args.iter().map(Into::into).collect();
+        all.push(sample("lmm-session.txt").into());
+        let (code, stderr) = run_to_dev_full(&all);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
         assert!(
             stderr.contains("No space left on device"),
             "{args:?}: {stderr}"

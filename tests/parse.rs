@@ -751,7 +751,7 @@ fn reassembled_body_findings_in_pasted_text_point_at_the_original_bytes() {
 /// framed by the second, "hello" would be junk glued to the next message.
 #[test]
 fn duplicate_content_length_frames_by_the_first_value() {
-    use sipmsrp::capture::writer::{self, PcapWriter, TcpFlow};
+    use sipmsrp::capture::writer::{self, TcpFlow};
     let first = b"MESSAGE sip:b@example.com SIP/2.0\r\nCall-ID: dup-cl\r\nCSeq: 1 MESSAGE\r\nContent-Length: 5\r\nl: 0\r\n\r\nhello";
     let second = b"OPTIONS sip:b@example.com SIP/2.0\r\nCall-ID: next\r\nCSeq: 2 OPTIONS\r\nContent-Length: 0\r\n\r\n";
     let text = [&first[..], &second[..]].concat();
@@ -764,13 +764,6 @@ fn duplicate_content_length_frames_by_the_first_value() {
 
     let client: std::net::SocketAddr = "192.0.2.1:5060".parse().unwrap();
     let server: std::net::SocketAddr = "192.0.2.2:5060".parse().unwrap();
-    let pcap = |packets: Vec<Vec<u8>>| {
-        let mut w = PcapWriter::new(Vec::new(), writer::LINKTYPE_RAW).unwrap();
-        for p in packets {
-            w.write_packet(1_700_000_000, 0, &p).unwrap();
-        }
-        w.into_inner()
-    };
     let dir = tempfile::tempdir().unwrap();
     for (i, bytes) in [text, swapped].into_iter().enumerate() {
         let mut tcp = TcpFlow::new(client, server);
@@ -785,8 +778,8 @@ fn duplicate_content_length_frames_by_the_first_value() {
         ];
         let inputs = [
             ("text", bytes.clone()),
-            ("tcp.pcap", pcap(packets)),
-            ("udp.pcap", pcap(udp)),
+            ("tcp.pcap", raw_pcap(packets)),
+            ("udp.pcap", raw_pcap(udp)),
         ];
         for (name, input) in inputs {
             let path = dir.path().join(format!("{i}-{name}"));
@@ -917,20 +910,13 @@ fn jobs_beyond_256_is_a_usage_error() {
 /// starts cleanly (it was glued onto the next message's method).
 #[test]
 fn folded_content_length_frames_the_body() {
-    use sipmsrp::capture::writer::{self, PcapWriter, TcpFlow};
+    use sipmsrp::capture::writer::{self, TcpFlow};
     let first = b"MESSAGE sip:b@example.com SIP/2.0\r\nCall-ID: f1\r\nCSeq: 1 MESSAGE\r\nContent-Length:\r\n 11\r\n\r\nhello world";
     let second =
         b"OPTIONS sip:b@example.com SIP/2.0\r\nCall-ID: f2\r\nCSeq: 2 OPTIONS\r\nl:\r\n\t0\r\n\r\n";
     let text = [&first[..], &second[..]].concat();
     let client: std::net::SocketAddr = "192.0.2.1:5060".parse().unwrap();
     let server: std::net::SocketAddr = "192.0.2.2:5060".parse().unwrap();
-    let pcap = |packets: Vec<Vec<u8>>| {
-        let mut w = PcapWriter::new(Vec::new(), writer::LINKTYPE_RAW).unwrap();
-        for p in packets {
-            w.write_packet(1_700_000_000, 0, &p).unwrap();
-        }
-        w.into_inner()
-    };
     let mut tcp = TcpFlow::new(client, server);
     let mut packets = tcp.handshake();
     packets.extend(tcp.send(true, &text, &[70, 9]));
@@ -941,8 +927,8 @@ fn folded_content_length_frames_the_body() {
     let dir = tempfile::tempdir().unwrap();
     for (name, input) in [
         ("text", text.clone()),
-        ("tcp.pcap", pcap(packets)),
-        ("udp.pcap", pcap(udp)),
+        ("tcp.pcap", raw_pcap(packets)),
+        ("udp.pcap", raw_pcap(udp)),
     ] {
         let p = write_temp(dir.path(), name, &input);
         let (code, values) = jsonl(&p);
@@ -983,4 +969,14 @@ fn a_broken_line_keeps_its_continuation_lines() {
     assert!(codes(m).contains(&"header-missing-colon".to_string()));
     assert_eq!(m["cseq"]["number"], 1);
     assert_eq!(code, 1);
+}
+
+/// A pcap of raw IP packets, all at one instant.
+fn raw_pcap(packets: Vec<Vec<u8>>) -> Vec<u8> {
+    use sipmsrp::capture::writer::{self, PcapWriter};
+    let mut w = PcapWriter::new(Vec::new(), writer::LINKTYPE_RAW).unwrap();
+    for p in packets {
+        w.write_packet(1_700_000_000, 0, &p).unwrap();
+    }
+    w.into_inner()
 }
