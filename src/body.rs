@@ -141,7 +141,7 @@ pub fn is_partial_chunk(msg: &MsrpMessage<'_>) -> bool {
         return true;
     }
     msg.byte_range()
-        .is_some_and(|r| r.start > 1 || matches!((r.end, r.total), (Some(e), Some(t)) if e < t))
+        .is_some_and(|r| r.start != 1 || matches!((r.end, r.total), (Some(e), Some(t)) if e < t))
 }
 
 /// Parse `raw` as a body with the given Content-Type header value.

@@ -26,10 +26,7 @@ use crate::reassembly::{Chunk, ChunkHead, OwnedHeader, Reassembler};
 pub(crate) fn is_partial(msg: &MsrpMessage<'_>) -> bool {
     msg.method() == Some(&b"SEND"[..])
         && msg.body.is_some()
-        && (matches!(msg.flag, Some(b'+' | b'#'))
-            || msg.byte_range().is_some_and(|r| {
-                r.start != 1 || matches!((r.end, r.total), (Some(e), Some(t)) if e < t)
-            }))
+        && crate::body::is_partial_chunk(msg)
 }
 
 /// Where a chunk's data is in the input.
