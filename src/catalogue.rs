@@ -894,6 +894,13 @@ static CODES: &[Code] = &[
         "RFC 791 3.2 and RFC 8200 4.5: a datagram is whole only when every fragment is there; incomplete ones are given up after 60 s of capture time, at the end of the capture, or when the fragment memory limit (--max-fragment-bytes) is reached."
     ),
     r!(
+        "ip-fragment-overlap",
+        E,
+        Capture,
+        "IP fragments that carry different bytes for the same offsets (IPv4: the first copy is kept; IPv6: the datagram is discarded)",
+        "RFC 8200 4.5 (RFC 5722): when IPv6 fragments overlap, reassembly of the datagram is abandoned and every fragment of it discarded, later ones included. RFC 791 3.2 leaves overlapping IPv4 fragments to the implementation (RFC 1858 describes the attacks they carry): the copy that arrived first is kept and the later bytes ignored, as TCP does. The finding names the frames of both copies; the same bytes again are a harmless repeat."
+    ),
+    r!(
         "pcap-truncated-record",
         E,
         Capture,

@@ -173,9 +173,11 @@ const DATAGRAM_OVERHEAD: usize = 512;
 const FRAG_TIMEOUT_SECS: i64 = 60;
 
 struct Pending {
-    /// Fragments by offset: at one offset the longest is kept (the first
-    /// among equals), so duplicates cost nothing and the map stays small.
-    pieces: BTreeMap<u32, Vec<u8>>,
+    /// What has been received, by offset. Pieces never overlap: a fragment
+    /// that overlaps what is there adds only the bytes not yet received
+    /// (the first copy of a byte is kept), so repeats cost nothing and the
+    /// map stays small.
+    pieces: BTreeMap<u32, Piece>,
     /// Bytes `0..covered` are all present.
     covered: u32,
     /// Every piece starting before this offset has been counted in `covered`.
@@ -189,6 +191,30 @@ struct Pending {
     cost: usize,
     /// Creation number, to tell this datagram from a later one with the same key.
     serial: u64,
+    /// IPv6 fragments overlapped with different bytes: the datagram is
+    /// discarded (RFC 8200 4.5), and so are its later fragments, until it
+    /// times out or the capture ends.
+    discarded: bool,
+}
+
+struct Piece {
+    data: Vec<u8>,
+    /// The frame the bytes came from.
+    frame: u64,
+}
+
+/// Where a fragment meets what was received before.
+struct Overlap {
+    /// The parts of the fragment not received before: `(start, end)` offsets.
+    gaps: Vec<(u32, u32)>,
+    /// Pieces it overlaps.
+    pieces: usize,
+    /// Bytes it carries that differ from the first copy.
+    differ: usize,
+    /// Payload offset of the first of them.
+    first: u32,
+    /// Frames of the first copies of the differing bytes.
+    frames: Vec<u64>,
 }
 
 impl Pending {
@@ -197,16 +223,66 @@ impl Pending {
     /// O(log n) each, not O(n).
     fn advance(&mut self) {
         while self.scanned <= self.covered {
-            let Some((&at, data)) = self.pieces.range(self.scanned..=self.covered).next() else {
+            let Some((&at, piece)) = self.pieces.range(self.scanned..=self.covered).next() else {
                 break;
             };
-            self.covered = self.covered.max(at + data.len() as u32);
+            self.covered = self.covered.max(at + piece.data.len() as u32);
             self.scanned = at + 1;
         }
     }
 
     fn complete(&self) -> bool {
         self.total.is_some_and(|t| self.covered >= t)
+    }
+
+    /// Compare a fragment of `data` at `offset` with the pieces it
+    /// overlaps. Work is linear in the fragment: the pieces it overlaps do
+    /// not overlap each other and each is at least one byte long.
+    fn overlap(&self, offset: u32, data: &[u8]) -> Overlap {
+        let end = offset + data.len() as u32;
+        let mut o = Overlap {
+            gaps: Vec::new(),
+            pieces: 0,
+            differ: 0,
+            first: 0,
+            frames: Vec::new(),
+        };
+        if data.is_empty() {
+            return o;
+        }
+        let before = self
+            .pieces
+            .range(..=offset)
+            .next_back()
+            .filter(|(a, p)| **a + p.data.len() as u32 > offset);
+        let after = self.pieces.range(offset + 1..end);
+        let mut cursor = offset;
+        for (&a, p) in before.into_iter().chain(after) {
+            o.pieces += 1;
+            if a > cursor {
+                o.gaps.push((cursor, a));
+            }
+            let lo = a.max(offset);
+            let hi = (a + p.data.len() as u32).min(end);
+            let old = &p.data[(lo - a) as usize..(hi - a) as usize];
+            let new = &data[(lo - offset) as usize..(hi - offset) as usize];
+            if old != new {
+                let n = old.iter().zip(new).filter(|(x, y)| x != y).count();
+                if o.differ == 0 {
+                    let i = old.iter().zip(new).position(|(x, y)| x != y).unwrap_or(0);
+                    o.first = lo + i as u32;
+                }
+                o.differ += n;
+                if !o.frames.contains(&p.frame) {
+                    o.frames.push(p.frame);
+                }
+            }
+            cursor = cursor.max(hi);
+        }
+        if cursor < end {
+            o.gaps.push((cursor, end));
+        }
+        o
     }
 }
 
@@ -234,6 +310,27 @@ pub(crate) struct Defrag {
 /// Frames listed by name in a finding; more are counted.
 const FRAMES_NAMED: usize = 10;
 
+/// "frame 3" or "frames 3, 4 and 5 more".
+fn frame_list(frames: &[u64]) -> String {
+    let mut v: Vec<String> = frames
+        .iter()
+        .take(FRAMES_NAMED)
+        .map(u64::to_string)
+        .collect();
+    if frames.len() > FRAMES_NAMED {
+        v.push(format!("and {} more", frames.len() - FRAMES_NAMED));
+    }
+    format!(
+        "frame{} {}",
+        if frames.len() == 1 { "" } else { "s" },
+        v.join(", ")
+    )
+}
+
+fn shown_id(key: &FragKey) -> u32 {
+    if key.v6 { key.id } else { key.id & 0xffff }
+}
+
 impl Defrag {
     pub fn new(max_bytes: usize) -> Self {
         Defrag {
@@ -247,15 +344,6 @@ impl Defrag {
     }
 
     fn incomplete(key: &FragKey, p: &Pending, why: &str) -> Event {
-        let mut frames: Vec<String> = p
-            .frames
-            .iter()
-            .take(FRAMES_NAMED)
-            .map(u64::to_string)
-            .collect();
-        if p.frames.len() > FRAMES_NAMED {
-            frames.push(format!("and {} more", p.frames.len() - FRAMES_NAMED));
-        }
         Event::finding(
             p.frames.last().copied().unwrap_or(0),
             p.last_rec,
@@ -264,12 +352,11 @@ impl Defrag {
                 "ip-fragments-incomplete",
                 0,
                 format!(
-                    "IP datagram {} → {} (id {:#x}) never completed {why}: fragments in frame{} {} dropped",
+                    "IP datagram {} → {} (id {:#x}) never completed {why}: fragments in {} dropped",
                     key.src,
                     key.dst,
-                    if key.v6 { key.id } else { key.id & 0xffff },
-                    if p.frames.len() == 1 { "" } else { "s" },
-                    frames.join(", ")
+                    shown_id(key),
+                    frame_list(&p.frames)
                 ),
             ),
         )
@@ -300,6 +387,13 @@ impl Defrag {
     }
 
     /// Add a fragment; returns the whole datagram when this completes it.
+    ///
+    /// Bytes received twice with different content: for IPv4 the first
+    /// copy is kept (the later fragment adds only the bytes not yet
+    /// received) and an `ip-fragment-overlap` finding names both frames;
+    /// for IPv6 the whole datagram is discarded, as RFC 8200 4.5 (RFC 5722)
+    /// requires, with its later fragments. The same bytes again are a
+    /// harmless repeat.
     #[allow(clippy::too_many_arguments)]
     pub fn insert(
         &mut self,
@@ -322,33 +416,103 @@ impl Defrag {
         if u64::from(offset) + data.len() as u64 > 128 * 1024 {
             return None;
         }
-        // A duplicate (no longer than what is there) changes nothing.
-        let held_len = |d: &Self| {
-            d.pending
-                .get(&key)
-                .and_then(|p| p.pieces.get(&offset))
-                .map(Vec::len)
+        let end = offset + data.len() as u32;
+        let fresh = || Overlap {
+            gaps: if data.is_empty() {
+                Vec::new()
+            } else {
+                vec![(offset, end)]
+            },
+            pieces: 0,
+            differ: 0,
+            first: 0,
+            frames: Vec::new(),
         };
-        if more && held_len(self).is_some_and(|n| n >= data.len()) {
+        let ov = match self.pending.get(&key) {
+            Some(p) if p.discarded => return None,
+            Some(p) => p.overlap(offset, data),
+            None => fresh(),
+        };
+        if ov.differ > 0 {
+            let p = self.pending.get_mut(&key)?;
+            let mut named = ov.frames.clone();
+            named.push(frame);
+            let what = format!(
+                "IP datagram {} → {} (id {:#x}): the fragment in frame {frame} (payload bytes {offset}..{end}) carries {} bytes that differ from the copy received first, in {} (first at payload offset {})",
+                key.src,
+                key.dst,
+                shown_id(&key),
+                ov.differ,
+                frame_list(&ov.frames),
+                ov.first
+            );
+            if key.v6 {
+                // RFC 8200 4.5: the datagram is abandoned, every fragment
+                // received for it discarded, and so are those to come.
+                let mut frames = p.frames.clone();
+                frames.push(frame);
+                frames.sort_unstable();
+                frames.dedup();
+                let freed = p.cost - DATAGRAM_OVERHEAD.min(p.cost);
+                p.pieces = BTreeMap::new();
+                p.cost -= freed;
+                p.discarded = true;
+                self.bytes -= freed;
+                findings.push(Event::finding(
+                    frame,
+                    rec,
+                    named,
+                    Finding::error(
+                        "ip-fragment-overlap",
+                        0,
+                        format!(
+                            "{what}; the datagram is discarded, as RFC 8200 4.5 requires of overlapping IPv6 fragments: fragments in {} dropped, and any later ones",
+                            frame_list(&frames)
+                        ),
+                    ),
+                ));
+                return None;
+            }
+            findings.push(Event::finding(
+                frame,
+                rec,
+                named,
+                Finding::error(
+                    "ip-fragment-overlap",
+                    0,
+                    format!("{what}; the first copy is kept, the later bytes are ignored"),
+                ),
+            ));
+        }
+        // Nothing new in a fragment that is not the last: a repeat.
+        if more && ov.gaps.is_empty() {
             return None;
         }
+        let cost_of = |ov: &Overlap, new: bool| {
+            ov.gaps
+                .iter()
+                .map(|&(a, b)| (b - a) as usize + PIECE_OVERHEAD)
+                .sum::<usize>()
+                + if new { DATAGRAM_OVERHEAD } else { 0 }
+        };
+        let new_datagram = !self.pending.contains_key(&key);
         // Make room for the most this can cost, evicting the oldest datagrams
-        // (perhaps this one: what it costs is counted after).
-        let most = data.len() + PIECE_OVERHEAD + DATAGRAM_OVERHEAD;
+        // (perhaps this one: it is then started afresh).
+        let most = cost_of(&ov, new_datagram).max(cost_of(&fresh(), true));
         while self.bytes + most > self.max_bytes {
             let Some(k) = self.oldest() else { break };
-            if let Some(p) = self.remove(&k) {
+            if let Some(p) = self.remove(&k)
+                && !p.discarded
+            {
                 findings.push(Self::incomplete(&k, &p, "(fragment memory limit reached)"));
             }
         }
-        let held = held_len(self);
-        let store = held.is_none_or(|n| n < data.len());
-        let new_datagram = !self.pending.contains_key(&key);
-        let cost = match held {
-            _ if !store => 0,
-            Some(n) => data.len() - n,
-            None => data.len() + PIECE_OVERHEAD,
-        } + if new_datagram { DATAGRAM_OVERHEAD } else { 0 };
+        let (ov, new_datagram) = if !new_datagram && !self.pending.contains_key(&key) {
+            (fresh(), true)
+        } else {
+            (ov, new_datagram)
+        };
+        let cost = cost_of(&ov, new_datagram);
         if self.bytes + cost > self.max_bytes {
             // Alone over the whole budget: dropped, and said so.
             findings.push(Event::finding(
@@ -362,14 +526,14 @@ impl Defrag {
                         "IP datagram {} → {} (id {:#x}) never completed (fragment memory limit reached): its fragment in frame {frame} needs {cost} bytes, over the limit of {}; dropped",
                         key.src,
                         key.dst,
-                        if key.v6 { key.id } else { key.id & 0xffff },
+                        shown_id(&key),
                         self.max_bytes
                     ),
                 ),
             ));
             return None;
         }
-        if !self.pending.contains_key(&key) {
+        if new_datagram {
             self.serial += 1;
             self.order.push_back((key, self.serial));
         }
@@ -385,21 +549,28 @@ impl Defrag {
             first_ts: ts,
             cost: 0,
             serial,
+            discarded: false,
         });
         if !more {
-            p.total = Some(offset + data.len() as u32);
+            p.total = Some(end);
         }
         if offset == 0 {
             p.proto = proto;
         }
-        if store {
-            p.pieces.insert(offset, data.to_vec());
-            if offset < p.scanned {
-                // Already past this offset: count the longer piece now.
-                p.covered = p.covered.max(offset + data.len() as u32);
+        for &(a, b) in &ov.gaps {
+            p.pieces.insert(
+                a,
+                Piece {
+                    data: data[(a - offset) as usize..(b - offset) as usize].to_vec(),
+                    frame,
+                },
+            );
+            if a < p.scanned {
+                // Already past this offset (so `a <= covered`): count it now.
+                p.covered = p.covered.max(b);
             }
-            p.advance();
         }
+        p.advance();
         p.cost += cost;
         self.bytes += cost;
         if p.frames.last() != Some(&frame) {
@@ -412,11 +583,11 @@ impl Defrag {
         let p = self.remove(&key)?;
         let total = p.total.unwrap_or(0) as usize;
         let mut payload = vec![0u8; total];
-        for (&o, d) in &p.pieces {
+        for (&o, piece) in &p.pieces {
             let o = o as usize;
-            let end = (o + d.len()).min(payload.len());
+            let end = (o + piece.data.len()).min(payload.len());
             if o < end {
-                payload[o..end].copy_from_slice(&d[..end - o]);
+                payload[o..end].copy_from_slice(&piece.data[..end - o]);
             }
         }
         let mut frames = p.frames;
@@ -443,7 +614,9 @@ impl Defrag {
             if !old {
                 break;
             }
-            if let Some(p) = self.remove(&k) {
+            if let Some(p) = self.remove(&k)
+                && !p.discarded
+            {
                 findings.push(Self::incomplete(
                     &k,
                     &p,
@@ -457,7 +630,7 @@ impl Defrag {
     pub fn finish(&mut self, findings: &mut Vec<Event>) {
         let mut all: Vec<(FragKey, Pending)> = self.pending.drain().collect();
         all.sort_by_key(|(_, p)| p.serial);
-        for (k, p) in &all {
+        for (k, p) in all.iter().filter(|(_, p)| !p.discarded) {
             findings.push(Self::incomplete(k, p, "by the end of the capture"));
         }
         self.order.clear();

@@ -1,0 +1,279 @@
+//! Captures where data used to be lost or altered without a word: the
+//! cases of a hostile test of the capture reader. Each test builds its
+//! capture with the crate's writer, pipes it to `sipmsrp parse --format
+//! jsonl -`, and checks that what is kept is the first copy (or nothing,
+//! where the RFC says so) and that a finding says what happened, naming
+//! the frames.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use sipmsrp::capture::writer::{self as w, PcapWriter};
+
+/// 2023-11-14T22:13:20Z: the capture time of every frame.
+const T0: u32 = 1_700_000_000;
+
+fn sipmsrp() -> Command {
+    let mut c = Command::cargo_bin("sipmsrp").unwrap();
+    c.env_remove("NO_COLOR").env_remove("SIPMSRP_PROGRESS");
+    c
+}
+
+/// What `parse --format jsonl ARGS -` printed for a capture on stdin.
+struct Parsed {
+    code: i32,
+    values: Vec<Value>,
+}
+
+impl Parsed {
+    fn messages(&self) -> Vec<&Value> {
+        self.values
+            .iter()
+            .filter(|v| v["type"] == "message")
+            .collect()
+    }
+
+    fn findings(&self, code: &str) -> Vec<&Value> {
+        self.values
+            .iter()
+            .filter(|v| v["type"] == "finding" && v["code"] == code)
+            .collect()
+    }
+
+    /// The one finding of `code`.
+    fn finding(&self, code: &str) -> &Value {
+        let f = self.findings(code);
+        assert_eq!(f.len(), 1, "one {code} finding in {:#?}", self.values);
+        f[0]
+    }
+
+    /// Each message by its Call-ID, each capture finding as `finding:CODE`.
+    fn labels(&self) -> Vec<String> {
+        self.values
+            .iter()
+            .map(|v| match v["type"].as_str() {
+                Some("finding") => format!("finding:{}", v["code"].as_str().unwrap()),
+                _ => v["call_id"].as_str().unwrap_or("?").to_string(),
+            })
+            .collect()
+    }
+}
+
+fn parse(capture: &[u8], args: &[&str]) -> Parsed {
+    let out = sipmsrp()
+        .args(["parse", "--format", "jsonl"])
+        .args(args)
+        .arg("-")
+        .write_stdin(capture.to_vec())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let values = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("every line is JSON"))
+        .collect();
+    Parsed {
+        code: out.status.code().expect("exit code"),
+        values,
+    }
+}
+
+/// A pcap of raw IP packets, all at `T0`.
+fn raw(packets: impl IntoIterator<Item = Vec<u8>>) -> Vec<u8> {
+    let mut pw = PcapWriter::new(Vec::new(), w::LINKTYPE_RAW).unwrap();
+    for p in packets {
+        pw.write_packet(T0, 0, &p).unwrap();
+    }
+    pw.into_inner()
+}
+
+/// A SIP MESSAGE from Alice with Call-ID `call_id` and a body of `body_len` bytes.
+fn sip(call_id: &str, body_len: usize) -> Vec<u8> {
+    let mut m = format!(
+        "MESSAGE sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP a.example.com;branch=z9hG4bK{call_id}\r\nMax-Forwards: 70\r\nTo: <sip:bob@example.com>\r\nFrom: <sip:alice@example.com>;tag=1\r\nCall-ID: {call_id}\r\nCSeq: 1 MESSAGE\r\nContent-Type: text/plain\r\nContent-Length: {body_len}\r\n\r\n"
+    )
+    .into_bytes();
+    m.resize(m.len() + body_len, b'x');
+    m
+}
+
+const ALICE: &[u8] = b"sip:alice@example.com";
+const EVIL: &[u8] = b"EVILEVILEVILEVILEVILE";
+
+/// `bytes` with Alice's address replaced by as many bytes of `EVIL`, and
+/// the offset of the replacement.
+fn evil(bytes: &[u8]) -> (Vec<u8>, usize) {
+    let at = bytes
+        .windows(ALICE.len())
+        .position(|x| x == ALICE)
+        .expect("Alice's address");
+    let mut v = bytes.to_vec();
+    v[at..at + ALICE.len()].copy_from_slice(EVIL);
+    (v, at)
+}
+
+/// The value of the message's header `name`.
+fn header<'a>(m: &'a Value, name: &str) -> &'a str {
+    m["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["name"] == name)
+        .unwrap_or_else(|| panic!("no {name} in {m:#}"))["value"]
+        .as_str()
+        .unwrap()
+}
+
+fn frames(f: &Value) -> Vec<u64> {
+    f["frames"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_u64().unwrap())
+        .collect()
+}
+
+fn message(f: &Value) -> &str {
+    f["message"].as_str().unwrap()
+}
+
+// ---------------------------------------------------------------------------
+// 15. Overlapping IP fragments with different bytes.
+
+const V4_SRC: [u8; 4] = [192, 0, 2, 1];
+const V4_DST: [u8; 4] = [192, 0, 2, 2];
+const V6_SRC: [u8; 16] = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+const V6_DST: [u8; 16] = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2];
+
+/// One fragment of the UDP datagram `l4` (bytes `lo..hi`), IPv4 or IPv6.
+fn fragment(v6: bool, l4: &[u8], lo: usize, hi: usize) -> Vec<u8> {
+    let more = hi < l4.len();
+    if !v6 {
+        return w::ipv4_fragment(V4_SRC, V4_DST, 17, 0x4242, lo, more, &l4[lo..hi]);
+    }
+    let mut p = vec![17, 0];
+    p.extend_from_slice(&((lo as u16) | u16::from(more)).to_be_bytes());
+    p.extend_from_slice(&0x0004_2424u32.to_be_bytes());
+    p.extend_from_slice(&l4[lo..hi]);
+    w::ipv6(V6_SRC, V6_DST, 44, &p)
+}
+
+/// The UDP datagram of a SIP MESSAGE, its copy with Alice's address
+/// replaced, and the cuts of three fragments: the middle one holds the
+/// address, starting at least 8 bytes before it (offsets multiple of 8).
+fn fragmented_sip() -> (Vec<u8>, Vec<u8>, [usize; 4]) {
+    let l4 = w::udp(5060, 5060, &sip("frag-1", 40));
+    let (bad, at) = evil(&l4);
+    let a = (at - 8) / 8 * 8;
+    let b = (at + ALICE.len() + 8).div_ceil(8) * 8;
+    (l4.clone(), bad, [0, a, b, l4.len()])
+}
+
+/// Case 15 (IPv4): a later fragment that overlaps bytes already received
+/// with different ones (`From: <EVILEVIL…`) used to win silently, exit 0.
+/// Now the first copy is kept and `ip-fragment-overlap` names the frames of
+/// both copies, whether the later copy starts where the first did (and is
+/// longer) or inside it.
+#[test]
+fn overlapping_ipv4_fragments_keep_the_first_copy_and_say_so() {
+    let (l4, bad, [_, a, b, end]) = fragmented_sip();
+    // The later copy is longer (its last 8 bytes are new: frame 3 adds
+    // them), or starts inside the first one.
+    for (lo, hi, used) in [(a, b + 8, vec![1, 2, 3, 4]), (a + 8, b, vec![1, 2, 4])] {
+        let p = parse(
+            &raw([
+                fragment(false, &l4, 0, a),
+                fragment(false, &l4, a, b),
+                fragment(false, &bad, lo, hi),
+                fragment(false, &l4, b, end),
+            ]),
+            &[],
+        );
+        assert_eq!(
+            p.labels(),
+            vec!["finding:ip-fragment-overlap", "frag-1"],
+            "{:#?}",
+            p.values
+        );
+        let m = p.messages()[0];
+        assert_eq!(header(m, "From"), "<sip:alice@example.com>;tag=1");
+        assert_eq!(m["source"]["capture"]["frames"], serde_json::json!(used));
+        let f = p.finding("ip-fragment-overlap");
+        assert_eq!(f["severity"], "error");
+        assert_eq!(f["frame"], 3);
+        assert_eq!(frames(f), vec![2, 3]);
+        let text = message(f);
+        assert!(text.contains("192.0.2.1 → 192.0.2.2 (id 0x4242)"), "{text}");
+        assert!(
+            text.contains(&format!("{} bytes that differ", ALICE.len())),
+            "{text}"
+        );
+        assert!(text.contains("in frame 2"), "{text}");
+        assert!(text.contains("the first copy is kept"), "{text}");
+        assert_eq!(p.code, 1);
+    }
+    // The same bytes again, overlapping or repeated: harmless and quiet.
+    let p = parse(
+        &raw([
+            fragment(false, &l4, 0, a),
+            fragment(false, &l4, a, b),
+            fragment(false, &l4, a + 8, b + 8),
+            fragment(false, &l4, a, b),
+            fragment(false, &l4, b, end),
+        ]),
+        &[],
+    );
+    assert_eq!(p.labels(), vec!["frag-1"], "{:#?}", p.values);
+    assert_eq!(p.code, 0);
+}
+
+/// Case 15 (IPv6): overlapping fragments with different bytes; RFC 8200
+/// 4.5 (RFC 5722) says the datagram must be discarded, with every fragment
+/// of it, later ones included. It used to be reassembled with the later
+/// bytes. Now nothing of it is framed, `ip-fragment-overlap` names its
+/// frames, and the fragment that comes after is dropped without a second
+/// finding.
+#[test]
+fn overlapping_ipv6_fragments_discard_the_datagram_and_say_so() {
+    let (l4, bad, [_, a, b, end]) = fragmented_sip();
+    let p = parse(
+        &raw([
+            fragment(true, &l4, 0, a),
+            fragment(true, &l4, a, b),
+            fragment(true, &bad, a, b + 8),
+            fragment(true, &l4, b, end),
+        ]),
+        &[],
+    );
+    assert_eq!(
+        p.labels(),
+        vec!["finding:ip-fragment-overlap"],
+        "{:#?}",
+        p.values
+    );
+    let f = p.finding("ip-fragment-overlap");
+    assert_eq!(f["frame"], 3);
+    assert_eq!(frames(f), vec![2, 3]);
+    let text = message(f);
+    assert!(
+        text.contains("2001:db8::1 → 2001:db8::2 (id 0x42424)"),
+        "{text}"
+    );
+    assert!(text.contains("the datagram is discarded"), "{text}");
+    assert!(text.contains("RFC 8200 4.5"), "{text}");
+    assert!(text.contains("frames 1, 2, 3 dropped"), "{text}");
+    assert_eq!(p.code, 1);
+    // The same bytes again: reassembled, quietly.
+    let p = parse(
+        &raw([
+            fragment(true, &l4, 0, a),
+            fragment(true, &l4, a, b),
+            fragment(true, &l4, a + 8, b + 8),
+            fragment(true, &l4, b, end),
+        ]),
+        &[],
+    );
+    assert_eq!(p.labels(), vec!["frag-1"], "{:#?}", p.values);
+    assert_eq!(p.code, 0);
+}
