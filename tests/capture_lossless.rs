@@ -5,17 +5,24 @@
 //! where the RFC says so) and that a finding says what happened, naming
 //! the frames.
 
+use std::net::SocketAddr;
+
 use assert_cmd::Command;
 use serde_json::Value;
-use sipmsrp::capture::writer::{self as w, PcapWriter};
+use sipmsrp::capture::writer::{self as w, PcapWriter, TcpFlow};
 
 /// 2023-11-14T22:13:20Z: the capture time of every frame.
 const T0: u32 = 1_700_000_000;
+const MIB: usize = 1024 * 1024;
 
 fn sipmsrp() -> Command {
     let mut c = Command::cargo_bin("sipmsrp").unwrap();
     c.env_remove("NO_COLOR").env_remove("SIPMSRP_PROGRESS");
     c
+}
+
+fn addr(s: &str) -> SocketAddr {
+    s.parse().unwrap()
 }
 
 /// What `parse --format jsonl ARGS -` printed for a capture on stdin.
@@ -276,4 +283,86 @@ fn overlapping_ipv6_fragments_discard_the_datagram_and_say_so() {
     );
     assert_eq!(p.labels(), vec!["frag-1"], "{:#?}", p.values);
     assert_eq!(p.code, 0);
+}
+
+// ---------------------------------------------------------------------------
+// 17. A WebSocket frame that declares more than --max-message, cut by the
+// end of the capture.
+
+/// A WebSocket connection (upgrade handshake to port 8080) whose client
+/// sends `frames`; the capture ends there (no FIN).
+fn websocket(frames: &[u8]) -> Vec<u8> {
+    let mut t = TcpFlow::new(addr("192.0.2.1:40000"), addr("192.0.2.2:8080"));
+    let mut pk = t.handshake();
+    pk.extend(t.send(
+        true,
+        b"GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Protocol: sip\r\n\r\n",
+        &[1460],
+    ));
+    pk.extend(t.send(true, frames, &[1460]));
+    raw(pk)
+}
+
+/// A masked text frame header declaring `declared` payload bytes (64-bit
+/// length), and `payload` masked after it.
+fn ws_frame_declaring(declared: u64, payload: &[u8]) -> Vec<u8> {
+    let mask = [1, 2, 3, 4];
+    let mut f = vec![0x81, 0x80 | 127];
+    f.extend_from_slice(&declared.to_be_bytes());
+    f.extend_from_slice(&mask);
+    f.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
+    f
+}
+
+/// Case 17: a frame that declares more than `--max-message` (17 MiB, 2^40,
+/// 2^63) and is cut by the end of the capture used to lose its SIP message
+/// ("no SIP or MSRP message found", exit 0), where a declared length of
+/// 10000 gave `websocket-truncated` and the message. Now every declared
+/// length gives both, and nothing of the declared length is allocated.
+#[test]
+fn websocket_frame_cut_by_the_end_is_kept_whatever_it_declares() {
+    let m = sip("ws-cut", 20);
+    for declared in [10_000u64, 17 * MIB as u64, 1 << 40, 1 << 63] {
+        let p = parse(&websocket(&ws_frame_declaring(declared, &m)), &[]);
+        assert_eq!(
+            p.labels(),
+            vec!["finding:websocket-truncated", "ws-cut"],
+            "declared {declared}: {:#?}",
+            p.values
+        );
+        let msg = p.messages()[0];
+        assert_eq!(msg["truncated"], true);
+        assert_eq!(msg["source"]["capture"]["transport"], "ws");
+        assert_eq!(msg["source"]["length"], m.len());
+        let text = message(p.finding("websocket-truncated"));
+        assert!(
+            text.contains(&format!(
+                "({} of its {declared} payload bytes captured)",
+                m.len()
+            )),
+            "{text}"
+        );
+        assert_eq!(p.code, 0, "declared {declared}");
+    }
+}
+
+/// Case 17, its other half: a SIP frame really larger than `--max-message`
+/// on a flow that had not yet carried a message. The flow is dropped as
+/// before, but `websocket-frame-too-large` was held back (the flow had not
+/// proved to carry SIP) and lost; the frame begins like SIP, so it is said.
+#[test]
+fn websocket_frame_over_max_message_is_said_on_a_new_flow() {
+    let m = sip("ws-big", 2000);
+    let p = parse(
+        &websocket(&w::websocket_frame(true, 1, Some([1, 2, 3, 4]), &m)),
+        &["--max-message", "1000"],
+    );
+    assert_eq!(
+        p.labels(),
+        vec!["finding:websocket-frame-too-large"],
+        "{:#?}",
+        p.values
+    );
+    assert!(message(&p.values[0]).contains(&format!("declares {} bytes (limit 1000)", m.len())));
+    assert_eq!(p.code, 1);
 }

@@ -554,25 +554,35 @@ impl Flow {
                 ws::Parse::Header(h) => h,
             };
             if h.payload_len > cfg.max_message as u64 {
+                // Not refused on what it declares: the capture may end
+                // before `--max-message` bytes of it (then what was
+                // captured is framed, `websocket-truncated`). Only past
+                // that many bytes is it too large.
+                if rest.len() - h.header_len.min(rest.len()) <= cfg.max_message {
+                    break;
+                }
                 let (_, frame, _, rec) =
                     self.frames_of(self.base + pos as u64, self.base + pos as u64 + 1);
                 let name = self.name();
-                self.push_finding(
-                    Event::finding(
-                        frame,
-                        rec,
-                        Vec::new(),
-                        Finding::error(
-                            "websocket-frame-too-large",
-                            0,
-                            format!(
-                                "{name}: WebSocket frame in frame {frame} declares {} bytes (limit {}); the flow is dropped",
-                                h.payload_len, cfg.max_message
-                            ),
+                let e = Event::finding(
+                    frame,
+                    rec,
+                    Vec::new(),
+                    Finding::error(
+                        "websocket-frame-too-large",
+                        0,
+                        format!(
+                            "{name}: WebSocket frame in frame {frame} declares {} bytes (limit {}); the flow is dropped",
+                            h.payload_len, cfg.max_message
                         ),
                     ),
-                    out,
                 );
+                // A frame that begins like SIP or MSRP is said even before
+                // the flow proved to carry them: it is the message lost.
+                if ws::looks_like_sip_frame(rest) {
+                    self.prove(out);
+                }
+                self.push_finding(e, out);
                 self.mode = Mode::Dropped;
                 self.free();
                 return false;
