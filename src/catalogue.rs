@@ -943,6 +943,13 @@ static CODES: &[Code] = &[
         "RFC 9293 3.10.7.4: a stream is read in sequence order; a hole is given up when the peer acknowledged past it, after 10 s of capture time, or when too much waits behind it. Framing resumes at the next start line."
     ),
     r!(
+        "tcp-flow-ignored",
+        N,
+        Capture,
+        "a TCP flow with no SIP or MSRP start line in its first 1 MiB (its later bytes are ignored)",
+        "Fixed bound (docs/limits.md): a flow is searched for a start line over 1 MiB of skipped bytes, then taken for other traffic and ignored, unless its port is given with --port. A flow whose start was not captured (a long message's body) may carry SIP further on: the finding names the flow, its frames and the bytes skipped."
+    ),
+    r!(
         "tcp-flow-over-limit",
         E,
         Capture,

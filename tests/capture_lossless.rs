@@ -366,3 +366,62 @@ fn websocket_frame_over_max_message_is_said_on_a_new_flow() {
     assert!(message(&p.values[0]).contains(&format!("declares {} bytes (limit 1000)", m.len())));
     assert_eq!(p.code, 1);
 }
+
+// ---------------------------------------------------------------------------
+// 18. A TCP flow whose start line was never captured.
+
+/// `n` bytes of 1024-byte text lines that are no start line.
+fn junk_lines(n: usize) -> Vec<u8> {
+    let mut v = Vec::with_capacity(n + 1024);
+    while v.len() < n {
+        v.resize(v.len() + 1023, b'z');
+        v.push(b'\n');
+    }
+    v.truncate(n);
+    v
+}
+
+/// Case 18: a connection captured mid-way through a long message (its
+/// start line never captured), 8 MB of its body, then a SIP message. It
+/// used to give no message and no finding, exit 0. The flow is still given
+/// up after 1 MiB without a start line, but `tcp-flow-ignored` says so at
+/// the frame where it happens, naming the flow, its frames and the bytes
+/// skipped.
+#[test]
+fn tcp_flow_without_start_line_is_ignored_with_a_note() {
+    let mut t = TcpFlow::new(addr("192.0.2.1:40000"), addr("192.0.2.2:5060"));
+    let body = junk_lines(8 * 1000 * 1000);
+    let mut pk = t.send(true, &body, &[1460]);
+    let n = pk.len();
+    pk.extend(t.send(true, &sip("after-8-mb", 2), &[1460]));
+    let p = parse(&raw(pk), &[]);
+    assert_eq!(
+        p.labels(),
+        vec!["finding:tcp-flow-ignored"],
+        "{:#?}",
+        p.values
+    );
+    let f = p.finding("tcp-flow-ignored");
+    assert_eq!(f["severity"], "note");
+    // Given up at the first segment that takes the skipped bytes past 1 MiB.
+    let at = (MIB / 1460 + 1) as u64;
+    assert_eq!(f["frame"], at);
+    assert_eq!(frames(f), vec![1, at]);
+    let text = message(f);
+    assert!(
+        text.starts_with(&format!(
+            "TCP 192.0.2.1:40000 → 192.0.2.2:5060 (captured mid-connection, frames 1 to {at}): no SIP or MSRP start line in its first "
+        )),
+        "{text}"
+    );
+    let skipped: usize = text
+        .split("in its first ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|d| d.parse().ok())
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(skipped > MIB && skipped <= MIB + 1460, "{text}");
+    assert!(text.contains("--port 5060"), "{text}");
+    assert!(n > 5000);
+    assert_eq!(p.code, 0);
+}

@@ -381,7 +381,8 @@ fn junk_then_sip(junk: usize) -> Vec<u8> {
 }
 
 /// "TCP flow that never showed a SIP/MSRP start line: ignored after 1 MiB of
-/// skipped bytes (unless its port is given with `--port`)".
+/// skipped bytes (unless its port is given with `--port`)", and said with
+/// a `tcp-flow-ignored` note.
 #[test]
 fn tcp_flow_without_start_line_is_ignored_after_1_mib_unless_port_forced() {
     const MIB: usize = 1024 * 1024;
@@ -395,10 +396,25 @@ fn tcp_flow_without_start_line_is_ignored_after_1_mib_unless_port_forced() {
     );
     assert_eq!(p.messages()[0]["source"]["capture"]["transport"], "tcp");
     assert!(p.finding_codes().is_empty(), "{:?}", p.finding_codes());
-    // One byte more: the flow is ignored, silently.
+    // One byte more: the flow is ignored, and a note says so at the frame
+    // that took the skipped bytes past 1 MiB (the last of the junk: frames
+    // 1-3 are the handshake, then 32 segments of 32 KiB and one byte).
     let over = junk_then_sip(MIB + 1);
     let p = parse(&over, &[]);
-    assert!(p.values.is_empty(), "{:#?}", p.values);
+    assert!(p.messages().is_empty(), "{:#?}", p.values);
+    assert_eq!(p.finding_codes(), vec!["tcp-flow-ignored"]);
+    let f = p.finding("tcp-flow-ignored");
+    assert_eq!(f["severity"], "note");
+    assert_eq!(f["frame"], 36);
+    assert_eq!(f["frames"], serde_json::json!([4, 36]));
+    let text = f["message"].as_str().unwrap();
+    assert!(
+        text.starts_with(&format!(
+            "TCP 192.0.2.1:40000 → 192.0.2.2:5060 (frames 4 to 36): no SIP or MSRP start line in its first {} bytes",
+            MIB + 1
+        )),
+        "{text}"
+    );
     assert_eq!(p.code, 0);
     // Unless its port is forced: then the junk is reported and the message found.
     let p = parse(&over, &["--port", "5060"]);

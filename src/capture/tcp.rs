@@ -364,6 +364,39 @@ impl Flow {
         }
     }
 
+    /// No start line in the first [`IGNORE_AFTER`] bytes: the flow is
+    /// taken for other traffic and its later segments are ignored. Said
+    /// once, as a note: most such flows are not SIP at all, but one whose
+    /// start was not captured may carry SIP further on.
+    fn ignore(&mut self, out: &mut VecDeque<Event>) {
+        let (first, _) = self
+            .first_skip_frame
+            .unwrap_or((self.last_frame, self.last_rec));
+        let (frame, rec) = (self.last_frame, self.last_rec);
+        let how = if self.midstream {
+            "captured mid-connection, "
+        } else {
+            ""
+        };
+        out.push_back(Event::finding(
+            frame,
+            rec,
+            vec![first],
+            Finding::note(
+                "tcp-flow-ignored",
+                0,
+                format!(
+                    "{} ({how}frames {first} to {frame}): no SIP or MSRP start line in its first {} bytes, which were skipped; from frame {frame} on the flow is taken for other traffic and ignored (give --port {} to decode it anyway)",
+                    self.name(),
+                    self.skipped,
+                    self.dst.port()
+                ),
+            ),
+        ));
+        self.mode = Mode::Ignored;
+        self.free();
+    }
+
     fn skip(&mut self, n: usize) {
         self.skipped += n as u64;
         if self.first_skip_frame.is_none() {
@@ -395,9 +428,9 @@ impl Flow {
             let n = self.buf.len();
             self.consume(n);
         }
-        if !self.proven && !self.forced && self.skipped > IGNORE_AFTER {
-            self.mode = Mode::Ignored;
-            self.free();
+        if !self.proven && !self.forced && self.skipped > IGNORE_AFTER && self.mode != Mode::Ignored
+        {
+            self.ignore(out);
         }
     }
 
