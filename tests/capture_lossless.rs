@@ -5,7 +5,10 @@
 //! where the RFC says so) and that a finding says what happened, naming
 //! the frames.
 
+use std::io::Write;
 use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Command as Process, Output, Stdio};
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -36,6 +39,15 @@ impl Parsed {
         self.values
             .iter()
             .filter(|v| v["type"] == "message")
+            .collect()
+    }
+
+    /// Codes of the capture-level findings, in output order.
+    fn finding_codes(&self) -> Vec<&str> {
+        self.values
+            .iter()
+            .filter(|v| v["type"] == "finding")
+            .map(|v| v["code"].as_str().unwrap())
             .collect()
     }
 
@@ -424,4 +436,128 @@ fn tcp_flow_without_start_line_is_ignored_with_a_note() {
     assert!(text.contains("--port 5060"), "{text}");
     assert!(n > 5000);
     assert_eq!(p.code, 0);
+}
+
+// ---------------------------------------------------------------------------
+// 6. Out-of-order one-byte segments behind a hole.
+
+/// Run the binary on `file`; its output and peak RSS in bytes (when
+/// measurable): `/usr/bin/time -f %M` when it exists, else `VmHWM` polled
+/// in `/proc/<pid>/status` (the helper of tests/limits.rs).
+fn run_measured(args: &[&str], file: &Path) -> (Output, Option<usize>) {
+    let bin = env!("CARGO_BIN_EXE_sipmsrp");
+    let time = Path::new("/usr/bin/time");
+    if time.exists() {
+        let mut out = Process::new(time)
+            .args(["-f", "peak-rss-kb=%M", bin])
+            .args(args)
+            .arg(file)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        if let Some(at) = stderr.rfind("peak-rss-kb=") {
+            let kb: usize = stderr[at + 12..].trim().parse().unwrap();
+            let own: String = stderr[..at]
+                .lines()
+                .filter(|l| !l.starts_with("Command exited with non-zero status"))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            out.stderr = own.into_bytes();
+            return (out, Some(kb * 1024));
+        }
+        panic!("/usr/bin/time gave no figure: {stderr}");
+    }
+    let mut child = Process::new(bin)
+        .args(args)
+        .arg(file)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut stdout, &mut v).unwrap();
+        v
+    });
+    let mut peak: Option<usize> = None;
+    loop {
+        if let Ok(s) = std::fs::read_to_string(&status_path)
+            && let Some(line) = s.lines().find(|l| l.starts_with("VmHWM:"))
+        {
+            let kb: usize = line[6..]
+                .trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse()
+                .unwrap();
+            peak = Some(peak.unwrap_or(0).max(kb * 1024));
+        }
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let stdout = reader.join().unwrap();
+    let mut out = child.wait_with_output().unwrap();
+    out.stdout = stdout;
+    (out, peak)
+}
+
+/// Case 6: 500 000 one-byte segments waiting behind a hole. Limits counted
+/// their bytes only (500 KB) while each took about 195 bytes of memory
+/// (about 100 MB; 2 million took 389 MB). Each segment's bookkeeping now
+/// counts too: the hole is given up (`tcp-gap`) once the segments behind it
+/// hold `--max-message` (16 MiB) of memory, and the peak stays bounded.
+#[test]
+fn one_byte_segments_behind_a_hole_are_bounded() {
+    const N: u32 = 500_000;
+    let mut t = TcpFlow::new(addr("192.0.2.1:40000"), addr("192.0.2.2:5060"));
+    let mut pk = t.handshake();
+    pk.extend(t.send(true, &sip("before-hole", 2), &[1460]));
+    let mut pw = PcapWriter::new(Vec::new(), w::LINKTYPE_RAW).unwrap();
+    for p in &pk {
+        pw.write_packet(T0, 0, p).unwrap();
+    }
+    // Byte 0 never comes; bytes 1..=N come one at a time.
+    for rel in 1..=N {
+        pw.write_packet(T0, 0, &t.segment(true, rel, b"x")).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("one-byte-segments.pcap");
+    std::fs::File::create(&file)
+        .unwrap()
+        .write_all(&pw.into_inner())
+        .unwrap();
+    let (out, peak) = run_measured(&["parse", "--format", "jsonl", "--jobs", "1"], &file);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let values: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    let p = Parsed {
+        code: out.status.code().unwrap(),
+        values,
+    };
+    assert_eq!(p.messages().len(), 1, "{:?}", p.finding_codes());
+    // The hole is given up while the segments still come, not at the end.
+    let gaps = p.findings("tcp-gap");
+    assert_eq!(gaps.len(), 1, "{:?}", p.finding_codes());
+    let frame = gaps[0]["frame"].as_u64().unwrap();
+    assert!(frame < u64::from(N) / 2, "gap at frame {frame}");
+    assert!(
+        message(gaps[0]).contains("1 bytes missing"),
+        "{}",
+        message(gaps[0])
+    );
+    if let Some(peak) = peak {
+        eprintln!(
+            "one-byte segments: peak RSS {:.1} MB",
+            peak as f64 / MIB as f64
+        );
+        assert!(peak < 48 * MIB, "peak RSS {} MB", peak / MIB);
+    }
 }

@@ -2,7 +2,8 @@
 //!
 //! Each direction of a connection is a flow keyed by (source, destination).
 //! Segments are placed by sequence number: retransmissions and overlaps are
-//! trimmed, out-of-order segments wait (capped) until the hole is filled. A
+//! trimmed, out-of-order segments wait (capped, bookkeeping included) until
+//! the hole is filled. A
 //! hole that will never be filled (the peer acknowledged past it, the flow
 //! ended, too much waits behind it, or it is old) is a gap: what precedes it
 //! is flushed, a `tcp-gap` finding names the frames on both sides, and framing
@@ -68,6 +69,12 @@ const SWEEP_EVERY: u64 = 8192;
 const MAX_DEFERRED: usize = 8;
 /// Longest start line accepted while looking for one.
 const MAX_START_LINE: usize = 64 * 1024;
+/// What one out-of-order segment costs besides its bytes (its map entry,
+/// its allocation), counted against the flow limits: a one-byte segment
+/// takes about this much memory.
+const OOO_SEG_COST: usize = 192;
+/// What one in-order segment costs besides its bytes (its [`Span`]).
+const SPAN_COST: usize = 64;
 
 #[derive(Debug, Clone, Copy)]
 struct Span {
@@ -173,8 +180,15 @@ impl Flow {
         }
     }
 
+    /// Memory held: bytes, and the bookkeeping of each segment (a flood of
+    /// one-byte segments costs far more than its bytes).
     fn mem(&self) -> usize {
-        self.buf.len() + self.ooo_bytes + self.ws_msg.len()
+        self.buf.len() + self.spans.len() * SPAN_COST + self.ooo_mem() + self.ws_msg.len()
+    }
+
+    /// Memory held by out-of-order segments.
+    fn ooo_mem(&self) -> usize {
+        self.ooo_bytes + self.ooo.len() * OOO_SEG_COST
     }
 
     fn stream_end(&self) -> u64 {
@@ -960,7 +974,7 @@ impl Tcp {
                     .peer_ack
                     .is_some_and(|a| (a.wrapping_sub(flow.next_seq) as i32) > 0);
                 let old = ctx.ts_secs.saturating_sub(flow.ooo_since) > GAP_SECS;
-                let big = flow.ooo_bytes > cfg.max_message.min(self.max_flow / 2);
+                let big = flow.ooo_mem() > cfg.max_message.min(self.max_flow / 2);
                 if acked || old || big {
                     resolve_gaps(flow, cfg, out);
                 }
