@@ -943,6 +943,13 @@ static CODES: &[Code] = &[
         "RFC 9293 3.10.7.4: a stream is read in sequence order; a hole is given up when the peer acknowledged past it, after 10 s of capture time, or when too much waits behind it. Framing resumes at the next start line."
     ),
     r!(
+        "tcp-retransmission-differs",
+        E,
+        Capture,
+        "a TCP segment that carries bytes already received with different content (the first copy is kept)",
+        "RFC 9293 3.10.7.4: of a segment that overlaps data already received only the new part is processed, so the receiver kept the first copy; different bytes mean the stream cannot be rebuilt faithfully (an injection, a faulty middlebox, two paths captured together). Bytes still buffered or waiting out of order are compared byte by byte; bytes already framed, by a digest of each of the last 32 pieces, when the segment covers a piece whole. A keep-alive (one octet just before the next sequence number, RFC 9293 3.8.4) is not compared."
+    ),
+    r!(
         "tcp-flow-ignored",
         N,
         Capture,

@@ -298,6 +298,133 @@ fn overlapping_ipv6_fragments_discard_the_datagram_and_say_so() {
 }
 
 // ---------------------------------------------------------------------------
+// 16. A TCP retransmission whose bytes differ from the first copy.
+
+/// Checks common to the retransmission cases: `first` (the frame of the
+/// first copy) and `again` (the frame of the different one), the stream
+/// offset named, the first copy kept.
+fn assert_retransmission(p: &Parsed, first: u64, again: u64, offset: &str) {
+    let f = p.finding("tcp-retransmission-differs");
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["frame"], again);
+    assert_eq!(frames(f), vec![first, again]);
+    let text = message(f);
+    assert!(
+        text.starts_with("TCP 192.0.2.1:40000 → 192.0.2.2:5060: "),
+        "{text}"
+    );
+    assert!(text.contains(&format!("in frame {first}:")), "{text}");
+    assert!(text.contains(offset), "{text}");
+    assert!(text.contains("the first copy is kept"), "{text}");
+    for m in p.messages() {
+        assert_eq!(header(m, "From"), "<sip:alice@example.com>;tag=1");
+    }
+    assert_eq!(p.code, 1);
+}
+
+/// Case 16: a message framed from one segment, then the same segment again
+/// with different bytes (frame 5). It used to be dropped without a word;
+/// the copy already framed is compared by digest.
+#[test]
+fn tcp_retransmission_of_framed_bytes_that_differ_is_reported() {
+    let m1 = sip("tcp-1", 10);
+    let (bad, _) = evil(&m1);
+    let mut t = TcpFlow::new(addr("192.0.2.1:40000"), addr("192.0.2.2:5060"));
+    let mut pk = t.handshake();
+    pk.push(t.segment(true, 0, &m1));
+    pk.push(t.segment(true, 0, &bad));
+    t.send(true, &m1, &[m1.len()]);
+    pk.extend(t.send(true, &sip("tcp-2", 10), &[1460]));
+    pk.push(t.fin(true));
+    let p = parse(&raw(pk), &[]);
+    assert_eq!(
+        p.labels(),
+        vec!["tcp-1", "finding:tcp-retransmission-differs", "tcp-2"],
+        "{:#?}",
+        p.values
+    );
+    assert_retransmission(
+        &p,
+        4,
+        5,
+        &format!(
+            "the {} bytes at stream offsets 0..{} (already framed, compared by digest) differ",
+            m1.len(),
+            m1.len()
+        ),
+    );
+}
+
+/// Case 16: the first half of a message, the same half again with
+/// different bytes (still buffered: compared byte by byte, the exact
+/// offset named), then the second half. A keep-alive in between (one
+/// garbage octet just before the next sequence number) is no
+/// retransmission.
+#[test]
+fn tcp_retransmission_of_buffered_bytes_that_differ_is_reported() {
+    let m1 = sip("tcp-1", 10);
+    let (bad, at) = evil(&m1);
+    let cut = at + 40;
+    let mut t = TcpFlow::new(addr("192.0.2.1:40000"), addr("192.0.2.2:5060"));
+    let mut pk = t.handshake();
+    pk.push(t.segment(true, 0, &m1[..cut]));
+    pk.push(t.segment(true, 0, &bad[..cut]));
+    pk.push(t.segment(true, cut as u32 - 1, b"\0"));
+    pk.push(t.segment(true, cut as u32, &m1[cut..]));
+    let p = parse(&raw(pk), &[]);
+    assert_eq!(
+        p.labels(),
+        vec!["finding:tcp-retransmission-differs", "tcp-1"],
+        "{:#?}",
+        p.values
+    );
+    assert_retransmission(
+        &p,
+        4,
+        5,
+        &format!(
+            "{} bytes differ, the first at stream offset {at}",
+            EVIL.len()
+        ),
+    );
+}
+
+/// Case 16: the second half of a message arrives first (out of order),
+/// then a copy of it with different bytes that also starts 8 bytes
+/// earlier, then the first half: the first copy of each byte is kept.
+#[test]
+fn tcp_out_of_order_copy_that_differs_is_reported() {
+    let m1 = sip("tcp-1", 10);
+    let (bad, at) = evil(&m1);
+    let cut = at - 20;
+    let mut t = TcpFlow::new(addr("192.0.2.1:40000"), addr("192.0.2.2:5060"));
+    let mut pk = t.handshake();
+    pk.push(t.segment(true, cut as u32, &m1[cut..]));
+    pk.push(t.segment(true, (cut - 8) as u32, &bad[cut - 8..]));
+    pk.push(t.segment(true, 0, &m1[..cut]));
+    let p = parse(&raw(pk), &[]);
+    assert_eq!(
+        p.labels(),
+        vec!["finding:tcp-retransmission-differs", "tcp-1"],
+        "{:#?}",
+        p.values
+    );
+    assert_eq!(
+        p.messages()[0]["source"]["capture"]["frames"],
+        serde_json::json!([4, 5, 6])
+    );
+    assert_retransmission(
+        &p,
+        4,
+        5,
+        &format!(
+            "{} bytes differ, the first at stream offset {at}",
+            EVIL.len()
+        ),
+    );
+}
+
+// ---------------------------------------------------------------------------
 // 17. A WebSocket frame that declares more than --max-message, cut by the
 // end of the capture.
 

@@ -2,15 +2,17 @@
 //!
 //! Each direction of a connection is a flow keyed by (source, destination).
 //! Segments are placed by sequence number: retransmissions and overlaps are
-//! trimmed, out-of-order segments wait (capped, bookkeeping included) until
-//! the hole is filled. A
+//! trimmed (the first copy of each byte is kept, and a copy that differs is
+//! a `tcp-retransmission-differs` finding), out-of-order segments wait
+//! (capped, bookkeeping included) until the hole is filled. A
 //! hole that will never be filled (the peer acknowledged past it, the flow
 //! ended, too much waits behind it, or it is old) is a gap: what precedes it
 //! is flushed, a `tcp-gap` finding names the frames on both sides, and framing
 //! resynchronises at the next start line.
 
-use super::hash::AddrMap;
+use super::hash::{AddrHash, AddrMap};
 use std::collections::{BTreeMap, VecDeque};
+use std::hash::BuildHasher;
 use std::net::SocketAddr;
 
 use memchr::memchr;
@@ -75,6 +77,11 @@ const MAX_START_LINE: usize = 64 * 1024;
 const OOO_SEG_COST: usize = 192;
 /// What one in-order segment costs besides its bytes (its [`Span`]).
 const SPAN_COST: usize = 64;
+/// Stream pieces already framed whose digest is kept, to compare a late
+/// retransmission with (see [`Sent`]).
+const HISTORY: usize = 32;
+/// What one of them costs.
+const SENT_COST: usize = 32;
 
 #[derive(Debug, Clone, Copy)]
 struct Span {
@@ -91,6 +98,75 @@ struct OooSeg {
     frame: u64,
     rec: u64,
     ts: (i64, u32),
+}
+
+/// Stream bytes already framed and released: where they were, the frame
+/// they came in, and a digest of them, so that a retransmission of them
+/// can still be compared with its first copy.
+#[derive(Debug, Clone, Copy)]
+struct Sent {
+    start: u64,
+    len: u32,
+    frame: u64,
+    digest: u64,
+}
+
+/// How a segment's bytes compare with the copy received first.
+#[derive(Debug, Default)]
+struct Differ {
+    /// Bytes that differ, counted where both copies are at hand.
+    bytes: u64,
+    /// Stream offset of the first of them.
+    first: Option<u64>,
+    /// Bytes already framed whose digest differs (somewhere in them).
+    digested: u64,
+    /// Stream offsets of the first piece whose digest differs.
+    piece: Option<(u64, u64)>,
+    /// Frames of the first copies.
+    frames: Vec<u64>,
+}
+
+impl Differ {
+    fn any(&self) -> bool {
+        self.bytes > 0 || self.digested > 0
+    }
+
+    fn frames(&mut self, frames: &[u64]) {
+        for f in frames {
+            if !self.frames.contains(f) {
+                self.frames.push(*f);
+            }
+        }
+    }
+
+    /// Compare `new` with `old`, both at stream offset `at`.
+    fn compare(
+        &mut self,
+        at: u64,
+        old: &[u8],
+        new: &[u8],
+        frames: impl FnOnce(u64, u64) -> Vec<u64>,
+    ) {
+        if old == new {
+            return;
+        }
+        let mut n = 0u64;
+        let mut first = None;
+        let mut last = 0;
+        for (i, (x, y)) in old.iter().zip(new).enumerate() {
+            if x != y {
+                n += 1;
+                first.get_or_insert(i);
+                last = i;
+            }
+        }
+        let Some(first) = first else { return };
+        self.bytes += n;
+        let at = at + first as u64;
+        self.first = Some(self.first.map_or(at, |f| f.min(at)));
+        let fr = frames(at, at + (last - first) as u64 + 1);
+        self.frames(&fr);
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,6 +219,8 @@ struct Flow {
     scanner: Option<Box<(Scanner, u64)>>,
     /// Frame of the last segment seen (for forgetting the least recent).
     seen: u64,
+    /// The last pieces of the stream framed and released, oldest first.
+    history: VecDeque<Sent>,
 }
 
 impl Flow {
@@ -177,13 +255,18 @@ impl Flow {
             ws_reported: false,
             scanner: None,
             seen: 0,
+            history: VecDeque::new(),
         }
     }
 
     /// Memory held: bytes, and the bookkeeping of each segment (a flood of
     /// one-byte segments costs far more than its bytes).
     fn mem(&self) -> usize {
-        self.buf.len() + self.spans.len() * SPAN_COST + self.ooo_mem() + self.ws_msg.len()
+        self.buf.len()
+            + self.spans.len() * SPAN_COST
+            + self.ooo_mem()
+            + self.ws_msg.len()
+            + self.history.len() * SENT_COST
     }
 
     /// Memory held by out-of-order segments.
@@ -203,6 +286,7 @@ impl Flow {
         self.ws_msg = Vec::new();
         self.ws_in_msg = false;
         self.scanner = None;
+        self.history = VecDeque::new();
     }
 
     fn name(&self) -> String {
@@ -257,14 +341,31 @@ impl Flow {
         }
     }
 
-    /// Place a segment's payload in the stream.
-    fn add(&mut self, seq: u32, payload: &[u8], ctx: &Ctx<'_>) {
+    /// Place a segment's payload in the stream. Bytes received before
+    /// (still buffered, waiting out of order, or among the last
+    /// [`HISTORY`] pieces framed) are compared with their first copy,
+    /// which is kept: only the new parts of a segment are taken (RFC 9293
+    /// 3.10.7.4). A difference is a `tcp-retransmission-differs` finding.
+    fn add(
+        &mut self,
+        seq: u32,
+        payload: &[u8],
+        ctx: &Ctx<'_>,
+        cfg: &Cfg,
+        out: &mut VecDeque<Event>,
+    ) {
         let ts = (ctx.ts_secs, ctx.ts_nanos);
         let rel = i64::from(seq.wrapping_sub(self.next_seq) as i32);
-        let end = self.stream_end() as i64;
-        let mut off = end + rel;
+        if rel == -1 && payload.len() == 1 {
+            // A keep-alive: one garbage octet just before the next
+            // sequence number (RFC 9293 3.8.4), not a retransmission.
+            return;
+        }
+        let end = self.stream_end();
+        let mut off = end as i64 + rel;
         let mut payload = payload;
         if off < 0 {
+            // Before the first byte captured: nothing to compare with.
             let cut = (-off) as usize;
             if cut >= payload.len() {
                 return;
@@ -272,47 +373,168 @@ impl Flow {
             payload = &payload[cut..];
             off = 0;
         }
-        let seg_end = off + payload.len() as i64;
-        if seg_end <= end {
-            return; // retransmission
-        }
-        if off <= end {
-            self.append(&payload[(end - off) as usize..], ctx.frame, ctx.rec, ts);
-            self.drain_ooo();
-            return;
-        }
-        if self.ooo.is_empty() {
-            self.ooo_since = ctx.ts_secs;
-        }
         let off = off as u64;
-        match self.ooo.get_mut(&off) {
-            Some(old) if old.data.len() >= payload.len() => {}
-            Some(old) => {
-                self.ooo_bytes += payload.len() - old.data.len();
-                old.data = payload.to_vec();
-                old.frame = ctx.frame;
-                old.rec = ctx.rec;
-                old.ts = ts;
+        let seg_end = off + payload.len() as u64;
+        let mut differ = Differ::default();
+        if off < self.base {
+            self.compare_history(off, payload, cfg, &mut differ);
+        }
+        let (lo, hi) = (off.max(self.base), seg_end.min(end));
+        if lo < hi {
+            let old = &self.buf[(lo - self.base) as usize..(hi - self.base) as usize];
+            let new = &payload[(lo - off) as usize..(hi - off) as usize];
+            differ.compare(lo, old, new, |a, b| self.frames_of(a, b).0);
+        }
+        if seg_end > end {
+            let from = off.max(end);
+            let rest = &payload[(from - off) as usize..];
+            if self.ooo.is_empty() && from == end {
+                self.append(rest, ctx.frame, ctx.rec, ts);
+            } else {
+                self.place(from, rest, ctx, &mut differ);
+                self.drain_ooo();
             }
-            None => {
-                self.ooo_bytes += payload.len();
-                self.ooo.insert(
-                    off,
-                    OooSeg {
-                        data: payload.to_vec(),
-                        frame: ctx.frame,
-                        rec: ctx.rec,
-                        ts,
-                    },
-                );
+        }
+        if differ.any() {
+            self.report_differ(off, seg_end, ctx, differ, out);
+        }
+    }
+
+    /// Put `data` (at stream offset `from`, past the in-order end) among
+    /// the out-of-order segments: only what no segment there holds yet is
+    /// stored, the rest compared. Linear in `data`: the segments it meets
+    /// do not overlap and hold at least one byte each.
+    fn place(&mut self, from: u64, data: &[u8], ctx: &Ctx<'_>, differ: &mut Differ) {
+        let to = from + data.len() as u64;
+        let mut gaps = Vec::new();
+        let mut cursor = from;
+        let before = self
+            .ooo
+            .range(..=from)
+            .next_back()
+            .filter(|(a, s)| **a + s.data.len() as u64 > from);
+        for (&a, seg) in before.into_iter().chain(self.ooo.range(from + 1..to)) {
+            if a > cursor {
+                gaps.push((cursor, a));
+            }
+            let lo = a.max(from);
+            let hi = (a + seg.data.len() as u64).min(to);
+            let old = &seg.data[(lo - a) as usize..(hi - a) as usize];
+            let new = &data[(lo - from) as usize..(hi - from) as usize];
+            differ.compare(lo, old, new, |_, _| vec![seg.frame]);
+            cursor = cursor.max(hi);
+        }
+        if cursor < to {
+            gaps.push((cursor, to));
+        }
+        let ts = (ctx.ts_secs, ctx.ts_nanos);
+        for (a, b) in gaps {
+            let piece = &data[(a - from) as usize..(b - from) as usize];
+            if a == self.stream_end() {
+                self.append(piece, ctx.frame, ctx.rec, ts);
+                continue;
+            }
+            if self.ooo.is_empty() {
+                self.ooo_since = ctx.ts_secs;
+            }
+            self.ooo_bytes += piece.len();
+            self.ooo.insert(
+                a,
+                OooSeg {
+                    data: piece.to_vec(),
+                    frame: ctx.frame,
+                    rec: ctx.rec,
+                    ts,
+                },
+            );
+        }
+    }
+
+    /// Compare the part of a segment (`payload` at stream offset `off`)
+    /// that was already framed and released with the digests kept of it:
+    /// each piece the segment covers whole is compared.
+    fn compare_history(&self, off: u64, payload: &[u8], cfg: &Cfg, differ: &mut Differ) {
+        let end = off + payload.len() as u64;
+        for h in &self.history {
+            let h_end = h.start + u64::from(h.len);
+            if h.start < off || h_end > end {
+                continue;
+            }
+            let piece = &payload[(h.start - off) as usize..(h_end - off) as usize];
+            if cfg.digest.hash_one(piece) != h.digest {
+                differ.digested += u64::from(h.len);
+                differ.piece.get_or_insert((h.start, h_end));
+                differ.frames(&[h.frame]);
             }
         }
     }
 
-    fn consume(&mut self, n: usize) {
+    fn report_differ(
+        &mut self,
+        off: u64,
+        seg_end: u64,
+        ctx: &Ctx<'_>,
+        differ: Differ,
+        out: &mut VecDeque<Event>,
+    ) {
+        let mut frames = differ.frames;
+        frames.sort_unstable();
+        let list = frames
+            .iter()
+            .map(u64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut what = Vec::new();
+        if let Some((a, b)) = differ.piece {
+            let more = differ.digested - (b - a);
+            what.push(format!(
+                "the {} bytes at stream offsets {a}..{b} (already framed, compared by digest) differ{}",
+                b - a,
+                if more > 0 {
+                    format!(", and {more} bytes after them")
+                } else {
+                    String::new()
+                }
+            ));
+        }
+        if let Some(first) = differ.first {
+            what.push(if differ.bytes == 1 {
+                format!("1 byte differs, at stream offset {first}")
+            } else {
+                format!(
+                    "{} bytes differ, the first at stream offset {first}",
+                    differ.bytes
+                )
+            });
+        }
+        let name = self.name();
+        self.push_finding(
+            Event::finding(
+                ctx.frame,
+                ctx.rec,
+                frames,
+                Finding::error(
+                    "tcp-retransmission-differs",
+                    0,
+                    format!(
+                        "{name}: frame {} (record at byte {}) carries stream bytes {off}..{seg_end} again with different content than the copy received first, in frame{} {list}: {}; the first copy is kept",
+                        ctx.frame,
+                        ctx.rec,
+                        if list.contains(',') { "s" } else { "" },
+                        what.join(", ")
+                    ),
+                ),
+            ),
+            out,
+        );
+    }
+
+    fn consume(&mut self, n: usize, cfg: &Cfg) {
         if n == 0 {
             return;
         }
+        let n = n.min(self.buf.len());
+        self.remember(n, cfg);
         if n >= self.buf.len() {
             self.buf.clear();
         } else {
@@ -321,6 +543,46 @@ impl Flow {
         self.base += n as u64;
         while self.spans.front().is_some_and(|s| s.end <= self.base) {
             self.spans.pop_front();
+        }
+    }
+
+    /// Keep the digest of the first `n` buffered bytes, about to be
+    /// released, piece by piece (one per frame), at most [`HISTORY`]: only
+    /// the pieces that stay are digested.
+    fn remember(&mut self, n: usize, cfg: &Cfg) {
+        let stop = self.base + n as u64;
+        let base = self.base;
+        // The pieces: each span's part in `base..stop`.
+        let pieces = || {
+            let mut start = base;
+            self.spans.iter().map_while(move |sp| {
+                if start >= stop {
+                    return None;
+                }
+                let piece = (start, sp.end.min(stop), sp.frame);
+                start = start.max(sp.end);
+                Some(piece)
+            })
+        };
+        let count = pieces().filter(|(a, b, _)| b > a).count();
+        let kept: Vec<Sent> = pieces()
+            .filter(|(a, b, _)| b > a)
+            .skip(count.saturating_sub(HISTORY))
+            .filter_map(|(a, b, frame)| {
+                let piece = &self.buf[(a - base) as usize..(b - base) as usize];
+                Some(Sent {
+                    start: a,
+                    len: u32::try_from(piece.len()).ok()?,
+                    frame,
+                    digest: cfg.digest.hash_one(piece),
+                })
+            })
+            .collect();
+        for sent in kept {
+            if self.history.len() == HISTORY {
+                self.history.pop_front();
+            }
+            self.history.push_back(sent);
         }
     }
 
@@ -440,7 +702,7 @@ impl Flow {
         }
         if at_eof {
             let n = self.buf.len();
-            self.consume(n);
+            self.consume(n, cfg);
         }
         if !self.proven && !self.forced && self.skipped > IGNORE_AFTER && self.mode != Mode::Ignored
         {
@@ -559,7 +821,7 @@ impl Flow {
                 }
             }
         }
-        self.consume(pos);
+        self.consume(pos, cfg);
         switched
     }
 
@@ -717,7 +979,7 @@ impl Flow {
             self.ws_cut(pos, cfg, out);
             pos = self.buf.len();
         }
-        self.consume(pos);
+        self.consume(pos, cfg);
         switched
     }
 
@@ -870,6 +1132,9 @@ pub(crate) struct Cfg {
     stream: FrameOptions,
     dgram: FrameOptions,
     max_message: usize,
+    /// Digests of stream pieces already framed (keyed at random, so a
+    /// capture cannot be crafted to make a different copy look the same).
+    digest: AddrHash,
 }
 
 pub(crate) struct Tcp {
@@ -904,6 +1169,7 @@ impl Tcp {
                     text: false,
                 },
                 max_message,
+                digest: AddrHash::default(),
             },
             next_sweep: SWEEP_EVERY,
         }
@@ -968,7 +1234,7 @@ impl Tcp {
             seg.seq
         };
         if matches!(flow.mode, Mode::Stream | Mode::Ws) && !seg.payload.is_empty() {
-            flow.add(seq, seg.payload, ctx);
+            flow.add(seq, seg.payload, ctx, cfg, out);
             if !flow.ooo.is_empty() {
                 let acked = flow
                     .peer_ack
