@@ -26,7 +26,7 @@ pub struct Json {
 }
 
 /// Slots of [`Json::cache`].
-const CACHE_SLOTS: usize = 64;
+const CACHE_SLOTS: usize = 256;
 
 impl Json {
     pub fn new() -> Self {
@@ -217,7 +217,10 @@ impl Json {
         if self.cache.is_empty() {
             self.cache.resize(CACHE_SLOTS, None);
         }
-        let slot = (key.as_ptr() as usize >> 3) % CACHE_SLOTS;
+        // Fibonacci hashing of the address: static names packed side by
+        // side in the binary (the header table's) must not share slots.
+        let slot = ((key.as_ptr() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize
+            % CACHE_SLOTS;
         self.value_start();
         match &self.cache[slot] {
             Some((k, text)) if k == key => self.buf.extend_from_slice(text),
