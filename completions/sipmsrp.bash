@@ -116,7 +116,7 @@ _sipmsrp() {
             return 0
             ;;
         sipmsrp__subcmd__encap)
-            opts="-o -h -V --output --call-id --sipfrag --keep --strip --date --to-path --from-path --transaction-id --message-id --boundary --chunk-size --max-message --max-headers --max-header-line --max-depth --max-parts --max-flow-bytes --max-total-flow-bytes --max-fragment-bytes --max-chunks --color --help --version"
+            opts="-o -h -V --output --call-id --sipfrag --keep --strip --date --to-path --from-path --transaction-id --message-id --boundary --chunk-size --max-message --max-headers --max-header-line --max-depth --max-parts --max-flow-bytes --max-total-flow-bytes --max-fragment-bytes --max-chunks --max-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -203,6 +203,10 @@ _sipmsrp() {
                     return 0
                     ;;
                 --max-chunks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-input)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -394,7 +398,7 @@ _sipmsrp() {
             return 0
             ;;
         sipmsrp__subcmd__lint)
-            opts="-f -o -h -V --format --deny --warn --allow --profile --list-rules --explain --fix --output --date --max-message --max-headers --max-header-line --max-depth --max-parts --max-flow-bytes --max-total-flow-bytes --max-fragment-bytes --max-chunks --color --help --version"
+            opts="-f -o -h -V --format --deny --warn --allow --profile --list-rules --explain --fix --output --date --max-message --max-headers --max-header-line --max-depth --max-parts --max-flow-bytes --max-total-flow-bytes --max-fragment-bytes --max-chunks --max-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -476,6 +480,10 @@ _sipmsrp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-input)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -488,7 +496,7 @@ _sipmsrp() {
             return 0
             ;;
         sipmsrp__subcmd__parse)
-            opts="-f -j -h -V --format --protocol --method --call-id --summary --reassemble --port --jobs --max-message --max-headers --max-header-line --max-depth --max-parts --max-flow-bytes --max-total-flow-bytes --max-fragment-bytes --max-chunks --color --help --version"
+            opts="-f -j -h -V --format --protocol --method --call-id --summary --reassemble --port --jobs --max-message --max-headers --max-header-line --max-depth --max-parts --max-flow-bytes --max-total-flow-bytes --max-fragment-bytes --max-chunks --max-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -562,6 +570,10 @@ _sipmsrp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-input)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -574,7 +586,7 @@ _sipmsrp() {
             return 0
             ;;
         sipmsrp__subcmd__summary)
-            opts="-f -o -h -V --json-input --from-body --account --class --old --format --notify --request-uri --to --to-tag --from --from-tag --call-id --cseq --branch --contact --subscription-state --date --output --max-message --max-headers --max-header-line --max-depth --max-parts --max-flow-bytes --max-total-flow-bytes --max-fragment-bytes --max-chunks --color --help --version"
+            opts="-f -o -h -V --json-input --from-body --account --class --old --format --notify --request-uri --to --to-tag --from --from-tag --call-id --cseq --branch --contact --subscription-state --date --output --max-message --max-headers --max-header-line --max-depth --max-parts --max-flow-bytes --max-total-flow-bytes --max-fragment-bytes --max-chunks --max-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -689,6 +701,10 @@ _sipmsrp() {
                     return 0
                     ;;
                 --max-chunks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-input)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -698,3 +698,41 @@ fn messages_waiting_for_chunks_are_capped() {
     assert_eq!(values[1]["message_id"], "m1");
     assert_bounded(peak, 100 * MB, "60 000 incomplete messages");
 }
+
+/// Hostile test ("Bounded, linear, lossless", item 7): lint, encap and
+/// summary read a text input whole, and `/dev/zero` took 14 to 24 GB before
+/// the kernel killed them. Whatever is read whole stops at --max-input
+/// (default 1 GiB) with an error naming the input and the flag, exit 2.
+#[cfg(unix)]
+#[test]
+fn inputs_read_whole_stop_at_max_input() {
+    let runs: [&[&str]; 6] = [
+        &["lint"],
+        &["lint", "--fix"],
+        &["encap"],
+        &["summary"],
+        &["summary", "--json-input"],
+        &["summary", "--from-body"],
+    ];
+    for args in runs {
+        let all = [&args[..1], &["--max-input", "100000"], &args[1..]].concat();
+        let (out, peak) = run_measured(&all, Path::new("/dev/zero"));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("/dev/zero: more than 100000 bytes") && stderr.contains("--max-input"),
+            "{args:?}: {stderr}"
+        );
+        assert_bounded(peak, 50 * MB, "/dev/zero read whole");
+    }
+    // Under the limit, the same input size is read.
+    let dir = tempfile::tempdir().unwrap();
+    let file = temp_file(&dir, "small.sip", &sip_message("", b"hi"));
+    let (out, _) = run_measured(&["lint", "--max-input", "1000"], &file);
+    assert_ne!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -78,7 +78,7 @@ pub fn run(args: EncapArgs) -> Result<ExitCode> {
         let i = inputs.len();
         match source? {
             Source::Text(t) => {
-                let input = t.read_all()?;
+                let input = t.read_all(args.limits.max_input)?;
                 encap::load_text(&mut collector, i, &input.bytes);
                 inputs.push(input);
             }

@@ -52,7 +52,7 @@ pub fn run(args: LintArgs, color: ColorChoice) -> Result<ExitCode> {
         return run_fix(&args);
     }
     let cfg = config(&args)?;
-    let (inputs, results) = lint_inputs(&args.inputs, &cfg)?;
+    let (inputs, results) = lint_inputs(&args.inputs, &cfg, args.limits.max_input)?;
     let located: Vec<(Located<'_>, &Input)> = results
         .iter()
         .zip(&inputs)
@@ -121,14 +121,14 @@ fn config(args: &LintArgs) -> Result<Config> {
 type Linted = (Vec<Input>, Vec<(Report, LineIndex)>);
 
 /// Every input, text or capture, each with its report.
-fn lint_inputs(paths: &[PathBuf], cfg: &Config) -> Result<Linted> {
+fn lint_inputs(paths: &[PathBuf], cfg: &Config, max_input: u64) -> Result<Linted> {
     let progress = Progress::auto(false);
     let mut inputs = Vec::new();
     let mut results = Vec::new();
     for source in open_inputs(paths, &progress)? {
         match source? {
             Source::Text(t) => {
-                let input = t.read_all()?;
+                let input = t.read_all(max_input)?;
                 results.push(lint_input(&input, cfg));
                 inputs.push(input);
             }
@@ -356,7 +356,7 @@ fn run_fix(args: &LintArgs) -> Result<ExitCode> {
         Some(d) => Some(sipmsrp::date::normalize(d)?),
         None => None,
     };
-    let input = super::read_inputs(&args.inputs)?.remove(0);
+    let input = super::read_inputs(&args.inputs, args.limits.max_input)?.remove(0);
     if sipmsrp::capture::is_capture(&input.bytes) {
         bail!(
             "{}: --fix rewrites text input; extract the messages of a capture first",

@@ -106,12 +106,10 @@ impl TextInput {
         self.size.is_some()
     }
 
-    /// Read it whole.
-    pub fn read_all(mut self) -> Result<Input> {
-        let mut bytes = Vec::with_capacity(self.size.map_or(0, |s| s.min(1 << 30) as usize));
-        self.reader
-            .read_to_end(&mut bytes)
-            .with_context(|| format!("{}: cannot read", self.name))?;
+    /// Read it whole, at most `max` bytes (`--max-input`).
+    pub fn read_all(self, max: u64) -> Result<Input> {
+        let size = self.size.map_or(0, |s| s.min(max).min(1 << 30) as usize);
+        let bytes = read_capped(self.reader, &self.name, max, size)?;
         Ok(Input {
             name: self.name,
             bytes,
@@ -215,34 +213,51 @@ fn read_full(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     Ok(n)
 }
 
-/// Read every input named whole, as text (`-` or none: standard input).
-/// For options that take a document, not messages (`--json-input`,
-/// `--from-body`).
-pub fn read_inputs(paths: &[PathBuf]) -> Result<Vec<Input>> {
+/// Read every input named whole, as text (`-` or none: standard input),
+/// each at most `max` bytes. For options that take a document, not
+/// messages (`--json-input`, `--from-body`).
+pub fn read_inputs(paths: &[PathBuf], max: u64) -> Result<Vec<Input>> {
     if paths.is_empty() {
-        return Ok(vec![read_input(Path::new("-"))?]);
+        return Ok(vec![read_input(Path::new("-"), max)?]);
     }
-    paths.iter().map(|p| read_input(p)).collect()
+    paths.iter().map(|p| read_input(p, max)).collect()
 }
 
-/// Read one input whole (`-`: standard input). Errors name the file.
-pub fn read_input(path: &Path) -> Result<Input> {
+/// Read one input whole (`-`: standard input), at most `max` bytes.
+/// Errors name the file.
+pub fn read_input(path: &Path, max: u64) -> Result<Input> {
     if path == Path::new("-") {
-        let mut bytes = Vec::new();
-        io::stdin()
-            .lock()
-            .read_to_end(&mut bytes)
-            .context("reading standard input")?;
+        let name = "<stdin>";
+        let bytes = read_capped(Box::new(io::stdin().lock()), name, max, 0)?;
         return Ok(Input {
-            name: "<stdin>".into(),
+            name: name.into(),
             bytes,
         });
     }
-    let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
-    Ok(Input {
-        name: path.display().to_string(),
-        bytes,
-    })
+    let name = path.display().to_string();
+    let f = std::fs::File::open(path).with_context(|| format!("{name}: cannot read"))?;
+    let size = f
+        .metadata()
+        .map_or(0, |m| m.len().min(max).min(1 << 30) as usize);
+    let bytes = read_capped(Box::new(f), &name, max, size)?;
+    Ok(Input { name, bytes })
+}
+
+/// All of `reader`, unless it holds more than `max` bytes: then an error
+/// naming the input and the limit, with nothing more read (`/dev/zero`
+/// given to lint took the machine's memory).
+fn read_capped(reader: Box<dyn Read + '_>, name: &str, max: u64, size: usize) -> Result<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(size);
+    reader
+        .take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("{name}: cannot read"))?;
+    if bytes.len() as u64 > max {
+        anyhow::bail!(
+            "{name}: more than {max} bytes; lint, encap and summary read a text input whole (raise --max-input, or give parse, which streams)"
+        );
+    }
+    Ok(bytes)
 }
 
 /// Write `bytes` to `path`.

@@ -154,10 +154,10 @@ pub fn run(args: SummaryArgs) -> Result<ExitCode> {
         if !args.inputs.is_empty() {
             bail!("--from-body reads the file given to it; other inputs are not allowed");
         }
-        let input = read_input(path)?;
+        let input = read_input(path, args.limits.max_input)?;
         from_body(&input, &limits, &mut report, &mut defaults)?
     } else if args.json_input {
-        let inputs = read_inputs(&args.inputs)?;
+        let inputs = read_inputs(&args.inputs, args.limits.max_input)?;
         if inputs.len() != 1 {
             bail!("--json-input reads one document, not {}", inputs.len());
         }
@@ -312,7 +312,12 @@ fn from_stored(
     };
     for source in open_inputs(&args.inputs, progress)? {
         match source? {
-            Source::Text(t) => store.text(&t.read_all()?, limits, report, progress)?,
+            Source::Text(t) => store.text(
+                &t.read_all(args.limits.max_input)?,
+                limits,
+                report,
+                progress,
+            )?,
             Source::Capture(c) => {
                 let name = c.name.clone();
                 let opts = CaptureOptions {
