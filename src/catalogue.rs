@@ -804,8 +804,8 @@ static CODES: &[Code] = &[
         "oma-contact-feature-tag",
         E,
         OmaIm,
-        "Contact of an initial INVITE, MESSAGE or PUBLISH without `+g.oma.sip-im`",
-        "OMA IM (004) 9.1.1.1 item 3 and 6.1.2.2.2 item 10b: the IM feature-tag `+g.oma.sip-im` SHALL be included in the Contact header."
+        "Contact of an initial INVITE without `+g.oma.sip-im`",
+        "OMA IM (004) 9.1.1.1 item 3 and 6.1.2.2.2 item 10b: the IM feature-tag `+g.oma.sip-im` SHALL be included in the Contact header of a session INVITE. The OMA texts have no such rule for a pager-mode MESSAGE (8.1.1) or a PUBLISH (5.2.4), so a Contact there is not checked."
     ),
     r!(
         "oma-user-agent-missing",

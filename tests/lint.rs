@@ -710,3 +710,30 @@ fn input_that_is_only_a_broken_message_is_errors_found() {
         .code(1)
         .stdout(predicate::str::contains("error[junk]"));
 }
+
+/// Protects the scope of `oma-contact-feature-tag` (004 9.1.1.1 item 3): a
+/// session INVITE's Contact must carry `+g.oma.sip-im`; a pager MESSAGE's
+/// or a PUBLISH's need not (8.1.1, 5.2.4 have no Contact rule).
+#[test]
+fn the_oma_contact_rule_is_for_session_invites() {
+    let bad = std::fs::read_to_string(fixtures().join("oma-contact-feature-tag.bad.sip")).unwrap();
+    let (_, f) = lint_json(
+        &fixtures().join("oma-contact-feature-tag.bad.sip"),
+        &["--profile", "oma-im"],
+    );
+    assert!(rules_of(&f).contains(&"oma-contact-feature-tag".to_string()));
+    for method in ["MESSAGE", "PUBLISH"] {
+        let text = bad
+            .replacen("INVITE sip:", &format!("{method} sip:"), 1)
+            .replace(" INVITE\r\n", &format!(" {method}\r\n"));
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("m.sip");
+        std::fs::write(&p, &text).unwrap();
+        let (_, f) = lint_json(&p, &["--profile", "oma-im"]);
+        assert!(
+            !rules_of(&f).contains(&"oma-contact-feature-tag".to_string()),
+            "{method}: {:?}",
+            rules_of(&f)
+        );
+    }
+}

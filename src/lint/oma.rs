@@ -57,8 +57,10 @@ pub(crate) fn check(cx: &mut Cx<'_>, msg: &SipMessage<'_>) {
             .with_len(len),
         );
     }
+    // The Contact rule is for session INVITEs (004 9.1.1.1 item 3): the OMA
+    // texts have none for a pager MESSAGE (8.1.1) or a PUBLISH (5.2.4).
     let contacts: Vec<_> = msg.headers_named(Hdr::Contact).collect();
-    if kind == "INVITE" || !contacts.is_empty() {
+    if kind == "INVITE" {
         let tagged = contacts
             .iter()
             .flat_map(|h| split_commas(h.value))
