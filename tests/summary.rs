@@ -392,15 +392,17 @@ fn from_body_of_a_notify_fixes_its_content_length() {
         );
 }
 
+/// A message block without Message-ID is valid RFC 3842 (the header is
+/// optional there): a warning, exit 0, and the block is kept.
 #[test]
 fn from_body_keeps_blocks_without_message_id_and_repeated_lines() {
     cmd()
         .arg("--from-body")
         .arg(fixture("no-message-id.txt"))
         .assert()
-        .code(1)
+        .code(0)
         .stderr(predicate::str::contains(
-            "no-message-id.txt:4:1: error[summary-block-without-message-id]",
+            "no-message-id.txt:4:1: warning[summary-block-without-message-id]",
         ))
         .stdout(
             "Messages-Waiting: yes\r\nFax-Message: 2/1\r\n\r\nTo: <sip:a@example.com>\r\nTo: <sip:b@example.com>\r\nSubject: fine choice\r\n",

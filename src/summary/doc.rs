@@ -409,7 +409,7 @@ impl SummaryDoc {
                 .filter(|h| h.name.trim().eq_ignore_ascii_case("Message-ID"));
             match mids.next() {
                 None => findings.push(
-                    Finding::error(
+                    Finding::warning(
                         codes::BLOCK_WITHOUT_MESSAGE_ID,
                         0,
                         format!("message {} has no Message-ID header", i + 1),

@@ -191,8 +191,8 @@ pub const RULES: &[(&str, Severity, &str)] = &[
     ),
     (
         codes::BLOCK_WITHOUT_MESSAGE_ID,
-        Severity::Error,
-        "each message header block needs the Message-ID used for retrieval (OMA IM deferred messages)",
+        Severity::Warning,
+        "a message header block without the Message-ID used for retrieval (optional in RFC 3842; OMA IM deferred messages are retrieved by it)",
     ),
     (
         codes::DUPLICATE_MESSAGE_ID,

@@ -1056,7 +1056,7 @@ fn check_blocks(p: &mut Ctx<'_, '_>, s: &Summary<'_>) {
         let mut in_block = block.get("Message-ID");
         match in_block.next() {
             None => {
-                let f = Finding::error(
+                let f = Finding::warning(
                     codes::BLOCK_WITHOUT_MESSAGE_ID,
                     block.offset,
                     format!("message block {} has no Message-ID", n + 1),
