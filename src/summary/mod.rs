@@ -67,6 +67,8 @@ pub mod codes {
     pub const DUPLICATE_STATUS: &str = "summary-duplicate-status";
     /// `yes`/`no` disagrees with the new-message counts.
     pub const WAITING_INCONSISTENT: &str = "summary-waiting-inconsistent";
+    /// `Messages-Waiting: yes` when every class has old messages only.
+    pub const WAITING_OLD_ONLY: &str = "summary-waiting-old-only";
     /// `Message-Account` is not a URI.
     pub const ACCOUNT_NOT_URI: &str = "summary-account-not-uri";
     /// A second `Message-Account` line.
@@ -133,6 +135,11 @@ pub const RULES: &[(&str, Severity, &str)] = &[
         codes::WAITING_INCONSISTENT,
         Severity::Error,
         "Messages-Waiting must be yes exactly when some class has new messages",
+    ),
+    (
+        codes::WAITING_OLD_ONLY,
+        Severity::Warning,
+        "Messages-Waiting is yes but every message counted is old (RFC 3842 5.2: yes means new messages)",
     ),
     (
         codes::ACCOUNT_NOT_URI,

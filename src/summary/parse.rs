@@ -1040,12 +1040,27 @@ fn check_consistency(p: &mut Ctx<'_, '_>, s: &Summary<'_>) {
         && let Some(w) = status.waiting
         && w != computed
     {
-        let msg = if w {
-            "Messages-Waiting is yes but no class has new messages"
+        let old_only = w && s.lines.iter().any(|l| l.counts.is_some_and(|c| c.old > 0));
+        let f = if old_only {
+            // Old messages are waiting too, in a sense: a warning.
+            Finding::warning(
+                codes::WAITING_OLD_ONLY,
+                status.field.value_offset,
+                "Messages-Waiting is yes but every message counted is old",
+            )
+        } else if w {
+            Finding::error(
+                codes::WAITING_INCONSISTENT,
+                status.field.value_offset,
+                "Messages-Waiting is yes but no class has new messages",
+            )
         } else {
-            "Messages-Waiting is no but a class has new messages"
+            Finding::error(
+                codes::WAITING_INCONSISTENT,
+                status.field.value_offset,
+                "Messages-Waiting is no but a class has new messages",
+            )
         };
-        let f = Finding::error(codes::WAITING_INCONSISTENT, status.field.value_offset, msg);
         p.push(f);
     }
 }
@@ -1263,8 +1278,12 @@ Message-ID: d0982dkjs@Joemobile.example.net\r\n";
     #[test]
     fn waiting_must_match_new_counts() {
         let (_, f) = parse(b"Messages-Waiting: yes\r\nVoice-Message: 0/3 (0/0)\r\n");
-        assert_eq!(codes_of(&f), [codes::WAITING_INCONSISTENT]);
+        assert_eq!(codes_of(&f), [codes::WAITING_OLD_ONLY]);
+        assert_eq!(f[0].severity, crate::finding::Severity::Warning);
         assert_eq!(f[0].offset, 18);
+        let (_, f) = parse(b"Messages-Waiting: yes\r\nVoice-Message: 0/0\r\n");
+        assert_eq!(codes_of(&f), [codes::WAITING_INCONSISTENT]);
+        assert_eq!(f[0].severity, crate::finding::Severity::Error);
         let (_, f) = parse(b"Messages-Waiting: no\r\nFax-Message: 0/3\r\nVoice-Message: 1/0\r\n");
         assert_eq!(codes_of(&f), [codes::WAITING_INCONSISTENT]);
         let (_, f) = parse(b"Messages-Waiting: no\r\nVoice-Message: 0/0 (0/0)\r\n");
