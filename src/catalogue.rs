@@ -1070,6 +1070,13 @@ static CODES: &[Code] = &[
         "RFC 4975 7.1: the last chunk of a message ends with the `$` flag."
     ),
     r!(
+        "summary-notify-event",
+        W,
+        Summary,
+        "a NOTIFY with a message-summary body whose Event is not message-summary",
+        "RFC 3842 3.1 and 3.5: application/simple-message-summary bodies are the notifications of the `message-summary` event package; a NOTIFY of another package (or without Event) carrying one is probably mislabelled."
+    ),
+    r!(
         "msrp-reassembly-limit",
         E,
         Reassembly,

@@ -737,3 +737,20 @@ fn the_oma_contact_rule_is_for_session_invites() {
         );
     }
 }
+
+/// A bare message-summary body whose first line is not Messages-Waiting is
+/// read as a summary and gets `summary-status-not-first` (it was `junk`).
+#[test]
+fn a_summary_body_not_led_by_its_status_is_still_a_summary() {
+    bin()
+        .args(["lint", "--format", "json", "-"])
+        .write_stdin(
+            "Message-Account: sip:a@example.com\r\nMessages-Waiting: yes\r\nVoice-Message: 1/0\r\n",
+        )
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("summary-status-not-first")
+                .and(predicate::str::contains("\"junk\"").not()),
+        );
+}

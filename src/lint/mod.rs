@@ -216,6 +216,7 @@ pub fn check_message(base: &[u8], parsed: &Parsed<'_>, cfg: &Config, out: &mut V
             if oma_im {
                 oma::check(&mut cx, &n.msg);
             }
+            check_summary_event(&mut cx, n);
             walk_body(&mut cx, &n.body, &mut String::new(), false);
         }
         Message::Msrp(n) => {
@@ -224,6 +225,46 @@ pub fn check_message(base: &[u8], parsed: &Parsed<'_>, cfg: &Config, out: &mut V
             walk_body(&mut cx, &n.body, &mut String::new(), pushed);
         }
     }
+}
+
+/// A NOTIFY that carries a message-summary body belongs to the
+/// `message-summary` event package (RFC 3842 3.1): any other Event (or none)
+/// is `summary-notify-event`.
+fn check_summary_event(cx: &mut Cx<'_>, n: &crate::body::SipNode<'_>) {
+    let msg = &n.msg;
+    let summary_body = n
+        .body
+        .media
+        .as_ref()
+        .is_some_and(|m| m.is("application", "simple-message-summary"));
+    if msg.method() != Some(&b"NOTIFY"[..]) || !summary_body {
+        return;
+    }
+    let event = msg.header(Hdr::Event);
+    let package = event.map(|h| {
+        let v = h.value;
+        let end = v.iter().position(|&b| b == b';').unwrap_or(v.len());
+        v[..end].trim_ascii()
+    });
+    if package.is_some_and(|p| p.eq_ignore_ascii_case(b"message-summary")) {
+        return;
+    }
+    let what = match package {
+        Some(p) => format!("its Event is `{}`", lossy(p)),
+        None => "it has no Event header".to_string(),
+    };
+    let (at, len) = match event {
+        Some(h) => (cx.at(h.field), h.field.len()),
+        None => (cx.at(msg.start_line.unwrap_or(msg.raw)), 0),
+    };
+    cx.push(
+        Finding::warning(
+            "summary-notify-event",
+            at,
+            format!("NOTIFY carries a message-summary body but {what}, not message-summary"),
+        )
+        .with_len(len),
+    );
 }
 
 /// Walk a body tree once. `pushed`: the body is (inside) the payload of a
@@ -300,7 +341,17 @@ fn classify_text(buf: &[u8]) -> TextKind {
         return TextKind::Messages;
     }
     let lower = line.to_ascii_lowercase();
-    if lower.starts_with(b"messages-waiting") {
+    // A message-summary body: its status line first, or further down its
+    // first block of lines (then `summary-status-not-first`, not junk).
+    let status_line = |l: &[u8]| l.to_ascii_lowercase().starts_with(b"messages-waiting");
+    if status_line(line)
+        || buf[start..]
+            .split(|&b| b == b'\n')
+            .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+            .take_while(|l| !l.is_empty())
+            .take(1000)
+            .any(status_line)
+    {
         return TextKind::Summary;
     }
     if lower.starts_with(b"content-type") && line[12..].trim_ascii_start().first() == Some(&b':') {
