@@ -483,6 +483,8 @@ pub fn parse_block<'a>(
                 )
                 .with_path(path),
             );
+            // Its continuation lines go with it, not into the header before.
+            after_broken = true;
             pos = next;
             continue;
         }
@@ -525,6 +527,8 @@ pub fn parse_block<'a>(
                     )
                     .with_path(path),
                 );
+                // Once: the continuation lines after it belong to it.
+                after_broken = true;
             }
             pos = next;
             continue;
@@ -544,6 +548,7 @@ pub fn parse_block<'a>(
                     .with_path(path),
                 );
             }
+            after_broken = true;
             pos = next;
             continue;
         }

@@ -766,11 +766,20 @@ pub fn parse_msrp_uri(input: &[u8]) -> Result<MsrpUri<'_>, UriError> {
         return Err(err(at, "\"//\""));
     }
     at += 2;
-    // The authority runs to the session-id's "/" or the transport's ";".
-    let auth_end = input[at..]
+    // The authority runs to the session-id's "/" or the transport's ";",
+    // after the userinfo (which may hold ";" itself, RFC 3986 sub-delims).
+    let slash = input[at..]
+        .iter()
+        .position(|&b| b == b'/')
+        .map_or(input.len(), |i| at + i);
+    let host_from = input[at..slash]
+        .iter()
+        .rposition(|&b| b == b'@')
+        .map_or(at, |i| at + i + 1);
+    let auth_end = input[host_from..]
         .iter()
         .position(|&b| b == b'/' || b == b';')
-        .map_or(input.len(), |i| at + i);
+        .map_or(input.len(), |i| host_from + i);
     let authority = &input[at..auth_end];
     let (userinfo, hostport, host_at) = match authority.iter().rposition(|&b| b == b'@') {
         Some(i) => (Some(&authority[..i]), &authority[i + 1..], at + i + 1),
@@ -1846,6 +1855,9 @@ mod msrp_uri_tests {
         assert!(!u.secure);
         assert_eq!(u.port, Some(7654));
         assert_eq!(u.session_id, Some(&b"jshA7weztas"[..]));
+        assert_eq!(u.transport, b"tcp");
+        let u = parse_msrp_uri(b"msrp://alice;x@host.example.com:1/s;tcp").unwrap();
+        assert_eq!(u.userinfo, Some(&b"alice;x"[..]));
         assert_eq!(u.transport, b"tcp");
         let u = parse_msrp_uri(b"MSRPS://bob@[2001:db8::1]:9/s+=/x;tcp;foo=bar;baz").unwrap();
         assert!(u.secure);

@@ -980,3 +980,34 @@ fn raw_pcap(packets: Vec<Vec<u8>>) -> Vec<u8> {
     }
     w.into_inner()
 }
+
+/// Continuation lines belong to the line before them even when that line
+/// was dropped (too long, or past --max-headers) or is itself a stray
+/// continuation at the start: they never fold into an accepted header, and
+/// a header section of stray continuation lines is one finding, not one
+/// per line.
+#[test]
+fn continuation_lines_of_dropped_lines_go_with_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "X-Long: ".to_string() + &"v".repeat(70 * 1024);
+    let text = format!(
+        "MESSAGE sip:b@example.com SIP/2.0\r\nCall-ID: x\r\n{long}\r\n y\r\nCSeq: 1 MESSAGE\r\nContent-Length: 0\r\n\r\n"
+    );
+    let p = write_temp(dir.path(), "long.sip", text.as_bytes());
+    let (_, values) = jsonl(&p);
+    let m = messages(&values)[0];
+    assert_eq!(m["call_id"], "x");
+    assert!(codes(m).contains(&"header-line-too-long".to_string()));
+    let mut text = b"MESSAGE sip:b@example.com SIP/2.0\r\n".to_vec();
+    text.extend(" \r\n".repeat(100_000).bytes());
+    text.extend(b"Call-ID: y\r\nContent-Length: 0\r\n\r\n");
+    let p = write_temp(dir.path(), "lead.sip", &text);
+    let (_, values) = jsonl(&p);
+    let m = messages(&values)[0];
+    let n = codes(m)
+        .iter()
+        .filter(|c| *c == "header-leading-whitespace")
+        .count();
+    assert_eq!(n, 1);
+    assert_eq!(m["call_id"], "y");
+}

@@ -273,9 +273,7 @@ impl Pending {
                     o.first = lo + i as u32;
                 }
                 o.differ += n;
-                if !o.frames.contains(&p.frame) {
-                    o.frames.push(p.frame);
-                }
+                o.frames.push(p.frame);
             }
             cursor = cursor.max(hi);
         }
@@ -433,6 +431,10 @@ impl Defrag {
             Some(p) => p.overlap(offset, data),
             None => fresh(),
         };
+        let mut ov = ov;
+        // Listed once each (deduplicated here, not searched per piece).
+        ov.frames.sort_unstable();
+        ov.frames.dedup();
         if ov.differ > 0 {
             let p = self.pending.get_mut(&key)?;
             let mut named = ov.frames.clone();

@@ -131,12 +131,10 @@ impl Differ {
         self.bytes > 0 || self.digested > 0
     }
 
+    /// Note frames (duplicates are removed once, when reported: a search
+    /// per frame here was quadratic in the pieces a segment covers).
     fn frames(&mut self, frames: &[u64]) {
-        for f in frames {
-            if !self.frames.contains(f) {
-                self.frames.push(*f);
-            }
-        }
+        self.frames.extend_from_slice(frames);
     }
 
     /// Compare `new` with `old`, both at stream offset `at`.
@@ -479,6 +477,7 @@ impl Flow {
     ) {
         let mut frames = differ.frames;
         frames.sort_unstable();
+        frames.dedup();
         let list = frames
             .iter()
             .map(u64::to_string)
@@ -591,8 +590,19 @@ impl Flow {
     fn frames_of(&self, s: u64, e: u64) -> (Vec<u64>, u64, (i64, u32), u64) {
         let mut frames = Vec::new();
         let mut best = (0u64, (0i64, 0u32), 0u64);
-        let mut start = 0u64;
-        for (i, sp) in self.spans.iter().enumerate() {
+        // Spans are in stream order: skip those that end before `s` in
+        // O(log n) (a scan from the front was quadratic over many
+        // retransmissions near the end of a long buffer).
+        let skip = self
+            .spans
+            .partition_point(|sp| sp.end <= s)
+            .saturating_sub(1);
+        let mut start = if skip > 0 {
+            self.spans[skip - 1].end
+        } else {
+            0
+        };
+        for (i, sp) in self.spans.iter().enumerate().skip(skip) {
             if i > 0 && start >= e {
                 break;
             }

@@ -270,11 +270,21 @@ fn read_capped(reader: Box<dyn Read + '_>, name: &str, max: u64, size: usize) ->
 ///
 /// What is not a plain file is written through, never replaced: a device
 /// (`-o /dev/stdout`, `/dev/null`), a FIFO or a socket is opened and written
-/// as it is, and a regular file with other hard links is rewritten in place
-/// so that every name keeps seeing it (not atomic then). A symbolic link is
-/// followed: the file it points to is the target, and the link stays.
+/// as it is, a regular file with other hard links is rewritten in place so
+/// that every name keeps seeing it, and a symbolic link is opened through
+/// (the file it names gets the output, the link stays); none of these is
+/// atomic.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let cannot = || format!("{}: cannot write", path.display());
+    // A symbolic link is written through by the kernel, which applies its
+    // protections (fs.protected_symlinks: a link planted by another user in
+    // /tmp is refused); resolving it by hand and renaming into the target's
+    // directory would get round them.
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        // A file (or none yet) is truncated; a device or pipe is not.
+        let file = std::fs::metadata(path).map_or(true, |m| m.is_file());
+        return write_through(path, bytes, file).with_context(cannot);
+    }
     match std::fs::metadata(path) {
         Ok(meta) if meta.is_dir() => Err(io::Error::new(
             io::ErrorKind::IsADirectory,
@@ -284,14 +294,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         Ok(meta) if !meta.is_file() || hard_linked(&meta) => {
             write_through(path, bytes, meta.is_file()).with_context(cannot)
         }
-        // An existing file: replaced where it really is, links followed.
-        Ok(_) => std::fs::canonicalize(path)
-            .and_then(|real| replace(&real, bytes))
-            .with_context(cannot),
-        // A new file, or a link to one that does not exist yet.
-        Err(_) => resolve_links(path)
-            .and_then(|real| replace(&real, bytes))
-            .with_context(cannot),
+        // A regular file, or a new one: replaced atomically.
+        _ => replace(path, bytes).with_context(cannot),
     }
 }
 
@@ -306,29 +310,12 @@ fn hard_linked(_: &std::fs::Metadata) -> bool {
     false
 }
 
-/// The file a path names once its symbolic links are followed (a link to a
-/// file that does not exist yet names that file); `path` itself otherwise.
-fn resolve_links(path: &Path) -> io::Result<PathBuf> {
-    let mut p = path.to_path_buf();
-    for _ in 0..40 {
-        match std::fs::symlink_metadata(&p) {
-            Ok(m) if m.file_type().is_symlink() => {
-                let to = std::fs::read_link(&p)?;
-                p = match p.parent() {
-                    Some(dir) if to.is_relative() => dir.join(to),
-                    _ => to,
-                };
-            }
-            _ => return Ok(p),
-        }
-    }
-    Err(io::Error::other("too many levels of symbolic links"))
-}
-
-/// Open what is there and write into it (devices, FIFOs, hard-linked files).
+/// Open what is there and write into it (devices, FIFOs, hard-linked files,
+/// symbolic links; a link to a file not there yet creates it).
 fn write_through(path: &Path, bytes: &[u8], truncate: bool) -> io::Result<()> {
     let mut f = std::fs::OpenOptions::new()
         .write(true)
+        .create(truncate)
         .truncate(truncate)
         .open(path)?;
     f.write_all(bytes)?;
@@ -431,7 +418,7 @@ pub fn emit(output: Option<&Path>, bytes: &[u8]) -> Result<()> {
 /// retitle the window or clear the screen. One character for one, so
 /// columns and carets keep their place. JSON escapes them by itself.
 pub fn visible(s: &str) -> Cow<'_, str> {
-    if !s.bytes().any(is_control) {
+    if !s.bytes().any(is_control) && !s.chars().any(is_hidden_control) {
         return Cow::Borrowed(s);
     }
     Cow::Owned(
@@ -442,10 +429,20 @@ pub fn visible(s: &str) -> Cow<'_, str> {
                     char::from_u32(0x2400 + c as u32).unwrap_or(char::REPLACEMENT_CHARACTER)
                 }
                 '\u{7f}' => '\u{2421}',
+                // C1 controls (U+009B is CSI) and the bidi overrides that
+                // reorder what is shown: the replacement character.
+                '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
+                    char::REPLACEMENT_CHARACTER
+                }
                 c => c,
             })
             .collect(),
     )
+}
+
+/// C1 controls and bidi overrides (multi-byte in UTF-8).
+fn is_hidden_control(c: char) -> bool {
+    matches!(c, '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 fn is_control(b: u8) -> bool {
@@ -469,5 +466,6 @@ mod visible_tests {
         assert_eq!(visible("\0\r\n\x7f"), "\u{2400}\u{240d}\u{240a}\u{2421}");
         assert_eq!(visible("\x1f").chars().count(), 1);
         assert_eq!(visible_bytes(b"x\x1b\xff"), "x\u{241b}\u{fffd}");
+        assert_eq!(visible("a\u{9b}2Jb\u{202e}c"), "a\u{fffd}2Jb\u{fffd}c");
     }
 }

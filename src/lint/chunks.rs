@@ -24,9 +24,7 @@ use crate::reassembly::{Chunk, ChunkHead, OwnedHeader, Reassembler};
 /// Is this MSRP message a SEND that carries one chunk of a larger message
 /// (a `+` or `#` end-line, or a Byte-Range that does not cover 1 to the total)?
 pub(crate) fn is_partial(msg: &MsrpMessage<'_>) -> bool {
-    msg.method() == Some(&b"SEND"[..])
-        && msg.body.is_some()
-        && crate::body::is_partial_chunk(msg)
+    msg.method() == Some(&b"SEND"[..]) && msg.body.is_some() && crate::body::is_partial_chunk(msg)
 }
 
 /// Where a chunk's data is in the input.
