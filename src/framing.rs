@@ -413,7 +413,9 @@ fn head_scan(
     // From the start line's own `\n`: the line after it may be the empty one.
     for i in crate::scan::Newlines::from(buf, start_le) {
         if let Some(ls) = line_start {
-            if std::mem::take(&mut folded) {
+            // Only a continuation line (SP or HTAB first) holds a folded
+            // value; any other line is a header line of its own.
+            if std::mem::take(&mut folded) && matches!(buf.get(ls), Some(b' ' | b'\t')) {
                 content_length_fold(buf, &buf[ls..i], &mut cl);
             } else if may_be_content_length(&buf[ls..i]) {
                 folded = content_length_line(buf, ls, &buf[ls..i], &mut cl, &mut seen);
@@ -1736,5 +1738,296 @@ mod tests {
         let items = frames(input);
         assert_eq!(items.len(), 2);
         assert_eq!(msg(&items[0]).end, 43);
+    }
+
+    /// Mutation testing (`msrp_transaction_id`: `tid.is_empty() || !...`
+    /// made `&&`): a line
+    /// that starts with `MSRP ` but whose transaction id is empty or holds a
+    /// character outside `ident-char` starts no message, so a body without
+    /// Content-Length runs past it and such a line alone is junk.
+    #[test]
+    fn msrp_line_with_an_empty_or_bad_transaction_id_starts_no_message() {
+        // 25 + 12 + 2 bytes of head, then the body line (15 bytes).
+        let input = b"MESSAGE sip:a@b SIP/2.0\r\nCall-ID: x\r\n\r\nMSRP chat: on\r\n";
+        let items = frames(input);
+        assert_eq!(items.len(), 1, "{items:?}");
+        assert_eq!(
+            (msg(&items[0]).protocol, msg(&items[0]).end),
+            (Protocol::Sip, 54)
+        );
+        // The same with an empty id (two spaces): 39 + 12 bytes.
+        let input = b"MESSAGE sip:a@b SIP/2.0\r\nCall-ID: x\r\n\r\nMSRP  SEND\r\n";
+        let items = frames(input);
+        assert_eq!(items.len(), 1, "{items:?}");
+        assert_eq!(
+            (msg(&items[0]).protocol, msg(&items[0]).end),
+            (Protocol::Sip, 51)
+        );
+        // Start line 15 bytes, empty line 2, end-line 13: all junk; with an
+        // empty id 12 + 2 + 10.
+        let input = b"MSRP a:b SEND\r\n\r\n-------a:b$\r\n";
+        let opts = FrameOptions::default();
+        assert_eq!(next(input, true, &opts), Step::Junk { len: 30 });
+        assert_eq!(
+            next(b"MSRP  SEND\r\n\r\n-------$\r\n", true, &opts),
+            Step::Junk { len: 24 }
+        );
+    }
+
+    /// The framing findings of a frame as (code, offset) pairs.
+    fn found(f: &Frame) -> Vec<(&'static str, usize)> {
+        f.findings.iter().map(|x| (x.code, x.offset)).collect()
+    }
+
+    /// `next` at the end of the input, which must be a message.
+    fn whole(input: &[u8], max_message: usize) -> Frame {
+        let opts = FrameOptions {
+            max_message,
+            datagram: false,
+            text: false,
+        };
+        match next(input, true, &opts) {
+            Step::Message(f) => f,
+            s => panic!("{s:?}"),
+        }
+    }
+
+    /// Mutation testing (`frame_sip`: `body_start > opts.max_message` made
+    /// `>=` or `==`, `cl > max_body` made `>=`): a header section or a body
+    /// that ends exactly at the message limit is within it.
+    #[test]
+    fn sip_message_exactly_at_the_limit_is_not_too_large() {
+        // 23 + 6 + 2 = 31 bytes of head, no body.
+        let input = b"OPTIONS sip:x SIP/2.0\r\nl: 0\r\n\r\n";
+        let f = whole(input, 31);
+        assert_eq!((f.end, found(&f)), (31, vec![]));
+        let f = whole(input, 30);
+        assert_eq!((f.end, found(&f)), (31, vec![("message-too-large", 0)]));
+        // The same head with `l: 5` (the value at 26) and 5 body bytes.
+        let input = b"OPTIONS sip:x SIP/2.0\r\nl: 5\r\n\r\nhello";
+        let f = whole(input, 36);
+        assert_eq!((f.end, found(&f)), (36, vec![]));
+        let f = whole(input, 35);
+        assert_eq!(
+            (f.end, f.truncated, found(&f)),
+            (
+                35,
+                false,
+                vec![
+                    ("message-too-large", 26),
+                    ("content-length-exceeds-body", 26)
+                ]
+            )
+        );
+    }
+
+    /// Mutation testing (`frame_sip`: `end > body_start` made `==`, `<` or
+    /// `>=`): a message without Content-Length, framed at the end of the
+    /// input, is warned about only when a body follows.
+    #[test]
+    fn missing_content_length_warns_only_when_a_body_follows() {
+        // 23 + 12 + 2 = 37 bytes of head, then the next message (31 bytes).
+        let input =
+            b"OPTIONS sip:x SIP/2.0\r\nCall-ID: c\r\n\r\nOPTIONS sip:x SIP/2.0\r\nl: 0\r\n\r\n";
+        let items = frames(input);
+        assert_eq!(items.len(), 2, "{items:?}");
+        assert_eq!((msg(&items[0]).end, found(msg(&items[0]))), (37, vec![]));
+        // With a 4-byte body `hi\r\n`.
+        let input =
+            b"OPTIONS sip:x SIP/2.0\r\nCall-ID: c\r\n\r\nhi\r\nOPTIONS sip:x SIP/2.0\r\nl: 0\r\n\r\n";
+        let items = frames(input);
+        assert_eq!(items.len(), 2, "{items:?}");
+        assert_eq!(
+            (msg(&items[0]).end, found(msg(&items[0]))),
+            (41, vec![("content-length-missing", 0)])
+        );
+    }
+
+    /// Mutation testing (`frame_msrp`: `buf.len() > opts.max_message` made
+    /// `>=`): an MSRP message without its end-line is too large only when it
+    /// exceeds the limit.
+    #[test]
+    fn msrp_message_without_end_line_at_the_limit_is_only_truncated() {
+        // 13 + 2 + 3 = 18 bytes.
+        let input = b"MSRP a SEND\r\n\r\nxyz";
+        let f = whole(input, 18);
+        assert_eq!(
+            (f.end, f.truncated, found(&f)),
+            (18, true, vec![("truncated", 18)])
+        );
+        let f = whole(input, 17);
+        assert_eq!(
+            (f.end, f.truncated, found(&f)),
+            (17, true, vec![("message-too-large", 0), ("truncated", 17)])
+        );
+    }
+
+    /// Mutation testing (`end_line_at`: `hay.len() - after < 2` made `<=`
+    /// or `==`; `hay.len() + after` too, missed by lib, parse, props and
+    /// span when applied by hand): at the end of the input, an end-line may
+    /// lack the LF of its CRLF, not more.
+    #[test]
+    fn msrp_end_line_at_the_end_of_the_input_may_lack_only_its_lf() {
+        // 18 bytes of head, then `-------abcd$` (12): 30 bytes.
+        let input = b"MSRP abcd SEND\r\n\r\n-------abcd$";
+        let f = whole(input, 1 << 20);
+        assert_eq!((f.end, f.truncated, found(&f)), (30, false, vec![]));
+        let mut cut = input.to_vec();
+        cut.push(b'\r');
+        let f = whole(&cut, 1 << 20);
+        assert_eq!((f.end, f.truncated, found(&f)), (31, false, vec![]));
+        cut.push(b'x');
+        let f = whole(&cut, 1 << 20);
+        assert_eq!(
+            (f.end, f.truncated, found(&f)),
+            (32, true, vec![("truncated", 32)])
+        );
+    }
+
+    /// Mutation testing (`end_line_at` without a known id: `run > 0` made
+    /// `>=`, `run > 1 && ...` made `||` or `run >= 1`, `id_start + run` made
+    /// `id_start - run` in the last branch): a line of dashes,
+    /// `-------$` or `-------+` (no id) is not another message's end-line,
+    /// so a message missing its own is truncated, not cut there.
+    #[test]
+    fn dash_lines_without_an_id_are_not_end_lines() {
+        // 18 bytes of head, then 10 + 10 bytes.
+        let input = b"MSRP abcd SEND\r\n\r\n-------$\r\n-------+\r\n";
+        let f = whole(input, 1 << 20);
+        assert_eq!(
+            (f.end, f.truncated, found(&f)),
+            (38, true, vec![("truncated", 38)])
+        );
+        // A 40-dash separator line in the body: 18 + 42 bytes.
+        let mut input = b"MSRP abcd SEND\r\n\r\n".to_vec();
+        input.extend([b'-'; 40]);
+        input.extend(b"\r\n");
+        let f = whole(&input, 1 << 20);
+        assert_eq!(
+            (f.end, f.truncated, found(&f)),
+            (60, true, vec![("truncated", 60)])
+        );
+        let items = frames(&input);
+        assert_eq!(items.len(), 1);
+        assert_eq!(found(msg(&items[0])), [("truncated", 60)]);
+    }
+
+    /// Mutation testing (`parse_u64`: `s.is_empty() || s.len() > 20` made
+    /// `&&`; `frame_sip`, invalid length: `!at_eof && !opts.text` made `||`
+    /// or its first `!` deleted): an empty Content-Length value is invalid,
+    /// not 0, and at the end of the input the body runs to the end.
+    #[test]
+    fn empty_content_length_is_invalid_not_zero() {
+        // Start line 0..23, `Content-Length:` 23..38 (its empty value at
+        // the CR, 38), empty line 40..42, body 42..47.
+        let input = b"OPTIONS sip:x SIP/2.0\r\nContent-Length:\r\n\r\nhello";
+        let f = whole(input, 1 << 20);
+        assert_eq!(
+            (f.end, f.truncated, found(&f)),
+            (47, false, vec![("content-length-invalid", 38)])
+        );
+        let items = frames(input);
+        assert_eq!(items.len(), 1, "{items:?}");
+        assert_eq!(msg(&items[0]).end, 47);
+    }
+
+    /// Mutation testing (`frame_sip`, a header section without its empty
+    /// line: `!at_eof && buf.len() <= opts.max_message` made `||`, `end ==
+    /// buf.len()` made `!=`): at the end of the input such a message ends at
+    /// the next start line, and is truncated only when the input ends it.
+    #[test]
+    fn unterminated_headers_are_truncated_only_at_the_end_of_the_input() {
+        // Two messages of 23 + 12 bytes, neither with an empty line.
+        let input =
+            b"OPTIONS sip:x SIP/2.0\r\nCall-ID: c\r\nOPTIONS sip:y SIP/2.0\r\nCall-ID: d\r\n";
+        let f = whole(input, 1 << 20);
+        assert_eq!(
+            (f.end, f.truncated, found(&f)),
+            (35, false, vec![("headers-unterminated", 35)])
+        );
+        let f = whole(&input[35..], 1 << 20);
+        assert_eq!(
+            (f.end, f.truncated, found(&f)),
+            (35, true, vec![("headers-unterminated", 35)])
+        );
+    }
+
+    /// Mutation testing (`frame_sip`, invalid length: the second `!` of
+    /// `!at_eof && !opts.text` deleted): before the end of the input, a
+    /// stream takes no body for an invalid or missing Content-Length, while
+    /// a text input waits for the next start line, and at its end takes the
+    /// body to there.
+    #[test]
+    fn body_without_usable_length_on_a_stream_and_in_text() {
+        let stream = FrameOptions::default();
+        let text = FrameOptions {
+            text: true,
+            ..FrameOptions::default()
+        };
+        // Start line 0..23, `Content-Length: x` 23..42 (the value at 39),
+        // empty line 42..44, body 44..49.
+        let bad = b"OPTIONS sip:x SIP/2.0\r\nContent-Length: x\r\n\r\nhello";
+        // Start line 0..23, Call-ID 23..35, empty line 35..37, body 37..42.
+        let absent = b"OPTIONS sip:x SIP/2.0\r\nCall-ID: c\r\n\r\nhello";
+        for (input, body_start, finding) in [
+            (&bad[..], 44, ("content-length-invalid", 39)),
+            (&absent[..], 37, ("content-length-missing", 0)),
+        ] {
+            let Step::Message(f) = next(input, false, &stream) else {
+                panic!()
+            };
+            assert_eq!((f.end, found(&f)), (body_start, vec![finding]));
+            assert_eq!(next(input, false, &text), Step::NeedMore);
+            let Step::Message(f) = next(input, true, &text) else {
+                panic!()
+            };
+            assert_eq!((f.end, found(&f)), (input.len(), vec![finding]));
+        }
+    }
+
+    /// Mutation testing (`body_end`: the guard `buf.len() > cap` made
+    /// `false`): a text input read piece by piece cuts a body that runs past
+    /// the message limit at the limit once more than the limit has been
+    /// read, and not before.
+    #[test]
+    fn text_body_without_length_is_cut_at_the_limit_once_past_it() {
+        let text = FrameOptions {
+            max_message: 40,
+            datagram: false,
+            text: true,
+        };
+        // 37 bytes of head (as above), then an 11-byte body line.
+        let input = b"OPTIONS sip:x SIP/2.0\r\nCall-ID: c\r\n\r\nhello world";
+        assert_eq!(next(&input[..40], false, &text), Step::NeedMore);
+        let Step::Message(f) = next(&input[..41], false, &text) else {
+            panic!()
+        };
+        assert_eq!(
+            (f.end, f.truncated, found(&f)),
+            (40, false, vec![("content-length-missing", 0)])
+        );
+    }
+
+    /// An empty Content-Length followed by another Content-Length line (not
+    /// a continuation): the second is a header line of its own, reported as
+    /// a duplicate, as a resumed Scanner reports it (it was taken for a
+    /// folded value and never looked at).
+    #[test]
+    fn an_empty_content_length_then_another_is_a_duplicate_in_every_path() {
+        let input = b"OPTIONS sip:x SIP/2.0\r\nContent-Length:\r\nContent-Length: 5\r\n\r\nhello";
+        let codes = |f: &Frame| {
+            f.findings
+                .iter()
+                .map(|x| (x.code, x.offset))
+                .collect::<Vec<_>>()
+        };
+        let whole = msg(&frames(input)[0]).clone();
+        let want = vec![
+            ("content-length-duplicate", 40),
+            ("content-length-invalid", 38),
+        ];
+        let mut got = codes(&whole);
+        got.sort_unstable_by_key(|&(c, _)| c);
+        assert_eq!(got, want);
     }
 }
