@@ -7,8 +7,6 @@
 
 use std::io::Write;
 use std::net::SocketAddr;
-use std::path::Path;
-use std::process::{Command as Process, Output, Stdio};
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -568,69 +566,9 @@ fn tcp_flow_without_start_line_is_ignored_with_a_note() {
 // ---------------------------------------------------------------------------
 // 6. Out-of-order one-byte segments behind a hole.
 
-/// Run the binary on `file`; its output and peak RSS in bytes (when
-/// measurable): `/usr/bin/time -f %M` when it exists, else `VmHWM` polled
-/// in `/proc/<pid>/status` (the helper of tests/limits.rs).
-fn run_measured(args: &[&str], file: &Path) -> (Output, Option<usize>) {
-    let bin = env!("CARGO_BIN_EXE_sipmsrp");
-    let time = Path::new("/usr/bin/time");
-    if time.exists() {
-        let mut out = Process::new(time)
-            .args(["-f", "peak-rss-kb=%M", bin])
-            .args(args)
-            .arg(file)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        if let Some(at) = stderr.rfind("peak-rss-kb=") {
-            let kb: usize = stderr[at + 12..].trim().parse().unwrap();
-            let own: String = stderr[..at]
-                .lines()
-                .filter(|l| !l.starts_with("Command exited with non-zero status"))
-                .map(|l| format!("{l}\n"))
-                .collect();
-            out.stderr = own.into_bytes();
-            return (out, Some(kb * 1024));
-        }
-        panic!("/usr/bin/time gave no figure: {stderr}");
-    }
-    let mut child = Process::new(bin)
-        .args(args)
-        .arg(file)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let status_path = format!("/proc/{}/status", child.id());
-    let mut stdout = child.stdout.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        std::io::Read::read_to_end(&mut stdout, &mut v).unwrap();
-        v
-    });
-    let mut peak: Option<usize> = None;
-    loop {
-        if let Ok(s) = std::fs::read_to_string(&status_path)
-            && let Some(line) = s.lines().find(|l| l.starts_with("VmHWM:"))
-        {
-            let kb: usize = line[6..]
-                .trim()
-                .trim_end_matches("kB")
-                .trim()
-                .parse()
-                .unwrap();
-            peak = Some(peak.unwrap_or(0).max(kb * 1024));
-        }
-        if child.try_wait().unwrap().is_some() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    let stdout = reader.join().unwrap();
-    let mut out = child.wait_with_output().unwrap();
-    out.stdout = stdout;
-    (out, peak)
-}
+#[path = "support/measure.rs"]
+mod measure;
+use measure::run_measured;
 
 /// Case 6: 500 000 one-byte segments waiting behind a hole. Limits counted
 /// their bytes only (500 KB) while each took about 195 bytes of memory
