@@ -94,7 +94,7 @@ fn assert_linear(what: &str, input: impl Fn(usize) -> Vec<u8>, n: usize, args: &
 }
 
 /// [`assert_linear`] where the size also gives arguments (after `args`),
-/// and the bound on the ratio is `bound` (linear work measures 3.6 to 4.2).
+/// and the bound on the ratio is `bound` (linear work measures 2.9 to 4.5).
 fn assert_linear_with(
     what: &str,
     input: impl Fn(usize) -> (Vec<u8>, Vec<String>),
