@@ -754,3 +754,163 @@ fn a_summary_body_not_led_by_its_status_is_still_a_summary() {
                 .and(predicate::str::contains("\"junk\"").not()),
         );
 }
+
+/// A chunk of a pushed SEND, as its sender would write it.
+fn chunk_send(
+    tid: &str,
+    range: (usize, usize, usize),
+    ct: &str,
+    data: &[u8],
+    flag: char,
+) -> Vec<u8> {
+    let (a, b, total) = range;
+    let mut out = format!(
+        "MSRP {tid} SEND\r\nTo-Path: msrp://bob.example.com:8888/9di4ea;tcp\r\nFrom-Path: msrp://alice.example.com:7777/iau39soe2843z;tcp\r\nMessage-ID: msg453\r\nByte-Range: {a}-{b}/{total}\r\nContent-Type: {ct}\r\n\r\n"
+    )
+    .into_bytes();
+    out.extend_from_slice(data);
+    out.extend_from_slice(format!("\r\n-------{tid}{flag}\r\n").as_bytes());
+    out
+}
+
+/// The body and Content-Type of a one-SEND fixture.
+fn send_body(fixture_name: &str) -> (Vec<u8>, String) {
+    let text = std::fs::read(fixtures().join(fixture_name)).unwrap();
+    let head_end = text.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8(text[..head_end].to_vec()).unwrap();
+    let ct = head
+        .lines()
+        .find_map(|l| l.strip_prefix("Content-Type: "))
+        .unwrap()
+        .to_string();
+    let body_end = text.windows(9).rposition(|w| w == b"\r\n-------").unwrap();
+    (text[head_end + 4..body_end].to_vec(), ct)
+}
+
+/// `body` in chunks cut at `cuts`, in input order `order` (indexes of the
+/// pieces); the last piece ends with `last_flag`.
+fn chunked(body: &[u8], ct: &str, cuts: &[usize], order: &[usize], last_flag: char) -> Vec<u8> {
+    let mut points = vec![0];
+    points.extend_from_slice(cuts);
+    points.push(body.len());
+    let pieces = points.len() - 1;
+    let mut out = Vec::new();
+    for &i in order {
+        let (a, b) = (points[i], points[i + 1]);
+        let flag = if i + 1 == pieces { last_flag } else { '+' };
+        let range = (a + 1, b, body.len());
+        out.extend(chunk_send(
+            &format!("tid{i:05}"),
+            range,
+            ct,
+            &body[a..b],
+            flag,
+        ));
+    }
+    out
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> usize {
+    hay.windows(needle.len()).position(|w| w == needle).unwrap()
+}
+
+/// Protects src/lint/chunks.rs: the body rules run once on the joined
+/// body of a chunked pushed SEND, and each finding is placed at the input
+/// byte that carries what it is about, whichever chunk that is, at a
+/// chunk's first byte and at the body's very end too. Offsets are found in
+/// the input by hand, not computed by the crate.
+#[test]
+fn findings_of_a_chunked_push_point_into_the_chunk_that_carries_them() {
+    let (body, ct) = send_body("response-part.bad.msrp");
+    let cut = find(&body, b"SIP/2.0 200 OK");
+    // The second chunk starts with the response's start line; chunks come
+    // last one first.
+    let text = chunked(&body, &ct, &[cut], &[1, 0], '$');
+    let (code, findings) = lint_bytes(&text);
+    assert_eq!(code, 1);
+    assert_eq!(rules_of(&findings), ["response-part"], "{findings:?}");
+    let at = find(&text, b"SIP/2.0 200 OK");
+    assert_eq!(findings[0]["offset"], at);
+    assert_eq!(findings[0]["line"], 8, "{}", findings[0]);
+    assert_eq!(findings[0]["length"], "SIP/2.0 200 OK".len());
+
+    // Without its close delimiter: multipart-unclosed sits at the end of
+    // the body, the end of the last chunk's data.
+    let open = &body[..find(&body, b"--b42--")];
+    let text = chunked(open, &ct, &[cut, open.len() - 3], &[0, 1, 2], '$');
+    let (_, findings) = lint_bytes(&text);
+    assert_eq!(
+        rules_of(&findings),
+        ["response-part", "multipart-unclosed"],
+        "{findings:?}"
+    );
+    let last_data = find(&text, b"MSRP tid00002 SEND");
+    let last_data = last_data + find(&text[last_data..], b"\r\n\r\n") + 4;
+    assert_eq!(findings[1]["offset"], last_data + 3, "{}", findings[1]);
+}
+
+/// Protects src/lint/chunks.rs: a pushed SEND whose joined body is not
+/// multipart is reported once, at the start line of the chunk that starts
+/// the message (here the second in the input), and a clean pushed SEND in
+/// chunks has no finding at all: nothing said of the head the body rules
+/// are given leaks out.
+#[test]
+fn a_chunked_push_is_judged_once_as_a_whole() {
+    let (body, ct) = send_body("response-part.good.msrp");
+    let text = chunked(&body, &ct, &[100, 200, 300], &[2, 0, 3, 1], '$');
+    assert_eq!(lint_bytes(&text), (0, vec![]));
+
+    let (body, _) = send_body("response-part.good.msrp");
+    let text = chunked(&body, "message/sip", &[150], &[1, 0], '$');
+    let (code, findings) = lint_bytes(&text);
+    assert_eq!(code, 1);
+    let not_mp: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["code"] == "not-multipart")
+        .collect();
+    assert_eq!(not_mp.len(), 1, "{findings:?}");
+    assert_eq!(not_mp[0]["offset"], find(&text, b"MSRP tid00000 SEND"));
+    assert_eq!(not_mp[0]["length"], 0);
+}
+
+/// Protects src/lint/chunks.rs: a body that is not all there, or whose
+/// bytes are in doubt, is not judged (its chunks' own findings are the
+/// reassembly's); the same chunk sent twice with the same bytes is.
+#[test]
+fn a_chunked_push_with_missing_or_doubtful_bytes_is_not_body_checked() {
+    let (body, ct) = send_body("response-part.bad.msrp");
+    let cut = find(&body, b"SIP/2.0 200 OK");
+    let cuts = [cut, cut + 40];
+    let judged = |text: &[u8]| -> bool {
+        let (_, findings) = lint_bytes(text);
+        rules_of(&findings).contains(&"response-part".to_string())
+    };
+    assert!(judged(&chunked(&body, &ct, &cuts, &[0, 1, 2], '$')));
+    // A chunk missing.
+    assert!(!judged(&chunked(&body, &ct, &cuts, &[0, 2], '$')));
+    // Aborted on its last byte.
+    assert!(!judged(&chunked(&body, &ct, &cuts, &[0, 1, 2], '#')));
+    // The first chunk sent again, same length, other bytes.
+    let mut other = chunked(&body, &ct, &cuts, &[0, 1, 2], '$');
+    let mut changed = body[..cut].to_vec();
+    changed[2] = b'X';
+    other.extend(chunk_send(
+        "tidagain",
+        (1, cut, body.len()),
+        &ct,
+        &changed,
+        '+',
+    ));
+    assert!(!judged(&other));
+    // And again with the same bytes: judged, once.
+    let mut same = chunked(&body, &ct, &cuts, &[0, 1, 2], '$');
+    same.extend(chunk_send(
+        "tidagain",
+        (1, cut, body.len()),
+        &ct,
+        &body[..cut],
+        '+',
+    ));
+    let (_, findings) = lint_bytes(&same);
+    assert_eq!(rules_of(&findings), ["response-part"], "{findings:?}");
+}

@@ -12,6 +12,7 @@
 
 use crate::header::Hdr;
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasher, RandomState};
 
 use super::{Config, check_message};
 use crate::finding::{Finding, offset_in};
@@ -45,6 +46,8 @@ pub(crate) struct Chunks {
     index: HashMap<(Vec<u8>, Vec<u8>), usize>,
     /// (message, first byte, length, digest) of the chunks kept.
     seen: HashSet<(usize, u64, usize, u64)>,
+    /// The digest of a chunk's data.
+    hasher: RandomState,
     spans: Vec<Span>,
 }
 
@@ -55,6 +58,7 @@ impl Chunks {
             keys: Vec::new(),
             index: HashMap::new(),
             seen: HashSet::new(),
+            hasher: RandomState::new(),
             spans: Vec::new(),
         }
     }
@@ -95,18 +99,16 @@ impl Chunks {
         };
         // A chunk sent again with the same bytes adds nothing to the body
         // (and would only make reassembly compare it with every other).
-        let digest = data.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &x| {
-            (h ^ u64::from(x)).wrapping_mul(0x0000_0100_0000_01b3)
-        });
+        let digest = self.hasher.hash_one(data);
         if !self.seen.insert((k, range.start, data.len(), digest)) {
             return;
         }
-        // What reassembly needs, copied: the whole head of a chunk that
-        // starts the message, only Content-Type of the others.
+        // What the body rules need of the head, copied: the start line
+        // (a SEND) and Content-Type (the media type of the joined body).
         let headers = msg
             .headers
             .iter()
-            .filter(|h| range.start == 1 || h.is(Hdr::ContentType))
+            .filter(|h| h.is(Hdr::ContentType))
             .map(OwnedHeader::from_header)
             .collect();
         let chunk = Chunk {
@@ -147,7 +149,9 @@ impl Chunks {
             by_key[sp.key].push(sp);
         }
         for r in reassembler.finish() {
-            if !r.complete || r.aborted || r.has_errors() {
+            // Not all there (a gap, an abort, a limit), or its bytes are in
+            // doubt (a chunk sent twice with other bytes): no body to judge.
+            if !r.complete || r.has_errors() {
                 continue;
             }
             let Some(ct) = &r.content_type else {
@@ -156,17 +160,13 @@ impl Chunks {
             let Some(&k) = index.get(&(r.session.clone(), r.message_id.clone())) else {
                 continue;
             };
-            // The whole message: the first chunk's head with the whole
-            // Byte-Range, Content-Type last, the joined body, an end-line.
+            // The whole message as far as the body rules look: the first
+            // chunk's start line, the whole Byte-Range, Content-Type, the
+            // joined body, an end-line. The header rules ran on each chunk;
+            // what they say of this made-up head is dropped below.
             let mut whole = Vec::with_capacity(r.body.len() + 512);
             whole.extend_from_slice(&r.first.start_line);
             whole.extend_from_slice(b"\r\n");
-            for h in &r.first.headers {
-                if !h.is(Hdr::ByteRange) && !h.is(Hdr::ContentType) {
-                    whole.extend_from_slice(&h.field);
-                    whole.extend_from_slice(b"\r\n");
-                }
-            }
             let n = r.body.len();
             whole.extend_from_slice(format!("Byte-Range: 1-{n}/{n}\r\n").as_bytes());
             whole.extend_from_slice(&ct.field);
@@ -189,8 +189,8 @@ impl Chunks {
                     .map_or(r.first.pos, |s| s.at + (o64 - s.start) as usize)
             };
             for mut f in found {
-                if f.offset >= body_at && f.offset <= body_at + n {
-                    f.offset = place(f.offset - body_at);
+                if let Some(o) = f.offset.checked_sub(body_at).filter(|&o| o <= n) {
+                    f.offset = place(o);
                     out.push(f);
                 } else if f.code == "not-multipart" {
                     // About the message as a whole: at its first chunk.
