@@ -54,7 +54,7 @@ complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand parse" -l max-flow-bytes
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand parse" -l max-total-flow-bytes -d 'TCP reassembly bytes buffered over all flows' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand parse" -l max-fragment-bytes -d 'IP fragment bytes buffered over all incomplete datagrams' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand parse" -l max-chunks -d 'Most chunks in one reassembled MSRP message' -r
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand parse" -l max-input -d 'Largest text input read whole, in bytes: lint, encap and summary relate messages across an input and read text whole (parse streams it)' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand parse" -l max-input -d 'Largest text input read whole, in bytes: encap and summary relate messages across an input and read text whole, as do lint --fix and lint of a bare body (parse and lint stream messages)' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand parse" -l color -d 'When to colour human output: auto (only on a terminal, and not with NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -82,7 +82,7 @@ complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l max-flow-bytes
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l max-total-flow-bytes -d 'TCP reassembly bytes buffered over all flows' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l max-fragment-bytes -d 'IP fragment bytes buffered over all incomplete datagrams' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l max-chunks -d 'Most chunks in one reassembled MSRP message' -r
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l max-input -d 'Largest text input read whole, in bytes: lint, encap and summary relate messages across an input and read text whole (parse streams it)' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l max-input -d 'Largest text input read whole, in bytes: encap and summary relate messages across an input and read text whole, as do lint --fix and lint of a bare body (parse and lint stream messages)' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand encap" -l color -d 'When to colour human output: auto (only on a terminal, and not with NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -109,7 +109,7 @@ complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -l max-flow-bytes 
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -l max-total-flow-bytes -d 'TCP reassembly bytes buffered over all flows' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -l max-fragment-bytes -d 'IP fragment bytes buffered over all incomplete datagrams' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -l max-chunks -d 'Most chunks in one reassembled MSRP message' -r
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -l max-input -d 'Largest text input read whole, in bytes: lint, encap and summary relate messages across an input and read text whole (parse streams it)' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -l max-input -d 'Largest text input read whole, in bytes: encap and summary relate messages across an input and read text whole, as do lint --fix and lint of a bare body (parse and lint stream messages)' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -l color -d 'When to colour human output: auto (only on a terminal, and not with NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -187,7 +187,7 @@ complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l max-flow-byt
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l max-total-flow-bytes -d 'TCP reassembly bytes buffered over all flows' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l max-fragment-bytes -d 'IP fragment bytes buffered over all incomplete datagrams' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l max-chunks -d 'Most chunks in one reassembled MSRP message' -r
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l max-input -d 'Largest text input read whole, in bytes: lint, encap and summary relate messages across an input and read text whole (parse streams it)' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l max-input -d 'Largest text input read whole, in bytes: encap and summary relate messages across an input and read text whole, as do lint --fix and lint of a bare body (parse and lint stream messages)' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand summary" -l color -d 'When to colour human output: auto (only on a terminal, and not with NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -149,6 +149,17 @@ pub fn is_hex(b: u8) -> bool {
     has(b, HEX)
 }
 
+/// The octet a `%XX` escape at `at` of `bytes` stands for (RFC 3986 2.1,
+/// RFC 3261 25.1 `escaped`: `%` and two hex digits of either case); None
+/// when no escape starts there. Every grammar decodes escapes with it.
+pub fn escape_at(bytes: &[u8], at: usize) -> Option<u8> {
+    let digit = |b: u8| char::from(b).to_digit(16);
+    match bytes.get(at..at.checked_add(3)?)? {
+        [b'%', h, l] => u8::try_from(digit(*h)? * 16 + digit(*l)?).ok(),
+        _ => None,
+    }
+}
+
 /// RFC 3261 (RFC 2396) `scheme` character after the first: ALPHA / DIGIT / "+" / "-" / ".".
 #[inline]
 pub fn is_scheme_char(b: u8) -> bool {
@@ -181,5 +192,22 @@ mod tests {
         assert!(is_word(b'<') && is_word(b'"') && !is_word(b'@') && !is_word(b' '));
         assert!(is_param_char(b':') && !is_param_char(b'='));
         assert!(is_hnv_char(b'?') && !is_hnv_char(b'&'));
+    }
+
+    #[test]
+    fn escapes_decode_to_their_octet() {
+        // Every octet, in both hex cases, decodes to itself.
+        for v in 0..=255u8 {
+            for text in [format!("%{v:02x}"), format!("%{v:02X}")] {
+                assert_eq!(escape_at(text.as_bytes(), 0), Some(v), "{text}");
+            }
+        }
+        assert_eq!(escape_at(b"ab%3Bc", 2), Some(b';'));
+        for bad in [&b"%"[..], b"%4", b"%4g", b"%g4", b"%-1", b"x41", b"%+1"] {
+            assert_eq!(escape_at(bad, 0), None, "{}", String::from_utf8_lossy(bad));
+        }
+        // Past the end, or too near it.
+        assert_eq!(escape_at(b"%41", 1), None);
+        assert_eq!(escape_at(b"%41", usize::MAX), None);
     }
 }

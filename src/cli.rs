@@ -156,8 +156,9 @@ pub struct LimitArgs {
         help_heading = "Limits"
     )]
     pub max_chunks: usize,
-    /// Largest text input read whole, in bytes: lint, encap and summary relate
-    /// messages across an input and read text whole (parse streams it).
+    /// Largest text input read whole, in bytes: encap and summary relate
+    /// messages across an input and read text whole, as do lint --fix and
+    /// lint of a bare body (parse and lint stream messages).
     #[arg(long, value_name = "BYTES", default_value_t = 1 << 30, help_heading = "Limits")]
     pub max_input: u64,
 }

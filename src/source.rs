@@ -225,7 +225,9 @@ pub struct TextPos {
 pub enum TextItem {
     /// Bytes that are not a message, in the original input: where they
     /// start and how many. A run of junk is one item, however many reads
-    /// it spans (the stream does not hold it: it may be larger than memory).
+    /// it spans (the stream does not hold it: it may be larger than memory),
+    /// up to the message limit: a longer run is given out in pieces of about
+    /// that size, so that an endless one is reported as it goes.
     /// `message_like`: some of it looks like a broken message
     /// ([`framing::message_like`]), which makes it `junk` rather than
     /// `not-sip-or-msrp` ([`framing::junk_finding`]).
@@ -291,7 +293,13 @@ pub struct TextStream<R> {
     junk: Option<(TextPos, usize, bool)>,
     /// A message framed right after junk, given out on the next call.
     held: Option<framing::Frame>,
+    /// The first line of the junk run being seen or last given out (at
+    /// most [`JUNK_LINE`] bytes), for a view of it.
+    junk_line: Vec<u8>,
 }
+
+/// How much of a junk run's first line [`TextStream::junk_line`] keeps.
+const JUNK_LINE: usize = 512;
 
 impl<R: std::io::Read> TextStream<R> {
     pub fn new(reader: R, opts: framing::FrameOptions) -> Self {
@@ -315,7 +323,14 @@ impl<R: std::io::Read> TextStream<R> {
             cursor: std::cell::Cell::new((0, 1, 0)),
             junk: None,
             held: None,
+            junk_line: Vec::new(),
         }
+    }
+
+    /// The first line of the last [`TextItem::Junk`] given out, without its
+    /// line end, as read (at most 512 bytes).
+    pub fn junk_line(&self) -> &[u8] {
+        &self.junk_line
     }
 
     /// The prepared bytes the last item's offsets refer to.
@@ -353,8 +368,26 @@ impl<R: std::io::Read> TextStream<R> {
                         Some((_, total, l)) => {
                             *total += n;
                             *l |= like;
+                            // An endless run (`/dev/zero`) is reported as
+                            // it goes: a finding every --max-message bytes.
+                            if *total >= self.max_message {
+                                let (at, len, message_like) = self.junk.take().expect("junk");
+                                return Ok(Some(TextItem::Junk {
+                                    at,
+                                    len,
+                                    message_like,
+                                }));
+                            }
                         }
-                        None => self.junk = Some((self.position(start), n, like)),
+                        None => {
+                            let rest = &self.buf[start..self.pos];
+                            let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+                            let line = &rest[..end.min(JUNK_LINE)];
+                            self.junk_line.clear();
+                            self.junk_line
+                                .extend_from_slice(line.strip_suffix(b"\r").unwrap_or(line));
+                            self.junk = Some((self.position(start), n, like));
+                        }
                     }
                 }
                 Step::Message(mut f) => {

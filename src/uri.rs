@@ -101,15 +101,6 @@ pub fn escape_user(bytes: &[u8]) -> String {
     out
 }
 
-fn hex_val(b: u8) -> u8 {
-    match b {
-        b'0'..=b'9' => b - b'0',
-        b'a'..=b'f' => b - b'a' + 10,
-        b'A'..=b'F' => b - b'A' + 10,
-        _ => 0,
-    }
-}
-
 /// Decode every `%XX` escape. Other bytes pass through unchanged (this does
 /// not check the `user` character class; [`parse_user_part`] does).
 /// `%00` decodes to a NUL byte like any other octet.
@@ -119,13 +110,8 @@ pub fn unescape(bytes: &[u8]) -> Result<Vec<u8>, UnescapeError> {
     while let Some(p) = memchr::memchr(b'%', &bytes[i..]) {
         let at = i + p;
         out.extend_from_slice(&bytes[i..at]);
-        match bytes.get(at + 1..at + 3) {
-            Some([h, l]) if chars::is_hex(*h) && chars::is_hex(*l) => {
-                out.push(hex_val(*h) << 4 | hex_val(*l));
-                i = at + 3;
-            }
-            _ => return Err(UnescapeError { index: at }),
-        }
+        out.push(chars::escape_at(bytes, at).ok_or(UnescapeError { index: at })?);
+        i = at + 3;
     }
     out.extend_from_slice(&bytes[i..]);
     Ok(out)
@@ -153,11 +139,7 @@ pub fn normalize_user(raw: &[u8]) -> Result<String, UnescapeError> {
     while i < raw.len() {
         let b = raw[i];
         if b == b'%' {
-            let (h, l) = match raw.get(i + 1..i + 3) {
-                Some([h, l]) if chars::is_hex(*h) && chars::is_hex(*l) => (*h, *l),
-                _ => return Err(UnescapeError { index: i }),
-            };
-            let v = hex_val(h) << 4 | hex_val(l);
+            let v = chars::escape_at(raw, i).ok_or(UnescapeError { index: i })?;
             if chars::is_unreserved(v) {
                 out.push(v as char);
             } else {
@@ -191,11 +173,11 @@ pub fn raw_index_of_decoded(raw: &[u8], decoded_index: usize) -> usize {
         if d == decoded_index {
             return i;
         }
-        let escaped = raw[i] == b'%'
-            && raw
-                .get(i + 1..i + 3)
-                .is_some_and(|h| h.iter().all(|b| chars::is_hex(*b)));
-        i += if escaped { 3 } else { 1 };
+        i += if chars::escape_at(raw, i).is_some() {
+            3
+        } else {
+            1
+        };
         d += 1;
     }
     raw.len()
@@ -379,8 +361,10 @@ fn to_uri_error<'a>(input: In<'a>, e: nom::Err<PErr<'a>>) -> UriError {
 /// RFC 3261 `escaped` = "%" HEXDIG HEXDIG. A `%` without two hex digits is a
 /// hard failure pointing at the `%`.
 fn escaped(i: In<'_>) -> PResult<'_, In<'_>> {
+    if chars::escape_at(i, 0).is_some() {
+        return Ok((&i[3..], &i[..3]));
+    }
     match i {
-        [b'%', h, l, ..] if chars::is_hex(*h) && chars::is_hex(*l) => Ok((&i[3..], &i[..3])),
         [b'%', rest @ ..] => {
             let found = rest.iter().take(2).find(|b| !chars::is_hex(**b)).copied();
             Err(nom::Err::Failure(PErr {
@@ -790,9 +774,7 @@ pub fn parse_msrp_uri(input: &[u8]) -> Result<MsrpUri<'_>, UriError> {
         while i < u.len() {
             let b = u[i];
             if b == b'%' {
-                if !(u.get(i + 1).is_some_and(|&x| chars::is_hex(x))
-                    && u.get(i + 2).is_some_and(|&x| chars::is_hex(x)))
-                {
+                if chars::escape_at(u, i).is_none() {
                     return Err(err(at + i, "two hex digits after '%'"));
                 }
                 i += 3;

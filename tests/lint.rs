@@ -823,15 +823,15 @@ fn find(hay: &[u8], needle: &[u8]) -> usize {
 fn findings_of_a_chunked_push_point_into_the_chunk_that_carries_them() {
     let (body, ct) = send_body("response-part.bad.msrp");
     let cut = find(&body, b"SIP/2.0 200 OK");
-    // The second chunk starts with the response's start line; chunks come
-    // last one first.
-    let text = chunked(&body, &ct, &[cut], &[1, 0], '$');
+    // The second chunk starts with the response's start line: the first
+    // chunk ends where it starts, and comes first.
+    let text = chunked(&body, &ct, &[cut], &[0, 1], '$');
     let (code, findings) = lint_bytes(&text);
     assert_eq!(code, 1);
     assert_eq!(rules_of(&findings), ["response-part"], "{findings:?}");
     let at = find(&text, b"SIP/2.0 200 OK");
     assert_eq!(findings[0]["offset"], at);
-    assert_eq!(findings[0]["line"], 8, "{}", findings[0]);
+    assert_eq!(findings[0]["line"], 28, "{}", findings[0]);
     assert_eq!(findings[0]["length"], "SIP/2.0 200 OK".len());
 
     // Without its close delimiter: multipart-unclosed sits at the end of

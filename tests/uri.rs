@@ -238,6 +238,10 @@ fn unescape_stray_percent_names_the_column() {
         ("%4", 1, "found end of input"),
         ("sip:%G1@h", 5, "found 'G'"),
         ("<sip:x%1G@h>", 7, "found 'G'"),
+        // A byte that is not printable is named by its value.
+        ("sip:%4\u{1}@h", 5, "found byte 0x01"),
+        ("%\u{7f}0", 1, "found byte 0x7F"),
+        ("%a b", 1, "found a space"),
     ] {
         uri(&["unescape", input])
             .assert()

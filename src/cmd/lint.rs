@@ -4,9 +4,12 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use std::io::{self, Write};
+
+use anyhow::{Context as _, Result, bail};
 use colored::Colorize;
 use sipmsrp::finding::{LineIndex, Severity};
+use sipmsrp::lint::text::Placed;
 use sipmsrp::lint::{self, Config, Level, Report, output::Located};
 
 use std::path::PathBuf;
@@ -15,8 +18,8 @@ use sipmsrp::capture::{CaptureOptions, Event};
 use sipmsrp::lint::Diagnostic;
 
 use super::{
-    CaptureInput, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Input, Progress, Source, emit,
-    open_inputs, use_color,
+    CaptureInput, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Progress, Source, emit, open_inputs,
+    use_color,
 };
 use crate::cli::{ColorChoice, LintArgs, LintFormat, LintProfile};
 
@@ -52,43 +55,32 @@ pub fn run(args: LintArgs, color: ColorChoice) -> Result<ExitCode> {
         return run_fix(&args);
     }
     let cfg = config(&args)?;
-    let (inputs, results) = lint_inputs(&args.inputs, &cfg, args.limits.max_input)?;
-    let located: Vec<(Located<'_>, &Input)> = results
-        .iter()
-        .zip(&inputs)
-        .flat_map(|((report, index), input)| {
-            report.diagnostics.iter().map(move |d| {
-                let (line, column) = index.line_col(d.offset.min(input.bytes.len()));
-                (
-                    Located {
-                        file: &input.name,
-                        line,
-                        column,
-                        diagnostic: d,
-                    },
-                    input,
-                )
-            })
-        })
-        .collect();
-    let only: Vec<Located<'_>> = located.iter().map(|(l, _)| *l).collect();
-    let text = match args.format {
-        LintFormat::Json => lint::output::json(&only),
-        LintFormat::Github => lint::output::github(&only),
-        LintFormat::Sarif => lint::output::sarif(&only, env!("CARGO_PKG_VERSION")),
-        LintFormat::Human => {
-            let color = use_color(color);
-            colored::control::set_override(color);
-            human(&located, &results, color)
-        }
+    let color = args.format == LintFormat::Human && use_color(color);
+    colored::control::set_override(color);
+    let mut sink = Sink {
+        out: io::BufWriter::new(io::stdout().lock()),
+        format: args.format,
+        color,
+        written: 0,
+        held: Vec::new(),
+        counts: [0; 3],
+        messages: 0,
     };
-    emit(None, text.as_bytes())?;
-    let errors = results.iter().any(|(r, _)| r.has_errors());
+    let mut names = Vec::new();
+    lint_inputs(
+        &args.inputs,
+        &cfg,
+        args.limits.max_input,
+        &mut sink,
+        &mut names,
+    )?;
+    let errors = sink.counts[0] > 0;
+    let messages = sink.messages;
+    sink.finish().context("cannot write the output")?;
     // Nothing to check is an input error, as in parse (exit 2), not a pass;
     // bytes that look like a broken message (`junk`, an error) are errors
     // found (exit 1).
-    if !errors && results.iter().all(|(r, _)| r.messages == 0) {
-        let mut names: Vec<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
+    if !errors && messages == 0 {
         names.dedup();
         bail!("{}: no SIP or MSRP message found", names.join(", "));
     }
@@ -97,6 +89,84 @@ pub fn run(args: LintArgs, color: ColorChoice) -> Result<ExitCode> {
     } else {
         EXIT_CLEAN
     }))
+}
+
+/// Where the findings go as they are found: written in the format asked
+/// for, and counted. SARIF is one document that lists its results inside:
+/// its findings are held to the end (the findings, not the input).
+struct Sink<W: Write> {
+    out: W,
+    format: LintFormat,
+    color: bool,
+    /// Findings written so far (the JSON array's separators).
+    written: usize,
+    held: Vec<(String, Placed)>,
+    /// Errors, warnings, notes.
+    counts: [usize; 3],
+    messages: usize,
+}
+
+impl<W: Write> Sink<W> {
+    fn put(&mut self, file: &str, p: Placed) -> io::Result<()> {
+        let d = &p.diagnostic;
+        self.counts[match d.severity {
+            Severity::Error => 0,
+            Severity::Warning => 1,
+            Severity::Note => 2,
+        }] += 1;
+        let l = Located {
+            file,
+            line: p.line,
+            column: p.column,
+            diagnostic: d,
+        };
+        match self.format {
+            LintFormat::Json => {
+                self.out
+                    .write_all(if self.written == 0 { b"[\n" } else { b",\n" })?;
+                self.out.write_all(lint::output::json_item(&l).as_bytes())?;
+            }
+            LintFormat::Github => self
+                .out
+                .write_all(lint::output::github_item(&l).as_bytes())?,
+            LintFormat::Human => self.out.write_all(human(&l, &p, self.color).as_bytes())?,
+            LintFormat::Sarif => self.held.push((file.to_string(), p)),
+        }
+        self.written += 1;
+        Ok(())
+    }
+
+    fn finish(mut self) -> io::Result<()> {
+        match self.format {
+            LintFormat::Json if self.written == 0 => self.out.write_all(b"[]\n")?,
+            LintFormat::Json => self.out.write_all(b"\n]\n")?,
+            LintFormat::Github => {}
+            LintFormat::Human => {
+                let summary = summary_line(self.messages, self.counts);
+                let line = if self.color && self.counts[0] > 0 {
+                    summary.red().bold().to_string()
+                } else {
+                    summary
+                };
+                writeln!(self.out, "{line}")?;
+            }
+            LintFormat::Sarif => {
+                let located: Vec<Located<'_>> = self
+                    .held
+                    .iter()
+                    .map(|(file, p)| Located {
+                        file,
+                        line: p.line,
+                        column: p.column,
+                        diagnostic: &p.diagnostic,
+                    })
+                    .collect();
+                let text = lint::output::sarif(&located, env!("CARGO_PKG_VERSION"));
+                self.out.write_all(text.as_bytes())?;
+            }
+        }
+        self.out.flush()
+    }
 }
 
 fn config(args: &LintArgs) -> Result<Config> {
@@ -118,55 +188,103 @@ fn config(args: &LintArgs) -> Result<Config> {
     Ok(cfg)
 }
 
-type Linted = (Vec<Input>, Vec<(Report, LineIndex)>);
+/// Bytes of a text input looked at to tell messages from a bare body.
+const SNIFF: usize = 1 << 20;
 
-/// Every input, text or capture, each with its report.
-fn lint_inputs(paths: &[PathBuf], cfg: &Config, max_input: u64) -> Result<Linted> {
-    let progress = Progress::auto(false);
-    let mut inputs = Vec::new();
-    let mut results = Vec::new();
+/// Lint every input, text or capture, into `sink`; `names` gets their names.
+fn lint_inputs<W: Write>(
+    paths: &[PathBuf],
+    cfg: &Config,
+    max_input: u64,
+    sink: &mut Sink<W>,
+    names: &mut Vec<String>,
+) -> Result<()> {
+    let progress = Progress::auto(true);
     for source in open_inputs(paths, &progress)? {
-        match source? {
-            Source::Text(t) => {
-                let input = t.read_all(max_input)?;
-                results.push(lint_input(&input, cfg));
-                inputs.push(input);
+        let source = source?;
+        names.push(source.name().to_string());
+        match source {
+            Source::Text(mut t) => {
+                let prefix = t
+                    .prefix(SNIFF)
+                    .with_context(|| format!("{}: cannot read", t.name))?;
+                if lint::is_messages(&prefix) {
+                    let (name, reader) = t.into_reader();
+                    let mut failed = None;
+                    let messages = lint::text::lint_stream(
+                        reader,
+                        cfg,
+                        &mut || progress.message(),
+                        &mut |p| {
+                            sink.put(&name, p).inspect_err(|e| {
+                                failed = Some(io::Error::from(e.kind()));
+                            })
+                        },
+                    );
+                    if let Some(e) = failed {
+                        return Err(anyhow::Error::new(e).context("cannot write the output"));
+                    }
+                    sink.messages += messages.with_context(|| format!("{name}: cannot read"))?;
+                } else {
+                    let input = t.read_all(max_input)?;
+                    let report = lint::lint_text(&input.bytes, cfg);
+                    sink.messages += report.messages;
+                    put_report(sink, &input.name, &input.bytes, report)?;
+                }
             }
-            Source::Capture(c) => lint_capture(c, cfg, &progress, &mut inputs, &mut results)?,
+            Source::Capture(c) => lint_capture(c, cfg, &progress, sink)?,
         }
     }
-    Ok((inputs, results))
+    progress.clear();
+    Ok(())
 }
 
-/// One text input.
-fn lint_input(input: &Input, cfg: &Config) -> (Report, LineIndex) {
-    let report = lint::lint_text(&input.bytes, cfg);
-    (report, LineIndex::new(&input.bytes))
+/// The findings of a report on `bytes`, placed by counting its lines.
+fn put_report<W: Write>(
+    sink: &mut Sink<W>,
+    name: &str,
+    bytes: &[u8],
+    report: Report,
+) -> Result<()> {
+    let index = LineIndex::new(bytes);
+    for d in report.diagnostics {
+        let (line, column) = index.line_col(d.offset.min(bytes.len()));
+        let (source, caret) = lint::text::line_around(bytes, d.offset);
+        sink.put(
+            name,
+            Placed {
+                diagnostic: d,
+                line,
+                column,
+                source,
+                caret,
+            },
+        )
+        .context("cannot write the output")?;
+    }
+    Ok(())
 }
 
 /// A capture, streamed: each message is linted on its own (diagnostics carry
-/// its frame; line and column are inside the message). A message with
-/// diagnostics is kept as an input of its own (named as the capture) so the
-/// source line can be shown; capture-level findings (gaps, a cut record...)
-/// are diagnostics of the capture, at the byte offset of their record.
-fn lint_capture(
+/// its frame; line and column are inside the message); capture-level
+/// findings (gaps, a cut record...) are diagnostics of the capture, at the
+/// byte offset of their record.
+fn lint_capture<W: Write>(
     c: CaptureInput,
     cfg: &Config,
     progress: &Progress,
-    inputs: &mut Vec<Input>,
-    results: &mut Vec<(Report, LineIndex)>,
+    sink: &mut Sink<W>,
 ) -> Result<()> {
     let name = c.name.clone();
     let opts = CaptureOptions {
         limits: cfg.limits.clone(),
         force_ports: Vec::new(),
     };
-    let mut whole = Report::default();
     for event in c.events(opts)? {
         match event.map_err(|e| anyhow::anyhow!("{name}: {e}"))? {
             Event::Finding { frame, finding, .. } => {
                 if let Some(severity) = cfg.severity(finding.code, finding.severity) {
-                    whole.diagnostics.push(Diagnostic {
+                    let d = Diagnostic {
                         code: finding.code,
                         severity,
                         message: finding.message,
@@ -174,7 +292,16 @@ fn lint_capture(
                         len: 0,
                         path: finding.path,
                         frame,
-                    });
+                    };
+                    // Not in text: no line to show.
+                    let p = Placed {
+                        line: 1,
+                        column: d.offset + 1,
+                        diagnostic: d,
+                        source: Vec::new(),
+                        caret: 0,
+                    };
+                    sink.put(&name, p).context("cannot write the output")?;
                 }
             }
             Event::Message(m) => {
@@ -182,24 +309,11 @@ fn lint_capture(
                 let frame = Some(m.meta.frame);
                 let report =
                     lint::lint_one(&m.bytes, m.protocol, m.truncated, m.findings, frame, cfg);
-                if report.diagnostics.is_empty() {
-                    whole.messages += report.messages;
-                    continue;
-                }
-                results.push((report, LineIndex::new(&m.bytes)));
-                inputs.push(Input {
-                    name: name.clone(),
-                    bytes: m.bytes,
-                });
+                sink.messages += report.messages;
+                put_report(sink, &name, &m.bytes, report)?;
             }
         }
     }
-    // Capture-level diagnostics point into the capture file, not at text.
-    results.push((whole, LineIndex::new(b"")));
-    inputs.push(Input {
-        name,
-        bytes: Vec::new(),
-    });
     Ok(())
 }
 
@@ -250,87 +364,67 @@ fn paint(s: &str, sev: Severity, color: bool) -> String {
     }
 }
 
-fn human(
-    located: &[(Located<'_>, &Input)],
-    results: &[(Report, LineIndex)],
-    color: bool,
-) -> String {
+/// One finding in the compiler style: where, what, the MIME path, the
+/// source line and a caret.
+fn human(l: &Located<'_>, p: &Placed, color: bool) -> String {
+    let d = l.diagnostic;
     let mut out = String::new();
-    for (l, input) in located {
-        let d = l.diagnostic;
-        let head = format!("{}[{}]", d.severity, d.code);
-        let _ = write!(
-            out,
-            "{}:{}:{}: {}: {}",
-            super::visible(l.file),
-            l.line,
-            l.column,
-            paint(&head, d.severity, color),
-            if color {
-                super::visible(&d.message).bold().to_string()
-            } else {
-                super::visible(&d.message).into_owned()
-            }
-        );
-        if let Some(f) = d.frame {
-            let _ = write!(out, " (frame {f})");
+    let head = format!("{}[{}]", d.severity, d.code);
+    let _ = write!(
+        out,
+        "{}:{}:{}: {}: {}",
+        super::visible(l.file),
+        l.line,
+        l.column,
+        paint(&head, d.severity, color),
+        if color {
+            super::visible(&d.message).bold().to_string()
+        } else {
+            super::visible(&d.message).into_owned()
         }
-        out.push('\n');
-        if !d.path.is_empty() {
-            let _ = writeln!(out, "  = in: {}", super::visible(&d.path));
-        }
-        // The source line and a caret.
-        let bytes = &input.bytes;
-        let off = d.offset.min(bytes.len());
-        let start = bytes[..off]
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1);
-        let end = memchr::memchr(b'\n', &bytes[off..]).map_or(bytes.len(), |i| off + i);
-        let line = String::from_utf8_lossy(&bytes[start..end]);
-        let line = super::visible(line.trim_end_matches('\r'));
-        let gutter = l.line.to_string();
-        let pad = " ".repeat(gutter.len());
-        let caret_at = String::from_utf8_lossy(&bytes[start..off]).chars().count();
-        let caret_len = d
-            .len
-            .min(end.saturating_sub(off))
-            .max(1)
-            .min(line.chars().count().saturating_sub(caret_at).max(1));
-        let _ = writeln!(out, "{pad} |");
-        let _ = writeln!(out, "{gutter} | {line}");
-        let carets = "^".repeat(caret_len);
-        let _ = writeln!(
-            out,
-            "{pad} | {}{}",
-            " ".repeat(caret_at),
-            paint(&carets, d.severity, color)
-        );
+    );
+    if let Some(f) = d.frame {
+        let _ = write!(out, " (frame {f})");
     }
-    let errors: usize = results.iter().map(|(r, _)| r.count(Severity::Error)).sum();
-    let warnings: usize = results
-        .iter()
-        .map(|(r, _)| r.count(Severity::Warning))
-        .sum();
-    let notes: usize = results.iter().map(|(r, _)| r.count(Severity::Note)).sum();
-    let messages: usize = results.iter().map(|(r, _)| r.messages).sum();
-    let summary = format!(
+    out.push('\n');
+    if !d.path.is_empty() {
+        let _ = writeln!(out, "  = in: {}", super::visible(&d.path));
+    }
+    // The source line and a caret.
+    let bytes = &p.source;
+    let off = p.caret.min(bytes.len());
+    let line = String::from_utf8_lossy(bytes);
+    let line = super::visible(&line);
+    let gutter = l.line.to_string();
+    let pad = " ".repeat(gutter.len());
+    let caret_at = String::from_utf8_lossy(&bytes[..off]).chars().count();
+    let caret_len = d
+        .len
+        .min(bytes.len() - off)
+        .max(1)
+        .min(line.chars().count().saturating_sub(caret_at).max(1));
+    let _ = writeln!(out, "{pad} |");
+    let _ = writeln!(out, "{gutter} | {line}");
+    let carets = "^".repeat(caret_len);
+    let _ = writeln!(
+        out,
+        "{pad} | {}{}",
+        " ".repeat(caret_at),
+        paint(&carets, d.severity, color)
+    );
+    out
+}
+
+/// The last line of the human view.
+fn summary_line(messages: usize, counts: [usize; 3]) -> String {
+    let [errors, warnings, notes] = counts;
+    format!(
         "{messages} message{} checked: {errors} error{}, {warnings} warning{}, {notes} note{}",
         plural(messages),
         plural(errors),
         plural(warnings),
         plural(notes)
-    );
-    let _ = writeln!(
-        out,
-        "{}",
-        if color && errors > 0 {
-            summary.red().bold().to_string()
-        } else {
-            summary
-        }
-    );
-    out
+    )
 }
 
 fn plural(n: usize) -> &'static str {

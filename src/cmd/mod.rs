@@ -116,6 +116,40 @@ impl TextInput {
         })
     }
 
+    /// Its first block of lines (to its first empty line; at most `n`
+    /// bytes, fewer at its end), read without losing it: it is read again
+    /// after. A pipe is not waited on beyond that block.
+    pub fn prefix(&mut self, n: usize) -> io::Result<Vec<u8>> {
+        let mut reader = std::mem::replace(&mut self.reader, Box::new(io::empty()));
+        let mut buf = Vec::new();
+        let mut piece = vec![0; 64 * 1024];
+        let result = loop {
+            let want = piece.len().min(n - buf.len());
+            match reader.read(&mut piece[..want]) {
+                Ok(0) => break Ok(()),
+                Ok(got) => {
+                    let from = buf.len().saturating_sub(2);
+                    buf.extend_from_slice(&piece[..got]);
+                    let tail = &buf[from..];
+                    let blank = memchr::memmem::find(tail, b"\n\n").is_some()
+                        || memchr::memmem::find(tail, b"\n\r\n").is_some();
+                    if blank || buf.len() >= n {
+                        break Ok(());
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => break Err(e),
+            }
+        };
+        self.reader = Box::new(io::Cursor::new(buf.clone()).chain(reader));
+        result.map(|()| buf)
+    }
+
+    /// Its name and reader, to read it as a stream.
+    pub fn into_reader(self) -> (String, Box<dyn Read>) {
+        (self.name, self.reader)
+    }
+
     /// Frame it as it is read.
     pub fn stream(self, opts: FrameOptions) -> (String, TextStream<Box<dyn Read>>) {
         (self.name, TextStream::new(self.reader, opts))

@@ -14,13 +14,15 @@ use crate::header::Hdr;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, RandomState};
 
+use super::text::{Placed, advance, diagnose, line_around};
 use super::{Config, check_message};
-use crate::finding::{Finding, offset_in};
+use crate::finding::offset_in;
 use crate::framing::Protocol;
 use crate::message;
 use crate::msrp::ByteRange;
 use crate::msrp::MsrpMessage;
 use crate::reassembly::{Chunk, ChunkHead, OwnedHeader, Reassembler};
+use crate::source::TextPos;
 
 /// Is this MSRP message a SEND that carries one chunk of a larger message
 /// (a `+` or `#` end-line, or a Byte-Range that does not cover 1 to the total)?
@@ -28,14 +30,15 @@ pub(crate) fn is_partial(msg: &MsrpMessage<'_>) -> bool {
     msg.method() == Some(&b"SEND"[..]) && msg.body.is_some() && crate::body::is_partial_chunk(msg)
 }
 
-/// Where a chunk's data is in the input.
+/// Where a chunk is in the input.
 struct Span {
     /// Index of the (session, Message-ID) the chunk belongs to.
     key: usize,
     /// First body byte it carries (0-based).
     start: u64,
-    /// Offset of its data in the input.
-    at: usize,
+    /// Where its start line is, and its data.
+    head: TextPos,
+    at: TextPos,
     len: usize,
 }
 
@@ -63,8 +66,9 @@ impl Chunks {
         }
     }
 
-    /// Keep a partial SEND of `base` (see [`is_partial`]).
-    pub fn push(&mut self, base: &[u8], msg: &MsrpMessage<'_>) {
+    /// Keep a partial SEND of `base` (see [`is_partial`]); `pos` tells
+    /// where an offset of `base` is in the input.
+    pub fn push(&mut self, base: &[u8], msg: &MsrpMessage<'_>, pos: &dyn Fn(usize) -> TextPos) {
         let Some(message_id) = msg.message_id() else {
             return;
         };
@@ -111,9 +115,11 @@ impl Chunks {
             .filter(|h| h.is(Hdr::ContentType))
             .map(OwnedHeader::from_header)
             .collect();
+        let head = pos(offset_in(base, msg.start_line));
+        let at = pos(offset_in(base, data));
         let chunk = Chunk {
             head: ChunkHead {
-                pos: offset_in(base, msg.start_line),
+                pos: head.offset,
                 start_line: msg.start_line.to_vec(),
                 transaction_id: msg.transaction_id.to_vec(),
                 headers,
@@ -126,15 +132,17 @@ impl Chunks {
         self.spans.push(Span {
             key: k,
             start: range.start.saturating_sub(1),
-            at: offset_in(base, data),
+            head,
+            at,
             len: data.len(),
         });
         self.reassembler.push_chunk(&self.keys[k].0, chunk);
     }
 
     /// Run the body rules on every message whose chunks are all here;
-    /// findings go to `out` at offsets of the input the chunks came from.
-    pub fn finish(self, cfg: &Config, out: &mut Vec<Finding>) {
+    /// findings go to `out`, placed at the input bytes of the chunk that
+    /// carries what each is about.
+    pub fn finish(self, cfg: &Config, out: &mut Vec<Placed>) {
         if self.spans.is_empty() {
             return;
         }
@@ -180,23 +188,47 @@ impl Chunks {
             let mut found = parsed.findings.clone();
             check_message(&whole, &parsed, cfg, &mut found);
             let mine = &by_key[k];
-            // A body offset back to the input: the chunk that carries it.
-            let place = |o: usize| -> usize {
-                let o64 = o as u64;
-                mine.iter()
-                    .find(|s| s.start <= o64 && o64 < s.start + s.len as u64)
-                    .or_else(|| mine.iter().find(|s| s.start + s.len as u64 == o64))
-                    .map_or(r.first.pos, |s| s.at + (o64 - s.start) as usize)
-            };
-            for mut f in found {
-                if let Some(o) = f.offset.checked_sub(body_at).filter(|&o| o <= n) {
-                    f.offset = place(o);
-                    out.push(f);
+            // The chunk that starts the message.
+            let first = mine
+                .iter()
+                .find(|s| s.head.offset == r.first.pos)
+                .map_or_else(TextPos::default, |s| s.head);
+            for f in found {
+                let placed = if let Some(o) = f.offset.checked_sub(body_at).filter(|&o| o <= n) {
+                    // A body offset back to the input: the chunk that carries it.
+                    let o64 = o as u64;
+                    let carrier = mine
+                        .iter()
+                        .find(|s| s.start <= o64 && o64 < s.start + s.len as u64)
+                        .or_else(|| mine.iter().find(|s| s.start + s.len as u64 == o64));
+                    match carrier {
+                        Some(s) => {
+                            let from = s.start as usize;
+                            let data = &r.body[from..from + s.len];
+                            let at = advance(s.at, &data[..o - from]);
+                            let (source, caret) = line_around(data, o - from);
+                            Some((f, at, source, caret))
+                        }
+                        None => Some((f, first, r.first.start_line.clone(), 0)),
+                    }
                 } else if f.code == "not-multipart" {
                     // About the message as a whole: at its first chunk.
-                    f.offset = r.first.pos;
+                    let mut f = f;
                     f.len = 0;
-                    out.push(f);
+                    Some((f, first, r.first.start_line.clone(), 0))
+                } else {
+                    None
+                };
+                if let Some((f, at, source, caret)) = placed
+                    && let Some(diagnostic) = diagnose(cfg, f, at.offset)
+                {
+                    out.push(Placed {
+                        diagnostic,
+                        line: at.line,
+                        column: at.column,
+                        source,
+                        caret,
+                    });
                 }
             }
         }

@@ -18,7 +18,7 @@ use std::fmt::Write as _;
 
 use crate::body::{self, Body, BodyKind};
 use crate::finding::{Finding, Severity, offset_in};
-use crate::framing::{FrameOptions, Framer, Item, Protocol};
+use crate::framing::Protocol;
 use crate::header::Header;
 use crate::limits::Limits;
 use crate::message::{self, Message, Parsed};
@@ -33,6 +33,7 @@ pub mod output;
 mod scan;
 pub mod sip_grammar;
 pub mod summary_hook;
+pub mod text;
 
 pub use crate::catalogue::{Category, Code, code, codes};
 
@@ -335,6 +336,13 @@ fn first_line(buf: &[u8]) -> (&[u8], usize) {
     (line.strip_suffix(b"\r").unwrap_or(line), start)
 }
 
+/// Is a text (or its first bytes, a MiB say) SIP and MSRP messages, to be
+/// linted by [`text::lint_stream`], rather than a bare body for
+/// [`lint_text`]?
+pub fn is_messages(prefix: &[u8]) -> bool {
+    classify_text(prefix) == TextKind::Messages
+}
+
 fn classify_text(buf: &[u8]) -> TextKind {
     let (line, start) = first_line(buf);
     if crate::framing::classify(buf, start).is_some() {
@@ -371,6 +379,20 @@ fn classify_text(buf: &[u8]) -> TextKind {
 /// messages, or a bare multipart body, or a bare message-summary body.
 /// Diagnostics are positioned in `input` and sorted by offset.
 pub fn lint_text(input: &[u8], cfg: &Config) -> Report {
+    let kind = classify_text(input);
+    if kind == TextKind::Messages {
+        let mut report = Report::default();
+        let mut diagnostics = Vec::new();
+        // Reading a slice cannot fail, nor can this sink.
+        report.messages = text::lint_stream(input, cfg, &mut || {}, &mut |p| {
+            diagnostics.push(p.diagnostic);
+            Ok(())
+        })
+        .unwrap_or_default();
+        report.diagnostics = diagnostics;
+        dedup(&mut report.diagnostics);
+        return report;
+    }
     let prepared = source::prepare(input, true);
     let buf: &[u8] = &prepared.bytes;
     let mut report = Report::default();
@@ -379,7 +401,7 @@ pub fn lint_text(input: &[u8], cfg: &Config) -> Report {
         report.push(cfg, f, off, None);
     }
     let mut findings = Vec::new();
-    match classify_text(buf) {
+    match kind {
         TextKind::Summary => {
             report.messages += 1;
             let mut cx = Cx {
@@ -412,41 +434,8 @@ pub fn lint_text(input: &[u8], cfg: &Config) -> Report {
             let raw = &buf[end.body_start.min(buf.len())..];
             bare_body(buf, raw, ct, cfg, &mut findings);
         }
-        TextKind::Messages => {
-            let opts = FrameOptions {
-                max_message: cfg.limits.max_message,
-                datagram: false,
-                text: false,
-            };
-            let mut chunks = chunks::Chunks::new(cfg);
-            for item in Framer::new(buf, opts) {
-                match item {
-                    Item::Junk { start, end } => findings.push(junk(&buf[start..end], start)),
-                    Item::Message(frame) => {
-                        report.messages += 1;
-                        let mut parsed = message::parse_frame(buf, &frame, &cfg.limits);
-                        if let Some(body) = partial_body(buf, &parsed) {
-                            // One chunk: header rules now, body rules on the joined body.
-                            parsed.findings.retain(|f| !body.contains(&f.offset));
-                            findings.append(&mut parsed.findings);
-                            if let Message::Msrp(n) = &parsed.message {
-                                let mut cx = Cx {
-                                    base: buf,
-                                    out: &mut findings,
-                                    limits: &cfg.limits,
-                                };
-                                msrp_rules::check(&mut cx, &n.msg, "", false);
-                                chunks.push(buf, &n.msg);
-                            }
-                            continue;
-                        }
-                        findings.append(&mut parsed.findings);
-                        check_message(buf, &parsed, cfg, &mut findings);
-                    }
-                }
-            }
-            chunks.finish(cfg, &mut findings);
-        }
+        // Linted as a stream above.
+        TextKind::Messages => {}
     }
     for f in findings {
         let off = prepared.original_offset(f.offset.min(buf.len()));
@@ -455,12 +444,6 @@ pub fn lint_text(input: &[u8], cfg: &Config) -> Report {
     dedup(&mut report.diagnostics);
     report.diagnostics.sort_by_key(|d| (d.frame, d.offset));
     report
-}
-
-/// Bytes between messages: an error when they look like a broken message,
-/// a warning when they are something else altogether.
-fn junk(b: &[u8], start: usize) -> Finding {
-    crate::framing::junk_finding(start, b.len(), crate::framing::message_like(b))
 }
 
 /// A bare body (multipart or MIME entity): parsed with the given

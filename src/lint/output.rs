@@ -22,29 +22,50 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 /// `--format json`: an array of findings.
 pub fn json(items: &[Located<'_>]) -> String {
-    let arr: Vec<Value> = items
-        .iter()
-        .map(|l| {
-            let d = l.diagnostic;
-            json!({
-                "type": "finding",
-                "schema_version": SCHEMA_VERSION,
-                "code": d.code,
-                "severity": d.severity.as_str(),
-                "message": d.message,
-                "file": l.file,
-                "line": l.line,
-                "column": l.column,
-                "offset": d.offset,
-                "length": d.len,
-                "frame": d.frame,
-                "path": d.path,
-            })
-        })
-        .collect();
-    let mut s = serde_json::to_string_pretty(&Value::Array(arr)).unwrap_or_default();
-    s.push('\n');
+    if items.is_empty() {
+        return "[]\n".into();
+    }
+    let mut s = String::from("[\n");
+    for (i, l) in items.iter().enumerate() {
+        if i > 0 {
+            s.push_str(",\n");
+        }
+        s.push_str(&json_item(l));
+    }
+    s.push_str("\n]\n");
     s
+}
+
+/// One finding of [`json`]'s array as it appears there (indented two
+/// spaces, without a separator), so that the array can be written as
+/// its findings come.
+pub fn json_item(l: &Located<'_>) -> String {
+    let d = l.diagnostic;
+    let v = json!({
+        "type": "finding",
+        "schema_version": SCHEMA_VERSION,
+        "code": d.code,
+        "severity": d.severity.as_str(),
+        "message": d.message,
+        "file": l.file,
+        "line": l.line,
+        "column": l.column,
+        "offset": d.offset,
+        "length": d.len,
+        "frame": d.frame,
+        "path": d.path,
+    });
+    // Pretty JSON has no line end inside a string: each line is a member.
+    let pretty = serde_json::to_string_pretty(&v).unwrap_or_default();
+    let mut out = String::with_capacity(pretty.len() + 64);
+    for (i, line) in pretty.lines().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str("  ");
+        out.push_str(line);
+    }
+    out
 }
 
 /// Escape workflow-command data (`%`, CR, LF) and, for properties, `:` and `,`.
@@ -74,24 +95,25 @@ fn with_path(d: &Diagnostic) -> String {
 
 /// `--format github`: one workflow command per finding.
 pub fn github(items: &[Located<'_>]) -> String {
-    let mut out = String::new();
-    for l in items {
-        let d = l.diagnostic;
-        let level = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Note => "notice",
-        };
-        out.push_str(&format!(
-            "::{level} file={},line={},col={},title={}::{}\n",
-            gh_escape(l.file, true),
-            l.line,
-            l.column,
-            gh_escape(d.code, true),
-            gh_escape(&with_path(d), false)
-        ));
-    }
-    out
+    items.iter().map(github_item).collect()
+}
+
+/// One line of [`github`].
+pub fn github_item(l: &Located<'_>) -> String {
+    let d = l.diagnostic;
+    let level = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "notice",
+    };
+    format!(
+        "::{level} file={},line={},col={},title={}::{}\n",
+        gh_escape(l.file, true),
+        l.line,
+        l.column,
+        gh_escape(d.code, true),
+        gh_escape(&with_path(d), false)
+    )
 }
 
 /// `--format sarif`: a SARIF 2.1.0 log with one run.
@@ -214,5 +236,9 @@ mod tests {
         let j: Value = serde_json::from_str(&json(&[l])).unwrap();
         assert_eq!(j[0]["path"], "part 1 > header Via");
         assert_eq!(j[0]["frame"], Value::Null);
+        // Written a finding at a time, the array is serde's own.
+        let whole = serde_json::to_string_pretty(&Value::Array(vec![j[0].clone(), j[0].clone()]));
+        assert_eq!(json(&[l, l]), whole.unwrap() + "\n");
+        assert_eq!(json(&[]), "[]\n");
     }
 }

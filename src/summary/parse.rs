@@ -343,9 +343,7 @@ pub fn is_account_uri(s: &[u8]) -> bool {
     while i < rest.len() {
         let b = rest[i];
         if b == b'%' {
-            if !(rest.get(i + 1).is_some_and(|&h| chars::is_hex(h))
-                && rest.get(i + 2).is_some_and(|&h| chars::is_hex(h)))
-            {
+            if chars::escape_at(rest, i).is_none() {
                 return false;
             }
             i += 3;
