@@ -169,10 +169,7 @@ pub fn normalize_user(raw: &[u8]) -> Result<String, UnescapeError> {
 pub fn raw_index_of_decoded(raw: &[u8], decoded_index: usize) -> usize {
     let mut i = 0;
     let mut d = 0;
-    while i < raw.len() {
-        if d == decoded_index {
-            return i;
-        }
+    while d < decoded_index && i < raw.len() {
         i += if chars::escape_at(raw, i).is_some() {
             3
         } else {
@@ -180,7 +177,7 @@ pub fn raw_index_of_decoded(raw: &[u8], decoded_index: usize) -> usize {
         };
         d += 1;
     }
-    raw.len()
+    i
 }
 
 // ---------------------------------------------------------------------------
@@ -1884,5 +1881,164 @@ mod msrp_uri_tests {
                 String::from_utf8_lossy(bad)
             );
         }
+    }
+}
+
+/// Where each grammar's errors point, and what it accepts at the edges:
+/// written by hand from RFC 4975 9 (MSRP URIs and paths) and RFC 3261 25.1,
+/// so that an offset off by one or a test turned around is caught.
+#[cfg(test)]
+mod places {
+    use super::*;
+
+    /// (offset, expected, found) of a parse error.
+    fn at<T: std::fmt::Debug>(r: Result<T, UriError>) -> (usize, &'static str, Option<u8>) {
+        let e = r.unwrap_err();
+        (e.offset, e.expected, e.found)
+    }
+
+    #[test]
+    fn msrp_uri_errors_point_at_the_offending_byte() {
+        let transport = "\";\" and the transport";
+        for (input, offset, expected, found) in [
+            ("msrpx", 5, "\"msrp://\" or \"msrps://\"", None),
+            (
+                "sip://h/s;tcp",
+                0,
+                "\"msrp://\" or \"msrps://\"",
+                Some(b's'),
+            ),
+            ("msrp:h/s;tcp", 5, "\"//\"", Some(b'h')),
+            (
+                "msrp://u%4g@h/s;tcp",
+                8,
+                "two hex digits after '%'",
+                Some(b'%'),
+            ),
+            (
+                "msrp://%41%42<@h/s;tcp",
+                13,
+                "a userinfo character",
+                Some(b'<'),
+            ),
+            ("msrp://a@b@h/s;tcp", 8, "a userinfo character", Some(b'@')),
+            ("msrp://u@/s;tcp", 9, "a host", Some(b'/')),
+            ("msrp://h/s!d;tcp", 10, "a session-id character", Some(b'!')),
+            ("msrp://h/;tcp", 9, "a session-id", Some(b';')),
+            ("msrp://h/s", 10, transport, None),
+            ("msrp://h/s/tc", 13, transport, None),
+            ("msrp://h/s;", 11, "a transport (1*ALPHANUM)", None),
+            ("msrp://h/s;t-p", 11, "a transport (1*ALPHANUM)", Some(b't')),
+            (
+                "msrp://h/s;tcp;=x",
+                15,
+                "a URI parameter (token)",
+                Some(b'='),
+            ),
+            ("msrp://h/s;tcp;a=", 17, "a parameter value (token)", None),
+            (
+                "msrp://h/s;tcp;a=b;c d",
+                19,
+                "a URI parameter (token)",
+                Some(b'c'),
+            ),
+            (
+                "msrp://h/s;tcp;ab=c;d=e f",
+                22,
+                "a parameter value (token)",
+                Some(b'e'),
+            ),
+        ] {
+            assert_eq!(
+                at(parse_msrp_uri(input.as_bytes())),
+                (offset, expected, found),
+                "{input}"
+            );
+        }
+        // A host error is placed in the whole URI, after the userinfo.
+        let (offset, _, found) = at(parse_msrp_uri(b"msrp://u@h:x/s;tcp"));
+        assert_eq!((offset, found), (11, Some(b'x')));
+        let (offset, _, found) = at(parse_msrp_uri(b"msrp://h:99999/s;tcp"));
+        assert_eq!((offset, found), (9, Some(b'9')));
+    }
+
+    #[test]
+    fn msrp_uri_parts() {
+        let u = parse_msrp_uri(b"MSRPS://a;b%41@h.example:9/s+=/x;tcp;k=v;flag").unwrap();
+        assert!(u.secure);
+        assert_eq!(u.userinfo, Some(&b"a;b%41"[..]));
+        assert_eq!(u.host.raw, "h.example");
+        assert_eq!(u.port, Some(9));
+        assert_eq!(u.session_id, Some(&b"s+=/x"[..]));
+        assert_eq!(u.transport, b"tcp");
+        let u = parse_msrp_uri(b"msrp://[2001:db8::1]:2855;tcp").unwrap();
+        assert!(!u.secure);
+        assert_eq!(u.userinfo, None);
+        assert_eq!(u.host.kind, HostKind::Ipv6("2001:db8::1".parse().unwrap()));
+        assert_eq!(u.session_id, None);
+    }
+
+    #[test]
+    fn msrp_path_errors_are_placed_in_the_whole_path() {
+        let path = b"msrp://a/s;tcp msrp://b/s;t-p";
+        assert_eq!(at(parse_msrp_path(path)).0, 26);
+        let path = b"msrp://a/s;tcp msrp://bb/s;tcp msrp://c/s;t-p";
+        assert_eq!(at(parse_msrp_path(path)).0, 42);
+        assert_eq!(
+            parse_msrp_path(b"msrp://a/s;tcp msrp://b/t;tcp")
+                .unwrap()
+                .len(),
+            2
+        );
+    }
+
+    #[test]
+    fn raw_index_of_decoded_counts_an_escape_as_one_byte() {
+        let raw = b"a%41b%42%43c";
+        // Decoded: a A b B C c.
+        for (d, want) in [
+            (0, 0),
+            (1, 1),
+            (2, 4),
+            (3, 5),
+            (4, 8),
+            (5, 11),
+            (6, 12),
+            (9, 12),
+        ] {
+            assert_eq!(raw_index_of_decoded(raw, d), want, "{d}");
+        }
+        // A stray '%' is one byte.
+        assert_eq!(raw_index_of_decoded(b"%4x", 1), 1);
+        assert_eq!(raw_index_of_decoded(b"", 3), 0);
+    }
+
+    #[test]
+    fn user_and_host_edges() {
+        // Four dot-separated numbers are an IPv4 address; a label that is
+        // not all digits makes a hostname.
+        let u = parse_sip_uri(b"sip:a@1.2.3.abc").unwrap();
+        assert_eq!(u.host.kind, HostKind::Hostname);
+        let u = parse_sip_uri(b"sip:a@1.2.3.4").unwrap();
+        assert_eq!(u.host.kind, HostKind::Ipv4([1, 2, 3, 4].into()));
+        // Four numbers, one too long: no address, and no hostname either
+        // (a top label starts with a letter).
+        assert!(parse_sip_uri(b"sip:a@1.2.3.1234").is_err());
+        assert!(parse_sip_uri(b"sip:a@1.2.3.256").is_err());
+        // After a password, the error names the password.
+        let (_, expected, _) = at(parse_sip_uri(b"sip:a:b<@h"));
+        assert_eq!(expected, "a password character, %XX escape or '@'");
+        let (_, expected, _) = at(parse_sip_uri(b"sip:a<@h"));
+        assert_eq!(expected, EXPECT_USER_OR_AT);
+        // Any scheme's URI: reserved, unreserved and brackets.
+        for ok in ["mailto:a@b", "http://x/a[b]?c=d", "tel:+1-212-555"] {
+            assert!(parse_uri(ok.as_bytes()).is_ok(), "{ok}");
+        }
+        // A user part with '@' says how to escape it.
+        let (offset, expected, _) = at(parse_user_part(b"abc@def"));
+        assert_eq!(offset, 3);
+        assert!(expected.contains("'@' is %40"), "{expected}");
+        let (_, expected, _) = at(parse_user_part(b"abc<def"));
+        assert!(!expected.contains("%40"), "{expected}");
     }
 }
