@@ -936,6 +936,13 @@ static CODES: &[Code] = &[
         "pcapng (draft-ietf-opsawg-pcapng 3.1): readers skip blocks they do not know, using the block's length."
     ),
     r!(
+        "sctp-message-incomplete",
+        E,
+        Capture,
+        "an SCTP user message that began as SIP or MSRP was given up unfinished",
+        "RFC 9260 6.9: a user message fragmented over DATA chunks is joined in TSN order. It is given up when a fragment is missing, when it grows past --max-message, when its stream begins another message first, or when 65,536 unfinished messages wait at once; what it held is not framed."
+    ),
+    r!(
         "tcp-gap",
         E,
         Capture,
@@ -983,6 +990,13 @@ static CODES: &[Code] = &[
         Capture,
         "a WebSocket frame larger than the message limit (the flow is dropped)",
         "Resource limit (--max-message): a WebSocket frame that declares more is not buffered."
+    ),
+    r!(
+        "websocket-message-too-large",
+        E,
+        Capture,
+        "a WebSocket message fragmented over frames grew past --max-message (skipped; the flow goes on)",
+        "RFC 6455 5.4: a message may be fragmented over any number of frames, each within the limit; the message they make is bounded by --max-message too. Said when it began as SIP or MSRP."
     ),
     r!(
         "websocket-truncated",

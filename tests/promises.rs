@@ -547,7 +547,8 @@ fn sctp_fragmented(msg: &[u8], piece: usize) -> Vec<Vec<u8>> {
 
 /// "SCTP: a fragmented user message is bounded by `--max-message`" — a
 /// user message of exactly `--max-message` bytes in three DATA chunks is
-/// joined; one byte more and it is dropped (later messages still come).
+/// joined; one byte more and it is given up with `sctp-message-incomplete`,
+/// never silently (later messages still come).
 #[test]
 fn sctp_fragmented_message_is_bounded_by_max_message() {
     const N: usize = 1000;
@@ -570,7 +571,79 @@ fn sctp_fragmented_message_is_bounded_by_max_message() {
     assert_eq!(p.code, 0);
 
     let p = run(N + 1);
-    assert_eq!(p.labels(), vec!["sctp-next"], "{:#?}", p.values);
+    assert_eq!(
+        p.labels(),
+        vec!["finding:sctp-message-incomplete", "sctp-next"],
+        "{:#?}",
+        p.values
+    );
+    let f = &p.values[0];
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("larger than --max-message (1000 bytes)"),
+        "{f}"
+    );
+    assert_eq!(f["frames"], serde_json::json!([1, 2, 3]), "{f}");
+    assert_eq!(p.code, 1);
+}
+
+/// A SIP message in SCTP fragments is never lost without a word: a
+/// fragment missing, or its stream beginning another message before its
+/// end, gives `sctp-message-incomplete` naming why; fragments of another
+/// protocol given up are not SIP's business and say nothing.
+#[test]
+fn sctp_message_given_up_is_reported() {
+    let msg = sip("sctp-lost", 2);
+    let ip = |s: Vec<u8>| w::ipv4([192, 0, 2, 1], [192, 0, 2, 2], 132, &s);
+    let data = |tsn: u32, flags: u8, d: &[u8]| ip(w::sctp_data(5060, 5060, &[(tsn, 0, flags, d)]));
+    // TSN 2 never comes.
+    let p = parse(
+        &raw(vec![data(1, 2, &msg[..50]), data(3, 1, &msg[50..])]),
+        &[],
+    );
+    assert_eq!(
+        p.labels(),
+        vec!["finding:sctp-message-incomplete"],
+        "{:#?}",
+        p.values
+    );
+    assert!(
+        p.values[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("TSN 2 expected, 3 came")
+    );
+    assert_eq!(p.values[0]["frames"], serde_json::json!([1, 2]));
+    // Another message begins on the stream first; it completes.
+    let next = sip("sctp-next", 2);
+    let p = parse(
+        &raw(vec![
+            data(1, 2, &msg[..50]),
+            data(2, 2, &next[..50]),
+            data(3, 1, &next[50..]),
+        ]),
+        &[],
+    );
+    assert_eq!(
+        p.labels(),
+        vec!["finding:sctp-message-incomplete", "sctp-next"],
+        "{:#?}",
+        p.values
+    );
+    assert!(
+        p.values[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("began another message")
+    );
+    // Not SIP: nothing to say.
+    let p = parse(
+        &raw(vec![data(1, 2, b"DIAMETER..."), data(3, 1, b"rest")]),
+        &[],
+    );
+    assert!(p.values.is_empty(), "{:#?}", p.values);
 }
 
 /// A WebSocket connection (upgrade handshake to port 8080) carrying
@@ -628,7 +701,7 @@ fn websocket_frame_is_bounded_by_max_message() {
 
 /// "WebSocket message: `--max-message`" — a message fragmented over three
 /// frames of exactly `--max-message` bytes in all is framed; one byte more
-/// and it is dropped (the flow goes on).
+/// and it is skipped with `websocket-message-too-large` (the flow goes on).
 #[test]
 fn fragmented_websocket_message_is_bounded_by_max_message() {
     const N: usize = 1000;
@@ -647,7 +720,13 @@ fn fragmented_websocket_message_is_bounded_by_max_message() {
     assert_eq!(p.code, 0);
 
     let p = run(N + 1);
-    assert_eq!(p.labels(), vec!["ws-first", "ws-last"], "{:#?}", p.values);
+    assert_eq!(
+        p.labels(),
+        vec!["ws-first", "finding:websocket-message-too-large", "ws-last"],
+        "{:#?}",
+        p.values
+    );
+    assert_eq!(p.code, 1);
 }
 
 /// A raw IPv4 SCTP packet with one DATA chunk from association number `n`.
@@ -686,7 +765,7 @@ fn sctp_tracks_at_most_65_536_associations() {
 
 /// "SCTP: at most 65 536 … partial messages are tracked (then forgotten)" —
 /// a fragmented user message completes while 65 536 partial messages are
-/// held; when a 65 537th begins, it is forgotten.
+/// held; when a 65 537th begins, it is forgotten, and said to be.
 #[test]
 fn sctp_tracks_at_most_65_536_partial_messages() {
     let run = |others: u32| {
@@ -703,7 +782,18 @@ fn sctp_tracks_at_most_65_536_partial_messages() {
         serde_json::json!([1, 65_537])
     );
     let p = run(65_536);
-    assert!(p.values.is_empty(), "{:#?}", p.values);
+    assert_eq!(
+        p.labels(),
+        vec!["finding:sctp-message-incomplete"],
+        "{:#?}",
+        p.values
+    );
+    assert!(
+        p.values[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("65536 unfinished messages were waiting")
+    );
 }
 
 // ---------------------------------------------------------------------------

@@ -507,6 +507,17 @@ impl Engine {
                 }
                 sctp::Outcome::Nothing => {}
             }
+            for d in self.sctp.dropped.drain(..) {
+                let f = Finding::error(
+                    "sctp-message-incomplete",
+                    0,
+                    format!(
+                        "SCTP message from {s} to {t} that began as SIP or MSRP given up after {} bytes: {}",
+                        d.bytes, d.why
+                    ),
+                );
+                out.push_back(Event::finding(ctx.frame, ctx.rec, d.frames, f));
+            }
         }
     }
 }

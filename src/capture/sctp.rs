@@ -54,6 +54,16 @@ struct Partial {
 pub(crate) struct Sctp {
     recent: AddrMap<(SocketAddr, SocketAddr), VecDeque<u32>>,
     partial: AddrMap<(SocketAddr, SocketAddr, u16), Partial>,
+    /// Partial messages that began like SIP or MSRP and were given up,
+    /// for the caller to report (`sctp-message-incomplete`).
+    pub dropped: Vec<Dropped>,
+}
+
+/// A partial user message given up.
+pub(crate) struct Dropped {
+    pub frames: Vec<u64>,
+    pub bytes: usize,
+    pub why: String,
 }
 
 const RECENT: usize = 64;
@@ -70,6 +80,18 @@ pub(crate) enum Outcome {
 }
 
 impl Sctp {
+    /// Keep `p` for the caller to report when it began like SIP or MSRP
+    /// (SCTP carries other protocols too: Diameter, M3UA...).
+    fn give_up(&mut self, p: Partial, why: String) {
+        if crate::framing::classify(&p.data, 0).is_some() {
+            self.dropped.push(Dropped {
+                frames: p.frames,
+                bytes: p.data.len(),
+                why,
+            });
+        }
+    }
+
     pub fn data(
         &mut self,
         src: SocketAddr,
@@ -95,7 +117,20 @@ impl Sctp {
         let key = (src, dst, c.stream);
         if c.begin {
             if self.partial.len() >= MAX_ASSOCIATIONS && !self.partial.contains_key(&key) {
-                self.partial.clear();
+                let n = self.partial.len();
+                let all = std::mem::take(&mut self.partial);
+                for (_, p) in all {
+                    self.give_up(
+                        p,
+                        format!("{n} unfinished messages were waiting for their fragments"),
+                    );
+                }
+            }
+            if let Some(p) = self.partial.remove(&key) {
+                self.give_up(
+                    p,
+                    "the stream began another message before its last fragment".into(),
+                );
             }
             self.partial.insert(
                 key,
@@ -111,7 +146,18 @@ impl Sctp {
             return Outcome::Nothing;
         };
         if p.next_tsn != c.tsn || p.data.len() + c.payload.len() > max_message {
-            self.partial.remove(&key);
+            let why = if p.next_tsn == c.tsn {
+                format!("it is larger than --max-message ({max_message} bytes)")
+            } else {
+                format!(
+                    "a fragment is missing (TSN {} expected, {} came)",
+                    p.next_tsn, c.tsn
+                )
+            };
+            if let Some(mut p) = self.partial.remove(&key) {
+                p.frames.push(frame);
+                self.give_up(p, why);
+            }
             return Outcome::Nothing;
         }
         p.data.extend_from_slice(c.payload);

@@ -921,6 +921,27 @@ impl Flow {
                 }
                 0 if self.ws_in_msg => {
                     if self.ws_msg.len() + payload.len() > cfg.max_message {
+                        // Given up, and said when it began as SIP or MSRP;
+                        // its later fragments are skipped, the flow goes on.
+                        if framing::classify(&self.ws_msg, 0).is_some() {
+                            let end = self.base + (pos + total) as u64;
+                            let (frames, frame, _, rec) = self.frames_of(self.ws_start, end);
+                            let name = self.name();
+                            let e = Event::finding(
+                                frame,
+                                rec,
+                                frames,
+                                Finding::error(
+                                    "websocket-message-too-large",
+                                    0,
+                                    format!(
+                                        "{name}: WebSocket message fragmented over frames grows past {} bytes (--max-message) in frame {frame}; it is skipped",
+                                        cfg.max_message
+                                    ),
+                                ),
+                            );
+                            self.push_finding(e, out);
+                        }
                         self.ws_in_msg = false;
                         self.ws_msg.clear();
                     } else {
