@@ -2041,4 +2041,58 @@ mod places {
         let (_, expected, _) = at(parse_user_part(b"abc<def"));
         assert!(!expected.contains("%40"), "{expected}");
     }
+
+    #[test]
+    fn name_addr_errors_point_at_the_offending_byte() {
+        for (input, offset, expected) in [
+            (" \"Bob", 5, "'\"' closing the display name"),
+            ("  \"Bo\\", 6, "a character after '\\'"),
+            (
+                "\"B\\\"o\\\\\" x <sip:a@b>",
+                9,
+                "'<' after the display name",
+            ),
+            ("\"Bob\"  sip:a@b", 7, "'<' after the display name"),
+            (
+                "  Bob @home <sip:a@b>",
+                6,
+                "a display name of tokens (quote other characters) before '<'",
+            ),
+            (" <sip:a@b", 9, "'>' closing the URI"),
+            (
+                " <sip:a@b> x",
+                11,
+                "the end of input or ';' parameters after '>'",
+            ),
+        ] {
+            assert_eq!(
+                (|| {
+                    let e = split_name_addr(input.as_bytes()).unwrap_err();
+                    (e.offset, e.expected)
+                })(),
+                (offset, expected),
+                "{input}"
+            );
+        }
+    }
+
+    #[test]
+    fn name_addr_parts_and_where_the_uri_is() {
+        let input = b"  \"A \\\"B\\\"\" \t<sip:a@b;lr> ;tag=1 ";
+        let n = split_name_addr(input).unwrap();
+        assert_eq!(n.display_name, Some(&b"\"A \\\"B\\\"\""[..]));
+        assert_eq!(n.uri, b"sip:a@b;lr");
+        assert_eq!(&input[n.uri_offset..n.uri_offset + n.uri.len()], n.uri);
+        assert!(n.angle);
+        assert_eq!(n.params, b";tag=1");
+        let input = b" Bob  Smith <sips:x@y>";
+        let n = split_name_addr(input).unwrap();
+        assert_eq!(n.display_name, Some(&b"Bob  Smith"[..]));
+        assert_eq!(n.uri_offset, 13);
+        let n = split_name_addr(b"<sip:x@y>").unwrap();
+        assert_eq!((n.display_name, n.uri_offset), (None, 1));
+        let n = split_name_addr(b"\t sip:x@y ").unwrap();
+        assert_eq!((n.uri, n.uri_offset, n.angle), (&b"sip:x@y"[..], 2, false));
+        assert_eq!(n.params, b"");
+    }
 }
