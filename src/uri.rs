@@ -2065,14 +2065,8 @@ mod places {
                 "the end of input or ';' parameters after '>'",
             ),
         ] {
-            assert_eq!(
-                (|| {
-                    let e = split_name_addr(input.as_bytes()).unwrap_err();
-                    (e.offset, e.expected)
-                })(),
-                (offset, expected),
-                "{input}"
-            );
+            let e = split_name_addr(input.as_bytes()).unwrap_err();
+            assert_eq!((e.offset, e.expected), (offset, expected), "{input}");
         }
     }
 
