@@ -45,6 +45,9 @@ complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand parse" -l method -d 'Onl
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand parse" -l call-id -d 'Only messages with this Call-ID (SIP) or Message-ID (MSRP), repeatable' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand parse" -l port -d 'Decode this UDP/TCP port as SIP/MSRP even when the content does not look like it (repeatable)' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand parse" -s j -l jobs -d 'Threads that render messages from files (default: one per CPU, at most 8; at most 256). With 1, or with --reassemble, or reading a pipe, all is done on one thread; the output is the same either way' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand parse" -l deny -d 'Make this finding code an error (`warnings` makes every warning an error; repeatable)' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand parse" -l warn -d 'Make this finding code a warning (repeatable)' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand parse" -l allow -d 'Leave this finding code out of the output and the exit code (repeatable)' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand parse" -l max-message -d 'Largest message accepted, in bytes' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand parse" -l max-headers -d 'Most headers in one message' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand parse" -l max-header-line -d 'Longest header line, in bytes' -r

@@ -107,6 +107,15 @@ pub struct ParseArgs {
     /// output is the same either way.
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub jobs: Option<u16>,
+    /// Make this finding code an error (`warnings` makes every warning an error; repeatable).
+    #[arg(long, value_name = "CODE")]
+    pub deny: Vec<String>,
+    /// Make this finding code a warning (repeatable).
+    #[arg(long, value_name = "CODE")]
+    pub warn: Vec<String>,
+    /// Leave this finding code out of the output and the exit code (repeatable).
+    #[arg(long, value_name = "CODE")]
+    pub allow: Vec<String>,
     #[command(flatten)]
     pub limits: LimitArgs,
 }

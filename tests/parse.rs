@@ -1023,3 +1023,111 @@ fn continuation_lines_of_dropped_lines_go_with_them() {
     assert_eq!(n, 1);
     assert_eq!(m["call_id"], "y");
 }
+
+/// `parse --allow/--warn/--deny CODE` (as lint): an allowed code leaves the
+/// output and the exit code, a denied one is an error (exit 1), on every
+/// road a finding takes: a message's findings (one thread and several),
+/// junk between messages, and a capture's own findings.
+#[test]
+fn allow_warn_and_deny_set_what_parse_reports_and_exits_with() {
+    let dir = tempfile::tempdir().unwrap();
+    // A message with bare LF line ends (a note), then a line of junk (a
+    // warning), many times so that several threads render it.
+    let mut text = Vec::new();
+    for i in 0..300 {
+        text.extend_from_slice(
+            format!(
+                "MESSAGE sip:a@b SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK{i}\nTo: <sip:a@b>\nFrom: <sip:c@d>;tag=1\nCall-ID: c{i}\nCSeq: 1 MESSAGE\nMax-Forwards: 70\nContent-Length: 0\n\n"
+            )
+            .as_bytes(),
+        );
+    }
+    text.extend_from_slice(b"just a log line\n");
+    let p = write_temp(dir.path(), "lf.txt", &text);
+    let run = |extra: &[&str]| -> (i32, Vec<(String, String)>) {
+        let out = sipmsrp()
+            .args(["parse", "-f", "jsonl"])
+            .args(extra)
+            .arg(&p)
+            .output()
+            .unwrap();
+        let found = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .flat_map(|l| {
+                let v: Value = serde_json::from_str(l).unwrap();
+                v["findings"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|f| {
+                        (
+                            f["code"].as_str().unwrap().to_string(),
+                            f["severity"].as_str().unwrap().to_string(),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        (out.status.code().unwrap(), found)
+    };
+    let count = |found: &[(String, String)], code: &str, sev: &str| {
+        found.iter().filter(|(c, s)| c == code && s == sev).count()
+    };
+    for jobs in ["1", "2"] {
+        let (code, found) = run(&["-j", jobs]);
+        assert_eq!(code, 0);
+        assert_eq!(count(&found, "bare-lf", "note"), 300);
+        assert_eq!(count(&found, "not-sip-or-msrp", "warning"), 1);
+        let (code, found) = run(&["-j", jobs, "--deny", "bare-lf"]);
+        assert_eq!(code, 1, "-j {jobs}");
+        assert_eq!(count(&found, "bare-lf", "error"), 300, "-j {jobs}");
+        let (code, found) = run(&[
+            "-j",
+            jobs,
+            "--allow",
+            "bare-lf",
+            "--allow",
+            "not-sip-or-msrp",
+        ]);
+        assert_eq!((code, found.len()), (0, 0), "-j {jobs}");
+        let (code, found) = run(&["-j", jobs, "--deny", "warnings"]);
+        assert_eq!(code, 1, "-j {jobs}");
+        assert_eq!(count(&found, "not-sip-or-msrp", "error"), 1);
+        assert_eq!(count(&found, "bare-lf", "note"), 300);
+    }
+    // A capture cut inside its last record: the capture's own finding.
+    let mut cap = generated_capture();
+    cap.truncate(cap.len() - 10);
+    let c = write_temp(dir.path(), "cut.pcap", &cap);
+    let capture_findings = |extra: &[&str]| -> (i32, Vec<Value>) {
+        let out = sipmsrp()
+            .args(["parse", "-f", "jsonl", "-j", "1"])
+            .args(extra)
+            .arg(&c)
+            .output()
+            .unwrap();
+        let v = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap())
+            .filter(|v| v["type"] == "finding")
+            .collect();
+        (out.status.code().unwrap(), v)
+    };
+    let (_, plain) = capture_findings(&[]);
+    assert_eq!(plain.len(), 1, "{plain:?}");
+    let cut = plain[0]["code"].as_str().unwrap().to_string();
+    let (code, denied) = capture_findings(&["--deny", &cut]);
+    assert_eq!((code, denied[0]["severity"].as_str()), (1, Some("error")));
+    let (code, allowed) = capture_findings(&["--allow", &cut]);
+    assert_eq!((code, allowed.len()), (0, 0));
+    // A code that does not exist is a usage error, with the nearest one.
+    sipmsrp()
+        .args(["parse", "--deny", "bare_lf"])
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("did you mean `bare-lf`?"));
+}

@@ -170,14 +170,20 @@ impl<W: Write> Sink<W> {
 }
 
 fn config(args: &LintArgs) -> Result<Config> {
-    let mut cfg = Config::default();
+    let mut cfg = levels(&args.allow, &args.warn, &args.deny)?;
     cfg.oma_im = args.profile.contains(&LintProfile::OmaIm);
     cfg.limits = args.limits.to_limits();
-    // Order of precedence: allow < warn < deny, each list in order.
+    Ok(cfg)
+}
+
+/// The severities `--allow`, `--warn` and `--deny` ask for (lint's and
+/// parse's). Order of precedence: allow < warn < deny, each list in order.
+pub(crate) fn levels(allow: &[String], warn: &[String], deny: &[String]) -> Result<Config> {
+    let mut cfg = Config::default();
     for (list, level) in [
-        (&args.allow, Level::Allow),
-        (&args.warn, Level::Warn),
-        (&args.deny, Level::Deny),
+        (allow, Level::Allow),
+        (warn, Level::Warn),
+        (deny, Level::Deny),
     ] {
         for id in list {
             if let Err(e) = cfg.set(id, level) {

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use std::io::{self, BufWriter, Write};
 use std::ops::Range;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use colored::Colorize;
@@ -18,6 +19,7 @@ use sipmsrp::finding::{Finding, LineCursor, Severity, offset_in};
 use sipmsrp::framing::{Frame, FrameOptions, Protocol};
 use sipmsrp::header::Header;
 use sipmsrp::limits::Limits;
+use sipmsrp::lint;
 use sipmsrp::message::{self, Message, Parsed};
 use sipmsrp::msrp::MsrpKind;
 use sipmsrp::sip::StartLine;
@@ -81,6 +83,9 @@ struct Printer<W: Write> {
     /// by its separator (`,\n` between array elements: see
     /// [`Printer::write_rendered`]), and are taken whole with the batch.
     accumulate: bool,
+    /// The severities `--allow`, `--warn` and `--deny` ask for; None when
+    /// none was given (every finding as the catalogue has it).
+    levels: Option<Arc<lint::Config>>,
 }
 
 /// What one input gave: messages seen and the worst severity found.
@@ -123,12 +128,28 @@ impl<W: Write> Printer<W> {
             json: Json::new(),
             line: Vec::new(),
             accumulate: false,
+            // Checked by `run` before any printer is made.
+            levels: levels_of(args).ok().flatten(),
         }
+    }
+
+    /// The finding as the user's levels make it; None when allowed.
+    fn leveled(&self, f: &Finding) -> Option<Finding> {
+        let Some(levels) = &self.levels else {
+            return Some(f.clone());
+        };
+        let severity = levels.severity(f.code, f.severity)?;
+        Some(Finding {
+            severity,
+            ..f.clone()
+        })
     }
 }
 
 pub fn run(args: ParseArgs, color: ColorChoice) -> Result<ExitCode> {
     colored::control::set_override(use_color(color));
+    // An unknown code is a usage error before anything is read.
+    levels_of(&args)?;
     let limits = args.limits.to_limits();
     let progress = Progress::auto(true);
     let sources = open_inputs(&args.inputs, &progress)?;
@@ -418,10 +439,7 @@ fn render_batch(
                 frame,
                 frames,
                 finding,
-            } => {
-                printer.capture_finding(file, frame, &frames, &finding)?;
-                Some(finding.severity)
-            }
+            } => printer.capture_finding(file, frame, &frames, &finding)?,
             Item::Text {
                 bytes,
                 protocol,
@@ -441,10 +459,7 @@ fn render_batch(
                 };
                 print_alone(printer, file, msg, args, limits, None)?
             }
-            Item::Junk { at, finding } => {
-                printer.junk(&Origin::at(file, None, at), &finding)?;
-                Some(finding.severity)
-            }
+            Item::Junk { at, finding } => printer.junk(&Origin::at(file, None, at), &finding)?,
             Item::Rendered { bytes, worst } => {
                 printer.append_output(&batch.data[bytes]);
                 worst
@@ -621,6 +636,15 @@ fn print_alone<W: Write>(
     offered(printer, file, limits, offer, ready)
 }
 
+/// The severities asked for with `--allow`, `--warn` and `--deny`, if any.
+fn levels_of(args: &ParseArgs) -> Result<Option<Arc<lint::Config>>> {
+    if args.allow.is_empty() && args.warn.is_empty() && args.deny.is_empty() {
+        return Ok(None);
+    }
+    let cfg = super::lint::levels(&args.allow, &args.warn, &args.deny)?;
+    Ok(Some(Arc::new(cfg)))
+}
+
 /// The finding of a run of text that is not a message.
 fn junk_finding(at: Pos, len: usize, message_like: bool) -> Finding {
     sipmsrp::framing::junk_finding(at.offset, len, message_like)
@@ -703,9 +727,7 @@ struct Ready<'i, 'p> {
 
 /// Print a message with its findings; returns their worst severity.
 fn print_found<W: Write>(printer: &mut Printer<W>, r: Ready<'_, '_>) -> Result<Option<Severity>> {
-    let worst = worst_of(r.found.iter().map(|(f, _)| f));
-    printer.message(&r.at, r.length, r.parsed, &r.found, None)?;
-    Ok(worst)
+    printer.message(&r.at, r.length, r.parsed, &r.found, None)
 }
 
 /// Act on what `--reassemble` made of a message offered to it: print it as
@@ -834,8 +856,7 @@ fn parse_text<W: Write>(
                 message_like,
             } => {
                 let f = junk_finding(p, len, message_like);
-                worst = worst.max(Some(f.severity));
-                printer.junk(&Origin::at(file, None, p), &f)?;
+                worst = worst.max(printer.junk(&Origin::at(file, None, p), &f)?);
             }
             TextItem::Message(frame) => {
                 count += 1;
@@ -917,8 +938,7 @@ fn parse_capture<W: Write>(
                 frames,
                 finding,
             } => {
-                worst = worst.max(Some(finding.severity));
-                printer.capture_finding(file, frame, &frames, &finding)?;
+                worst = worst.max(printer.capture_finding(file, frame, &frames, &finding)?);
             }
             Event::Message(m) => {
                 count += 1;
@@ -1019,9 +1039,7 @@ fn print_joined<W: Write>(
         let p = j.in_message(c, b - delta, delta);
         found.push((f.clone(), Origin::at(file, c.capture.as_ref(), p)));
     }
-    let worst = worst_of(found.iter().map(|(f, _)| f));
-    printer.message(&at, None, &parsed, &found, Some(j))?;
-    Ok(worst)
+    printer.message(&at, None, &parsed, &found, Some(j))
 }
 
 /// RFC 3339 UTC timestamp of a capture time.
@@ -1263,7 +1281,11 @@ impl<W: Write> Printer<W> {
         frame: Option<u64>,
         frames: &[u64],
         f: &Finding,
-    ) -> Result<()> {
+    ) -> Result<Option<Severity>> {
+        let Some(f) = self.leveled(f) else {
+            return Ok(None);
+        };
+        let f = &f;
         if self.summary {
             writeln!(
                 self.out,
@@ -1273,7 +1295,7 @@ impl<W: Write> Printer<W> {
                 f.code,
                 super::visible(&f.message)
             )?;
-            return Ok(());
+            return Ok(Some(f.severity));
         }
         match self.format {
             ParseFormat::Human => writeln!(
@@ -1314,10 +1336,14 @@ impl<W: Write> Printer<W> {
                 self.json_line()?;
             }
         }
-        Ok(())
+        Ok(Some(f.severity))
     }
 
-    fn junk(&mut self, at: &Origin<'_>, f: &Finding) -> Result<()> {
+    fn junk(&mut self, at: &Origin<'_>, f: &Finding) -> Result<Option<Severity>> {
+        let Some(f) = self.leveled(f) else {
+            return Ok(None);
+        };
+        let f = &f;
         if self.summary {
             writeln!(
                 self.out,
@@ -1327,7 +1353,7 @@ impl<W: Write> Printer<W> {
                 at.column,
                 f.len
             )?;
-            return Ok(());
+            return Ok(Some(f.severity));
         }
         match self.format {
             ParseFormat::Human => {
@@ -1363,7 +1389,7 @@ impl<W: Write> Printer<W> {
                 self.json_line()?;
             }
         }
-        Ok(())
+        Ok(Some(f.severity))
     }
 
     /// One message; `joined` when it was put together from chunks.
@@ -1377,7 +1403,18 @@ impl<W: Write> Printer<W> {
         p: &Parsed<'_>,
         findings: &[Located<'_>],
         joined: Option<&Joined>,
-    ) -> Result<()> {
+    ) -> Result<Option<Severity>> {
+        let leveled: Vec<Located<'_>>;
+        let findings = if self.levels.is_some() {
+            leveled = findings
+                .iter()
+                .filter_map(|(f, o)| self.leveled(f).map(|f| (f, *o)))
+                .collect();
+            &leveled[..]
+        } else {
+            findings
+        };
+        let worst = worst_of(findings.iter().map(|(f, _)| f));
         if self.summary {
             // Composed by hand in a reused buffer: through `writeln!` the
             // line cost as much as parsing the message.
@@ -1412,7 +1449,7 @@ impl<W: Write> Printer<W> {
             }
             l.push(b'\n');
             self.out.write_all(l)?;
-            return Ok(());
+            return Ok(worst);
         }
         match self.format {
             ParseFormat::Human => self.human(at, p, findings, joined)?,
@@ -1443,7 +1480,7 @@ impl<W: Write> Printer<W> {
                 self.json_line()?;
             }
         }
-        Ok(())
+        Ok(worst)
     }
 
     fn human(
