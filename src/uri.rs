@@ -2089,4 +2089,38 @@ mod places {
         assert_eq!((n.uri, n.uri_offset, n.angle), (&b"sip:x@y"[..], 2, false));
         assert_eq!(n.params, b"");
     }
+
+    /// The ids derived for a retrieval INVITE are FNV-1a 64 (values
+    /// computed outside the crate), each part closed by a separator.
+    #[test]
+    fn derived_ids_are_fnv1a_with_separators() {
+        assert_eq!(fnv1a(&[b"a"]), 0x089b_c907_b544_c769);
+        assert_eq!(fnv1a(&[b"call-1", b"tag"]), 0x481d_5451_9fec_afc5);
+        assert_ne!(fnv1a(&[b"ab", b"c"]), fnv1a(&[b"a", b"bc"]));
+    }
+
+    /// SDP's sess-id is a number that a signed 64-bit reader takes too
+    /// (RFC 4566 5.2 advises an NTP timestamp; many stacks parse it as
+    /// i64); the session-id of the path is the whole 64-bit id.
+    #[test]
+    fn sdp_ids_fit_and_follow_the_call() {
+        let (host, _) = parse_hostport(b"192.0.2.1").unwrap();
+        let mut ids = std::collections::HashSet::new();
+        for i in 0..64 {
+            let call_id = format!("call-{i}");
+            let sdp = sdp_offer(&host, false, &call_id, "tag");
+            let o = sdp.lines().find_map(|l| l.strip_prefix("o=- ")).unwrap();
+            let id: u64 = o.split(' ').next().unwrap().parse().unwrap();
+            assert_eq!(id, fnv1a(&[call_id.as_bytes()]) / 2, "{call_id}");
+            assert!(i64::try_from(id).is_ok());
+            ids.insert(id);
+        }
+        assert_eq!(ids.len(), 64);
+        let sdp = sdp_offer(&host, true, "call-1", "tag");
+        assert!(
+            sdp.contains("a=path:msrps://192.0.2.1:9/481d54519fecafc5;tcp\r\n"),
+            "{sdp}"
+        );
+        assert!(sdp.contains("m=message 9 TCP/TLS/MSRP *\r\n"));
+    }
 }
