@@ -100,9 +100,9 @@ Register-ArgumentCompleter -Native -CommandName 'sipmsrp' -ScriptBlock {
         'sipmsrp;lint' {
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--deny', '--deny', [CompletionResultType]::ParameterName, 'Make this rule an error (`warnings` makes every warning an error; repeatable)')
-            [CompletionResult]::new('--warn', '--warn', [CompletionResultType]::ParameterName, 'Make this rule a warning (repeatable)')
-            [CompletionResult]::new('--allow', '--allow', [CompletionResultType]::ParameterName, 'Silence this rule (repeatable)')
+            [CompletionResult]::new('--deny', '--deny', [CompletionResultType]::ParameterName, 'Make this finding code an error (`warnings` makes every warning an error; repeatable)')
+            [CompletionResult]::new('--warn', '--warn', [CompletionResultType]::ParameterName, 'Make this finding code a warning (repeatable)')
+            [CompletionResult]::new('--allow', '--allow', [CompletionResultType]::ParameterName, 'Leave this finding code out of the output and the exit code (repeatable)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Enable an opt-in profile')
             [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Explain a rule, citing its clause, and exit')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'With --fix: write here (atomically) instead of standard output')

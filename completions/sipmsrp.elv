@@ -94,9 +94,9 @@ set edit:completion:arg-completer[sipmsrp] = {|@words|
         &'sipmsrp;lint'= {
             cand -f 'Output format'
             cand --format 'Output format'
-            cand --deny 'Make this rule an error (`warnings` makes every warning an error; repeatable)'
-            cand --warn 'Make this rule a warning (repeatable)'
-            cand --allow 'Silence this rule (repeatable)'
+            cand --deny 'Make this finding code an error (`warnings` makes every warning an error; repeatable)'
+            cand --warn 'Make this finding code a warning (repeatable)'
+            cand --allow 'Leave this finding code out of the output and the exit code (repeatable)'
             cand --profile 'Enable an opt-in profile'
             cand --explain 'Explain a rule, citing its clause, and exit'
             cand -o 'With --fix: write here (atomically) instead of standard output'

@@ -96,9 +96,9 @@ complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -s f -l format -d 
 json\t''
 github\t''
 sarif\t''"
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -l deny -d 'Make this rule an error (`warnings` makes every warning an error; repeatable)' -r
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -l warn -d 'Make this rule a warning (repeatable)' -r
-complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -l allow -d 'Silence this rule (repeatable)' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -l deny -d 'Make this finding code an error (`warnings` makes every warning an error; repeatable)' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -l warn -d 'Make this finding code a warning (repeatable)' -r
+complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -l allow -d 'Leave this finding code out of the output and the exit code (repeatable)' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -l profile -d 'Enable an opt-in profile' -r -f -a "oma-im\t'The OMA SIMPLE IM header rules (Accept-Contact +g.oma.sip-im, User-Agent, timer, pager size)'"
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -l explain -d 'Explain a rule, citing its clause, and exit' -r
 complete -c sipmsrp -n "__fish_sipmsrp_using_subcommand lint" -s o -l output -d 'With --fix: write here (atomically) instead of standard output' -r -F

@@ -107,6 +107,15 @@ pub struct ParseArgs {
     /// output is the same either way.
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub jobs: Option<u16>,
+    #[command(flatten)]
+    pub levels: LevelArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// The severity of finding codes, as the user wants them (parse and lint).
+#[derive(Debug, Clone, Args)]
+pub struct LevelArgs {
     /// Make this finding code an error (`warnings` makes every warning an error; repeatable).
     #[arg(long, value_name = "CODE")]
     pub deny: Vec<String>,
@@ -116,8 +125,6 @@ pub struct ParseArgs {
     /// Leave this finding code out of the output and the exit code (repeatable).
     #[arg(long, value_name = "CODE")]
     pub allow: Vec<String>,
-    #[command(flatten)]
-    pub limits: LimitArgs,
 }
 
 /// Resource limits: every one the input controls.
@@ -266,15 +273,8 @@ pub struct LintArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = LintFormat::Human)]
     pub format: LintFormat,
-    /// Make this rule an error (`warnings` makes every warning an error; repeatable).
-    #[arg(long, value_name = "RULE")]
-    pub deny: Vec<String>,
-    /// Make this rule a warning (repeatable).
-    #[arg(long, value_name = "RULE")]
-    pub warn: Vec<String>,
-    /// Silence this rule (repeatable).
-    #[arg(long, value_name = "RULE")]
-    pub allow: Vec<String>,
+    #[command(flatten)]
+    pub levels: LevelArgs,
     /// Enable an opt-in profile.
     #[arg(long, value_enum)]
     pub profile: Vec<LintProfile>,

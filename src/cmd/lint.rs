@@ -21,7 +21,7 @@ use super::{
     CaptureInput, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Progress, Source, emit, open_inputs,
     use_color,
 };
-use crate::cli::{ColorChoice, LintArgs, LintFormat, LintProfile};
+use crate::cli::{ColorChoice, LevelArgs, LintArgs, LintFormat, LintProfile};
 
 pub fn run(args: LintArgs, color: ColorChoice) -> Result<ExitCode> {
     if args.list_rules {
@@ -170,7 +170,7 @@ impl<W: Write> Sink<W> {
 }
 
 fn config(args: &LintArgs) -> Result<Config> {
-    let mut cfg = levels(&args.allow, &args.warn, &args.deny)?;
+    let mut cfg = levels(&args.levels)?;
     cfg.oma_im = args.profile.contains(&LintProfile::OmaIm);
     cfg.limits = args.limits.to_limits();
     Ok(cfg)
@@ -178,12 +178,12 @@ fn config(args: &LintArgs) -> Result<Config> {
 
 /// The severities `--allow`, `--warn` and `--deny` ask for (lint's and
 /// parse's). Order of precedence: allow < warn < deny, each list in order.
-pub(crate) fn levels(allow: &[String], warn: &[String], deny: &[String]) -> Result<Config> {
+pub(crate) fn levels(args: &LevelArgs) -> Result<Config> {
     let mut cfg = Config::default();
     for (list, level) in [
-        (allow, Level::Allow),
-        (warn, Level::Warn),
-        (deny, Level::Deny),
+        (&args.allow, Level::Allow),
+        (&args.warn, Level::Warn),
+        (&args.deny, Level::Deny),
     ] {
         for id in list {
             if let Err(e) = cfg.set(id, level) {

@@ -638,10 +638,10 @@ fn print_alone<W: Write>(
 
 /// The severities asked for with `--allow`, `--warn` and `--deny`, if any.
 fn levels_of(args: &ParseArgs) -> Result<Option<Arc<lint::Config>>> {
-    if args.allow.is_empty() && args.warn.is_empty() && args.deny.is_empty() {
+    if args.levels.allow.is_empty() && args.levels.warn.is_empty() && args.levels.deny.is_empty() {
         return Ok(None);
     }
-    let cfg = super::lint::levels(&args.allow, &args.warn, &args.deny)?;
+    let cfg = super::lint::levels(&args.levels)?;
     Ok(Some(Arc::new(cfg)))
 }
 

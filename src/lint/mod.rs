@@ -134,16 +134,8 @@ impl Report {
     }
 
     fn push(&mut self, cfg: &Config, f: Finding, offset: usize, frame: Option<u64>) {
-        if let Some(severity) = cfg.severity(f.code, f.severity) {
-            self.diagnostics.push(Diagnostic {
-                code: f.code,
-                severity,
-                message: f.message,
-                offset,
-                len: f.len,
-                path: f.path,
-                frame,
-            });
+        if let Some(d) = text::diagnose(cfg, f, offset) {
+            self.diagnostics.push(Diagnostic { frame, ..d });
         }
     }
 }
