@@ -232,8 +232,8 @@ static CODES: &[Code] = &[
         "msrp-extra-header",
         E,
         Cr,
-        "msrpfrag header other than Message-ID and the Content-* headers",
-        "OMA IM CR (001) 12.2.2.3 item 3: `The MSRP Message-ID header and Content-Type from the first MSRP SEND request. No other MSRP SEND headers shall be stored.` (Content-ID, Content-Description and Content-Disposition describe the same body and are accepted.)"
+        "msrpfrag header other than Message-ID and Content-Type",
+        "OMA IM CR (001) 12.2.2.3 item 3: `The MSRP Message-ID header and Content-Type from the first MSRP SEND request. No other MSRP SEND headers shall be stored.` Content-ID, Content-Description and Content-Disposition are other headers too; encap leaves them out."
     ),
     r!(
         "charging-header",

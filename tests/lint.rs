@@ -682,6 +682,42 @@ fn a_header_named_content_dash_is_extra_in_an_msrpfrag() {
     assert_eq!(code, 1);
 }
 
+/// Issue "CR fidelity" item 10 (12.2.2.3 item 3: "No other MSRP SEND
+/// headers shall be stored"): the Content-* headers of MSRP other than
+/// Content-Type are extra in an msrpfrag too, each reported at its line.
+#[test]
+fn content_headers_other_than_content_type_are_extra_in_an_msrpfrag() {
+    let text = sample_text("pushed-lmm.msrp");
+    for extra in [
+        "Content-ID: <part1@example.com>",
+        "Content-Description: a note",
+        "Content-Disposition: inline",
+    ] {
+        let broken = text.replacen(
+            "Content-Type: text/plain\r\n",
+            &format!("{extra}\r\nContent-Type: text/plain\r\n"),
+            1,
+        );
+        assert_ne!(broken, text);
+        let (code, f) = lint_bytes(broken.as_bytes());
+        // The outer Byte-Range no longer matches the longer body: beside the point.
+        let f: Vec<Value> = f
+            .into_iter()
+            .filter(|x| x["code"] != "msrp-byte-range-mismatch")
+            .collect();
+        assert_eq!(rules_of(&f), ["msrp-extra-header"], "{extra}");
+        let name = extra.split(':').next().unwrap();
+        assert_eq!(f[0]["path"], format!("part 2 > header {name}"));
+        let line = broken[..f[0]["offset"].as_u64().unwrap() as usize]
+            .lines()
+            .count()
+            + 1;
+        assert_eq!(f[0]["line"], line);
+        assert!(broken[f[0]["offset"].as_u64().unwrap() as usize..].starts_with(extra));
+        assert_eq!(code, 1);
+    }
+}
+
 /// Protects the one rule for "nothing found": input with no SIP or MSRP
 /// message (empty, or not SIP at all) is an input error, exit 2, as in
 /// parse; it is never "0 messages checked" and a pass.

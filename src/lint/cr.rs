@@ -272,7 +272,10 @@ pub(crate) fn check_msrp(
                     );
                 }
             }
-            _ if c.len() > 8 && c[..8].eq_ignore_ascii_case("content-") => {}
+            // 12.2.2.3 item 3: "the MSRP Message-ID header and
+            // Content-Type ... No other MSRP SEND headers shall be stored":
+            // Content-ID, Content-Description, Content-Disposition neither.
+            Some(Hdr::ContentType) => {}
             _ => cx.header(
                 "msrp-extra-header",
                 path,
