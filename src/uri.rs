@@ -753,10 +753,11 @@ pub fn parse_msrp_uri(input: &[u8]) -> Result<MsrpUri<'_>, UriError> {
         .iter()
         .position(|&b| b == b'/')
         .map_or(input.len(), |i| at + i);
+    // From the last '@' before it (the '@' itself ends nothing).
     let host_from = input[at..slash]
         .iter()
         .rposition(|&b| b == b'@')
-        .map_or(at, |i| at + i + 1);
+        .map_or(at, |i| at + i);
     let auth_end = input[host_from..]
         .iter()
         .position(|&b| b == b'/' || b == b';')
@@ -1964,6 +1965,13 @@ mod places {
 
     #[test]
     fn msrp_uri_parts() {
+        // A userinfo may end with ';' (RFC 3986 sub-delims): it ends
+        // nothing before the host.
+        let u = parse_msrp_uri(b"msrp://a;@h:9/s;tcp").unwrap();
+        assert_eq!(
+            (u.userinfo, u.host.raw, u.port),
+            (Some(&b"a;"[..]), "h", Some(9))
+        );
         let u = parse_msrp_uri(b"MSRPS://a;b%41@h.example:9/s+=/x;tcp;k=v;flag").unwrap();
         assert!(u.secure);
         assert_eq!(u.userinfo, Some(&b"a;b%41"[..]));
