@@ -134,7 +134,12 @@ pub fn lint_stream<R: Read>(
                     check_message(buf, &parsed, cfg, &mut findings);
                 }
                 findings.sort_by_key(|f| f.offset);
-                let (start_line, _) = line_around(buf, frame.start);
+                // The start line, for a dedent finding (rare): made only then.
+                let start_line = if lenient.is_empty() {
+                    Vec::new()
+                } else {
+                    line_around(buf, frame.start).0
+                };
                 for (f, at) in lenient {
                     if let Some(d) = diagnose(cfg, f, at.offset) {
                         placed.push(Placed {
